@@ -1,0 +1,137 @@
+package io.seqcl.bench;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDScope;
+import io.seqcl.data.Datasets;
+import io.seqcl.data.SequenceDataset;
+import io.seqcl.eval.HistoryMode;
+import io.seqcl.eval.RankingEvaluator;
+import io.seqcl.model.SASRec;
+import io.seqcl.model.SASRecConfig;
+import io.seqcl.protocol.Batch;
+import io.seqcl.protocol.EvalSet;
+import io.seqcl.protocol.LeaveOneOutSplit;
+import io.seqcl.protocol.Padding;
+import io.seqcl.train.StepContext;
+import io.seqcl.train.TrainConfig;
+import io.seqcl.train.TrainStep;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Times one SASRec training step (forward, backward, Adam) and one full-ranking evaluation pass, and prints
+ * milliseconds per step. Defaults match the reference measurement: batch 256, length 50, d 64, 12,102 item rows
+ * (Beauty), full-softmax cross-entropy on the last position.
+ *
+ * <p>This is a benchmark, not a test: it asserts nothing and prints measured numbers.
+ * {@code environment/bench/compare.sh} runs it beside the same step in PyTorch and prints the ratio.
+ */
+public final class StepBenchmark {
+
+    private StepBenchmark() {
+    }
+
+    /**
+     * Runs the benchmark.
+     *
+     * @param opts options: steps, warmup, batch, len, dim, items, users, threads
+     * @param out where to print
+     * @return exit code 0
+     */
+    public static int run(Map<String, String> opts, PrintStream out) {
+        int steps = take(opts, "steps", 20);
+        int warmup = take(opts, "warmup", 5);
+        int batch = take(opts, "batch", 256);
+        int len = take(opts, "len", 50);
+        int dim = take(opts, "dim", 64);
+        int items = take(opts, "items", 12101);
+        int users = take(opts, "users", 22363);
+        if (!opts.isEmpty()) {
+            throw new IllegalArgumentException("unknown option(s) for bench: " + opts.keySet());
+        }
+        Engine engine = Engine.getInstance();
+        out.printf(Locale.ROOT, "engine %s %s, DJL %s, device %s, %d cores%n", engine.getEngineName(),
+                engine.getVersion(), Engine.getDjlVersion(), io.seqcl.nn.Devices.current(),
+                Runtime.getRuntime().availableProcessors());
+        SASRecConfig cfg = SASRecConfig.defaults().withMaxLen(len).withHiddenSize(dim);
+        SplittableRandom rng = new SplittableRandom(7);
+        try (SASRec model = new SASRec(items, cfg, 7)) {
+            TrainStep step = model.newTrainStep(TrainConfig.defaults());
+            Batch b = randomBatch(rng, batch, len, items);
+            double[] ms = new double[steps];
+            for (int i = 0; i < warmup + steps; i++) {
+                long t0 = System.nanoTime();
+                step.step(b, new StepContext(1, i + 1, rng));
+                if (i >= warmup) {
+                    ms[i - warmup] = (System.nanoTime() - t0) / 1e6;
+                }
+            }
+            Arrays.sort(ms);
+            out.printf(Locale.ROOT, "SASRec train step (B=%d, T=%d, d=%d, N=%d, CE last position): "
+                            + "median %.1f ms/step, min %.1f, max %.1f over %d steps%n",
+                    batch, len, dim, items + 1, ms[steps / 2], ms[0], ms[steps - 1], steps);
+
+            EvalSet eval = evalSet(rng, users, len, items);
+            RankingEvaluator ev = new RankingEvaluator(HistoryMode.NEG_INF, RankingEvaluator.DEFAULT_KS, 256);
+            ev.evaluate(model, eval.subset("warmup", new int[] {0, 1, 2}));
+            long t0 = System.nanoTime();
+            ev.evaluate(model, eval);
+            double secs = (System.nanoTime() - t0) / 1e9;
+            out.printf(Locale.ROOT, "full evaluation pass (%s, %d users x %d items, batch 256): %.2f s%n",
+                    eval.name(), eval.size(), items, secs);
+        }
+        return 0;
+    }
+
+    private static Batch randomBatch(SplittableRandom rng, int batch, int len, int items) {
+        int[][] x = new int[batch][len];
+        int[][] y = new int[batch][len];
+        int[] lengths = new int[batch];
+        int[] users = new int[batch];
+        for (int b = 0; b < batch; b++) {
+            for (int t = 0; t < len; t++) {
+                x[b][t] = 1 + rng.nextInt(items);
+            }
+            y[b][len - 1] = 1 + rng.nextInt(items);
+            lengths[b] = len;
+            users[b] = b;
+        }
+        return new Batch(x, y, null, lengths, users, Padding.RIGHT);
+    }
+
+    private static EvalSet evalSet(SplittableRandom rng, int users, int len, int items) {
+        if (items == 12101 && Datasets.isAvailable("beauty")) {
+            SequenceDataset ds = Datasets.load("beauty");
+            return LeaveOneOutSplit.of(ds).test();
+        }
+        int[][] in = new int[users][];
+        int[] t = new int[users];
+        int[] u = new int[users];
+        for (int i = 0; i < users; i++) {
+            int n = 4 + rng.nextInt(len);
+            in[i] = new int[n];
+            for (int j = 0; j < n; j++) {
+                in[i][j] = 1 + rng.nextInt(items);
+            }
+            t[i] = 1 + rng.nextInt(items);
+            u[i] = i;
+        }
+        return new EvalSet("random", u, in, t);
+    }
+
+    private static int take(Map<String, String> o, String key, int def) {
+        String v = o.remove(key);
+        if (v == null) {
+            return def;
+        }
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + key + " needs an integer, got '" + v + "'");
+        }
+    }
+}

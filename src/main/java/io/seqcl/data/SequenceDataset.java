@@ -1,0 +1,174 @@
+package io.seqcl.data;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * An immutable set of chronological user sequences over items {@code 1..numItems} (id 0 is padding).
+ *
+ * <p>User {@code u} (0-based index in file order) has the sequence {@link #sequence(int)}; the original user id
+ * from the file is {@link #userId(int)}. The arrays handed out are copies: the stored sequences can never be
+ * modified by a caller, an augmentation or a noise injector.
+ */
+public final class SequenceDataset {
+
+    private final String name;
+    private final int[][] sequences;
+    private final int[] userIds;
+    private final int numItems;
+    private final String source;
+    private final String sha256;
+
+    /**
+     * Creates a dataset; the arrays are copied.
+     *
+     * @param name a short name, e.g. "beauty"
+     * @param userIds original user id of each user (same length as {@code sequences})
+     * @param sequences one chronological item array per user, items in {@code 1..numItems}
+     * @param numItems the largest item id (the item vocabulary is {@code 1..numItems})
+     * @param source where the data came from (a path, or a description for generated data)
+     * @param sha256 hex SHA-256 of the source file, or {@code null} if not from a file
+     * @throws IllegalArgumentException if an item id is outside {@code 1..numItems} or a sequence is empty
+     */
+    public SequenceDataset(String name, int[] userIds, int[][] sequences, int numItems, String source, String sha256) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.source = Objects.requireNonNull(source, "source");
+        this.sha256 = sha256;
+        if (userIds.length != sequences.length) {
+            throw new IllegalArgumentException("userIds has " + userIds.length + " entries but there are "
+                    + sequences.length + " sequences");
+        }
+        if (numItems < 1) {
+            throw new IllegalArgumentException("numItems must be >= 1, got " + numItems);
+        }
+        this.numItems = numItems;
+        this.userIds = userIds.clone();
+        this.sequences = new int[sequences.length][];
+        for (int u = 0; u < sequences.length; u++) {
+            int[] s = sequences[u];
+            if (s == null || s.length == 0) {
+                throw new IllegalArgumentException("dataset " + name + ": user " + userIds[u] + " has an empty sequence");
+            }
+            for (int item : s) {
+                if (item < 1 || item > numItems) {
+                    throw new IllegalArgumentException("dataset " + name + ": user " + userIds[u] + " has item id "
+                            + item + " outside 1.." + numItems);
+                }
+            }
+            this.sequences[u] = s.clone();
+        }
+    }
+
+    /** @return the dataset name */
+    public String name() {
+        return name;
+    }
+
+    /** @return number of users */
+    public int numUsers() {
+        return sequences.length;
+    }
+
+    /** @return the largest item id; ids run {@code 1..numItems} and 0 is padding */
+    public int numItems() {
+        return numItems;
+    }
+
+    /** @return where the data came from */
+    public String source() {
+        return source;
+    }
+
+    /** @return hex SHA-256 of the source file, or {@code null} for generated data */
+    public String sha256() {
+        return sha256;
+    }
+
+    /**
+     * Returns a copy of one user's chronological sequence.
+     *
+     * @param u the 0-based user index
+     * @return a fresh copy of the items
+     */
+    public int[] sequence(int u) {
+        return sequences[u].clone();
+    }
+
+    /**
+     * Returns the length of one user's sequence without copying it.
+     *
+     * @param u the 0-based user index
+     * @return its number of interactions
+     */
+    public int length(int u) {
+        return sequences[u].length;
+    }
+
+    /**
+     * Returns the original user id of a user index.
+     *
+     * @param u the 0-based user index
+     * @return the id read from the file
+     */
+    public int userId(int u) {
+        return userIds[u];
+    }
+
+    /** @return the total number of interactions */
+    public long numInteractions() {
+        long n = 0;
+        for (int[] s : sequences) {
+            n += s.length;
+        }
+        return n;
+    }
+
+    /**
+     * Counts how often each item occurs over all sequences.
+     *
+     * @return an array of length {@code numItems + 1}; index 0 (padding) is 0
+     */
+    public long[] itemCounts() {
+        long[] c = new long[numItems + 1];
+        for (int[] s : sequences) {
+            for (int i : s) {
+                c[i]++;
+            }
+        }
+        return c;
+    }
+
+    /**
+     * Returns a dataset with the same items and only the users selected.
+     *
+     * @param newName name of the result
+     * @param users 0-based user indices to keep, in the order wanted
+     * @return the subset (item ids are unchanged)
+     */
+    public SequenceDataset subset(String newName, int[] users) {
+        int[][] s = new int[users.length][];
+        int[] ids = new int[users.length];
+        for (int i = 0; i < users.length; i++) {
+            s[i] = sequences[users[i]];
+            ids[i] = userIds[users[i]];
+        }
+        return new SequenceDataset(newName, ids, s, numItems, source, sha256);
+    }
+
+    @Override
+    public String toString() {
+        return "SequenceDataset[" + name + ": " + numUsers() + " users, " + numItems + " items, "
+                + numInteractions() + " interactions, source " + source + "]";
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SequenceDataset d && d.numItems == numItems && d.name.equals(name)
+                && Arrays.equals(d.userIds, userIds) && Arrays.deepEquals(d.sequences, sequences);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, numItems, Arrays.hashCode(userIds), Arrays.deepHashCode(sequences));
+    }
+}

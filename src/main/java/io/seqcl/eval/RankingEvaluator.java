@@ -1,0 +1,136 @@
+package io.seqcl.eval;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
+import io.seqcl.model.SequentialRecommender;
+import io.seqcl.protocol.Batch;
+import io.seqcl.protocol.EvalSet;
+
+import java.util.Arrays;
+
+/**
+ * Full-ranking evaluation over all items {@code 1..N} with pessimistic ties (common.md section 5).
+ *
+ * <p>The rank of target {@code g} is {@code 1 + #{j in 1..N, j != g : score_j >= score_g}}, so a model that
+ * gives every item the same score ranks every target last. The padding id 0 is never a candidate (this also
+ * holds in {@link HistoryMode#ZERO} mode, where ContrastVAE's code would score row 0). History items are
+ * treated as {@link HistoryMode} says; under {@link HistoryMode#NEG_INF} a target that occurs in its own
+ * history can only be ranked last among the excluded items.
+ */
+public final class RankingEvaluator {
+
+    /** Default cut-offs 5, 10 and 20. */
+    public static final int[] DEFAULT_KS = {5, 10, 20};
+
+    private final HistoryMode history;
+    private final int[] ks;
+    private final int batchSize;
+
+    /**
+     * Creates an evaluator.
+     *
+     * @param history what to do with history items
+     * @param ks cut-offs reported in tables
+     * @param batchSize users scored per model call
+     */
+    public RankingEvaluator(HistoryMode history, int[] ks, int batchSize) {
+        if (history == null) {
+            throw new IllegalArgumentException("history mode must not be null");
+        }
+        if (ks.length == 0 || Arrays.stream(ks).anyMatch(k -> k < 1)) {
+            throw new IllegalArgumentException("cut-offs must be >= 1 and at least one is needed, got "
+                    + Arrays.toString(ks));
+        }
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("evaluation batchSize must be >= 1, got " + batchSize);
+        }
+        this.history = history;
+        this.ks = ks.clone();
+        this.batchSize = batchSize;
+    }
+
+    /** @return the history mode */
+    public HistoryMode history() {
+        return history;
+    }
+
+    /**
+     * Ranks every target of an evaluation set.
+     *
+     * @param model the model (scores come from {@link SequentialRecommender#scoreAll(Batch)})
+     * @param set the histories and targets
+     * @return the per-user ranks and metrics
+     * @throws IllegalStateException if the model returns NaN for a target
+     */
+    public EvalResult evaluate(SequentialRecommender model, EvalSet set) {
+        int n = set.size();
+        int numItems = model.numItems();
+        int[] ranks = new int[n];
+        for (int start = 0; start < n; start += batchSize) {
+            int end = Math.min(n, start + batchSize);
+            int[][] hist = Arrays.copyOfRange(set.inputs(), start, end);
+            int[] users = Arrays.copyOfRange(set.users(), start, end);
+            Batch batch = Batch.ofHistories(hist, users, model.inputSpec().maxLen(), model.inputSpec().padding());
+            float[] scores;
+            try (NDScope scope = new NDScope()) {
+                NDArray s = model.scoreAll(batch);
+                long cols = s.getShape().get(1);
+                if (s.getShape().dimension() != 2 || cols != numItems + 1) {
+                    throw new IllegalStateException(model.name() + ".scoreAll returned shape " + s.getShape()
+                            + ", expected (" + (end - start) + ", " + (numItems + 1) + ")");
+                }
+                scores = s.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+            }
+            int width = numItems + 1;
+            for (int r = 0; r < end - start; r++) {
+                int off = r * width;
+                applyHistory(scores, off, hist[r], history);
+                int target = set.targets()[start + r];
+                if (Float.isNaN(scores[off + target])) {
+                    throw new IllegalStateException(model.name() + " produced a NaN score for user "
+                            + users[r] + " (target item " + target + ")");
+                }
+                ranks[start + r] = rank(scores, off, numItems, target);
+            }
+        }
+        return new EvalResult(set.name(), set.users(), ranks, ks);
+    }
+
+    /**
+     * Applies the history handling to one row of scores in place.
+     *
+     * @param scores flat scores
+     * @param offset index of item 0 of the row
+     * @param history the user's history items
+     * @param mode the history mode
+     */
+    static void applyHistory(float[] scores, int offset, int[] history, HistoryMode mode) {
+        if (mode == HistoryMode.NONE) {
+            return;
+        }
+        float v = mode == HistoryMode.ZERO ? 0f : Float.NEGATIVE_INFINITY;
+        for (int item : history) {
+            scores[offset + item] = v;
+        }
+    }
+
+    /**
+     * Pessimistic 1-based rank of {@code target} among candidates {@code 1..numItems}.
+     *
+     * @param scores flat scores
+     * @param offset index of item 0 of the row
+     * @param numItems N
+     * @param target target item id
+     * @return {@code 1 + #{j != target : score_j >= score_target}}
+     */
+    public static int rank(float[] scores, int offset, int numItems, int target) {
+        float g = scores[offset + target];
+        int above = 0;
+        for (int j = 1; j <= numItems; j++) {
+            if (j != target && scores[offset + j] >= g) {
+                above++;
+            }
+        }
+        return above + 1;
+    }
+}

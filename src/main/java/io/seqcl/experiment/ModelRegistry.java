@@ -1,0 +1,67 @@
+package io.seqcl.experiment;
+
+import io.seqcl.model.SASRecConfig;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The explicit list of models seqcl provides, by lower-case name, each with its default configuration.
+ *
+ * <p>A test checks that every model class is registered here; there is no reflection-based lookup.
+ */
+public final class ModelRegistry {
+
+    private static final Map<String, Entry> MODELS = new LinkedHashMap<>();
+
+    /**
+     * A registered model.
+     *
+     * @param name lower-case registry name
+     * @param description one line: what it is and which paper
+     * @param defaults builds the default spec
+     */
+    public record Entry(String name, String description, Supplier<ModelSpec> defaults) {
+    }
+
+    static {
+        register("pop", "Popularity: training frequency of each item (baseline in every table)", ModelSpec::pop);
+        register("sasrec", "SASRec (Kang and McAuley 2018), BERT-style post-LN, full-softmax CE (RecBole defaults)",
+                () -> ModelSpec.sasrec(SASRecConfig.defaults()));
+    }
+
+    private ModelRegistry() {
+    }
+
+    private static void register(String name, String description, Supplier<ModelSpec> defaults) {
+        MODELS.put(name, new Entry(name, description, defaults));
+    }
+
+    /**
+     * Looks a model up by name (case-insensitive).
+     *
+     * @param name e.g. "sasrec"
+     * @return its default spec
+     * @throws IllegalArgumentException listing the known names
+     */
+    public static ModelSpec get(String name) {
+        Entry e = MODELS.get(name.toLowerCase(Locale.ROOT).trim());
+        if (e == null) {
+            throw new IllegalArgumentException("unknown model '" + name + "'; known: " + String.join(", ", names()));
+        }
+        return e.defaults().get();
+    }
+
+    /** @return the registered names in order */
+    public static List<String> names() {
+        return List.copyOf(MODELS.keySet());
+    }
+
+    /** @return the registered entries in order */
+    public static List<Entry> entries() {
+        return List.copyOf(MODELS.values());
+    }
+}

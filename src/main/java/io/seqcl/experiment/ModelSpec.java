@@ -1,0 +1,47 @@
+package io.seqcl.experiment;
+
+import io.seqcl.model.Pop;
+import io.seqcl.model.SASRec;
+import io.seqcl.model.SASRecConfig;
+
+/**
+ * A model to run: a display name, its configuration (logged in provenance) and how to build it.
+ *
+ * @param name display name used in result tables
+ * @param config the configuration object (its {@code toString} is logged)
+ * @param factory builds the model
+ */
+public record ModelSpec(String name, Object config, ModelFactory factory) {
+
+    /** Validates the fields. */
+    public ModelSpec {
+        if (name == null || name.isBlank() || factory == null) {
+            throw new IllegalArgumentException("a model spec needs a name and a factory");
+        }
+    }
+
+    /** @return the popularity baseline */
+    public static ModelSpec pop() {
+        return new ModelSpec("Pop", "training-interaction counts", (n, seed) -> new Pop(n));
+    }
+
+    /**
+     * SASRec with a configuration.
+     *
+     * @param config the configuration
+     * @return the spec
+     */
+    public static ModelSpec sasrec(SASRecConfig config) {
+        return new ModelSpec("SASRec", config, (n, seed) -> new SASRec(n, config, seed));
+    }
+
+    /**
+     * A copy under another display name (e.g. "SASRec d=128").
+     *
+     * @param newName the name
+     * @return the copy
+     */
+    public ModelSpec named(String newName) {
+        return new ModelSpec(newName, config, factory);
+    }
+}

@@ -1,0 +1,109 @@
+package io.seqcl.experiment;
+
+import ai.djl.engine.Engine;
+import io.seqcl.data.SequenceDataset;
+import io.seqcl.nn.Devices;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Where a result came from: configuration, seed, dataset checksum, library versions, hardware and wall time
+ * (in the spirit of Tribuo's provenance), as an ordered key/value map.
+ */
+public final class Provenance {
+
+    /** The seqcl version written into provenance. */
+    public static final String SEQCL_VERSION = "0.1.0-SNAPSHOT";
+
+    private final Map<String, String> values = new LinkedHashMap<>();
+
+    private Provenance() {
+    }
+
+    /**
+     * Starts a provenance record with versions, hardware and the dataset's identity.
+     *
+     * @param dataset the dataset used
+     * @param seed the run seed
+     * @return a record to which the caller adds configurations and timings
+     */
+    public static Provenance start(SequenceDataset dataset, long seed) {
+        Provenance p = new Provenance();
+        p.put("started", Instant.now().toString());
+        p.put("seqcl.version", SEQCL_VERSION);
+        p.put("djl.version", Engine.getDjlVersion());
+        p.put("engine", Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion());
+        p.put("device", Devices.current().toString());
+        p.put("java.version", System.getProperty("java.version"));
+        p.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                + System.getProperty("os.arch"));
+        p.put("cpu", cpuModel());
+        p.put("cores", String.valueOf(Runtime.getRuntime().availableProcessors()));
+        p.put("max.heap.mb", String.valueOf(Runtime.getRuntime().maxMemory() >> 20));
+        p.put("dataset", dataset.name());
+        p.put("dataset.source", dataset.source());
+        p.put("dataset.sha256", dataset.sha256() == null ? "(generated)" : dataset.sha256());
+        p.put("dataset.counts", dataset.numUsers() + " users / " + dataset.numItems() + " items / "
+                + dataset.numInteractions() + " interactions");
+        p.put("seed", String.valueOf(seed));
+        return p;
+    }
+
+    /**
+     * Adds or replaces an entry.
+     *
+     * @param key the key
+     * @param value the value
+     * @return this
+     */
+    public Provenance put(String key, String value) {
+        values.put(key, value);
+        return this;
+    }
+
+    /**
+     * Reads an entry.
+     *
+     * @param key the key
+     * @return its value or {@code null}
+     */
+    public String get(String key) {
+        return values.get(key);
+    }
+
+    /** @return an unmodifiable view of the entries */
+    public Map<String, String> values() {
+        return java.util.Collections.unmodifiableMap(values);
+    }
+
+    /** @return the record as a two-column table (key, value) */
+    public Table table() {
+        StringColumn k = StringColumn.create("key");
+        StringColumn v = StringColumn.create("value");
+        values.forEach((a, b) -> {
+            k.append(a);
+            v.append(b);
+        });
+        return Table.create("provenance", k, v);
+    }
+
+    private static String cpuModel() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    return line.substring(line.indexOf(':') + 1).trim();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: fall through
+        }
+        return System.getProperty("os.arch");
+    }
+}

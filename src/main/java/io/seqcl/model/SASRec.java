@@ -1,0 +1,195 @@
+package io.seqcl.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import io.seqcl.nn.AttentionMask;
+import io.seqcl.nn.Norm;
+import io.seqcl.nn.Ops;
+import io.seqcl.nn.Params;
+import io.seqcl.nn.TransformerStack;
+import io.seqcl.protocol.Batch;
+import io.seqcl.train.StepContext;
+
+import java.util.SplittableRandom;
+
+/**
+ * SASRec, self-attentive sequential recommendation (Kang and McAuley, ICDM 2018), in the BERT-style post-LN
+ * form used by RecBole, CL4SRec, DuoRec, MCLRec and ContrastVAE (sasrec_backbone.md A).
+ *
+ * <p>Input {@code x_t = E[s_t] + P[t]}, then LayerNorm and dropout, then L causal post-LN Transformer blocks;
+ * the sequence representation {@code h} is the output at the last real position; scores are {@code h E^T}
+ * with the item table tied between input and output.
+ *
+ * <p>Deviations from the reference codes: the padding row 0 is excluded from the softmax by default
+ * ({@link io.seqcl.loss.FullSoftmaxCrossEntropy#includePaddingRow()} restores RecBole's behaviour); BCE uses
+ * softplus instead of {@code log(sigma + 1e-24)}; weights are drawn from a Java random stream, so they differ
+ * from PyTorch's draws for the same seed. The original TF SASRec (pre-LN, scaled embeddings, sampled
+ * evaluation) is not this class.
+ */
+public class SASRec implements SequentialRecommender {
+
+    /** Parameter name of the item table. */
+    public static final String ITEM_EMBEDDING = "item_embedding";
+
+    private final int numItems;
+    private final SASRecConfig config;
+    private final Params params;
+    private final NDArray itemEmb;
+    private final NDArray posEmb;
+    private final Norm lnIn;
+    private final TransformerStack encoder;
+
+    /**
+     * Builds the model with weights drawn from {@code seed}.
+     *
+     * @param numItems number of items N (the item table has N+1 rows)
+     * @param config configuration
+     * @param seed initialisation seed
+     */
+    public SASRec(int numItems, SASRecConfig config, long seed) {
+        if (numItems < 1) {
+            throw new IllegalArgumentException("numItems must be >= 1, got " + numItems);
+        }
+        this.numItems = numItems;
+        this.config = config;
+        this.params = new Params();
+        SplittableRandom rng = new SplittableRandom(seed);
+        int d = config.transformer().hiddenSize();
+        itemEmb = params.normal(ITEM_EMBEDDING, config.initStd(), rng, numItems + 1, d);
+        posEmb = params.normal("position_embedding", config.initStd(), rng, config.maxLen(), d);
+        lnIn = new Norm(params, "ln_in", d, config.transformer().layerNormEps());
+        encoder = new TransformerStack(params, "encoder", config.transformer(), false, config.initStd(), rng);
+    }
+
+    @Override
+    public String name() {
+        return "SASRec";
+    }
+
+    @Override
+    public int numItems() {
+        return numItems;
+    }
+
+    @Override
+    public InputSpec inputSpec() {
+        return new InputSpec(config.maxLen(), config.padding(), config.sampleMode(), config.loss().needsNegatives());
+    }
+
+    @Override
+    public Params params() {
+        return params;
+    }
+
+    @Override
+    public SASRecConfig config() {
+        return config;
+    }
+
+    /** @return the item embedding table {@code [N+1, d]} (row 0 = padding) */
+    public NDArray itemEmbedding() {
+        return itemEmb;
+    }
+
+    /**
+     * Embeds a batch: {@code Dropout(LN(E[s_t] + P[t]))}.
+     *
+     * @param batch the inputs
+     * @param training whether dropout is active
+     * @return {@code [B, T, d]}
+     */
+    protected NDArray embed(Batch batch, boolean training) {
+        NDManager m = params.manager();
+        NDArray ids = Ops.ids(m, batch.items());
+        int t = batch.maxLen();
+        NDArray pos = t == config.maxLen() ? posEmb : posEmb.get(new NDIndex("0:" + t));
+        NDArray x = Ops.rows(itemEmb, ids).add(pos);
+        return Ops.dropout(lnIn.forward(x), config.transformer().hiddenDropout(), training);
+    }
+
+    /**
+     * Runs the causal encoder over a batch.
+     *
+     * @param batch the inputs
+     * @param training whether dropout is active
+     * @return hidden states {@code [B, T, d]}
+     */
+    public NDArray encode(Batch batch, boolean training) {
+        NDArray mask = AttentionMask.causal(params.manager(), batch.items());
+        return encoder.forward(embed(batch, training), mask, training);
+    }
+
+    /**
+     * Picks each row's hidden state at its last real position.
+     *
+     * @param hidden {@code [B, T, d]}
+     * @param batch the batch the states belong to
+     * @return {@code [B, d]}
+     */
+    public static NDArray lastHidden(NDArray hidden, Batch batch) {
+        Shape s = hidden.getShape();
+        long t = s.get(1);
+        long[] idx = new long[batch.size()];
+        for (int b = 0; b < idx.length; b++) {
+            idx[b] = b * t + batch.lastIndex(b);
+        }
+        return Ops.rows(hidden.reshape(s.get(0) * t, s.get(2)), idx);
+    }
+
+    /**
+     * Computes the next-item loss on the target positions of a batch from given hidden states.
+     *
+     * @param hidden {@code [B, T, d]}
+     * @param batch the batch with targets
+     * @return scalar loss
+     */
+    protected NDArray recLoss(NDArray hidden, Batch batch) {
+        Shape s = hidden.getShape();
+        int bsz = batch.size();
+        int t = batch.maxLen();
+        int count = 0;
+        for (int[] row : batch.targets()) {
+            for (int v : row) {
+                if (v != 0) {
+                    count++;
+                }
+            }
+        }
+        long[] idx = new long[count];
+        long[] targets = new long[count];
+        long[] negatives = batch.negatives() == null ? null : new long[count];
+        int k = 0;
+        for (int b = 0; b < bsz; b++) {
+            for (int p = 0; p < t; p++) {
+                int target = batch.targets()[b][p];
+                if (target != 0) {
+                    idx[k] = (long) b * t + p;
+                    targets[k] = target;
+                    if (negatives != null) {
+                        negatives[k] = batch.negatives()[b][p];
+                    }
+                    k++;
+                }
+            }
+        }
+        NDArray h = Ops.rows(hidden.reshape(s.get(0) * s.get(1), s.get(2)), idx);
+        return config.loss().compute(h, itemEmb, targets, negatives);
+    }
+
+    @Override
+    public NDArray loss(Batch batch, StepContext ctx) {
+        return recLoss(encode(batch, true), batch);
+    }
+
+    @Override
+    public NDArray scoreAll(Batch batch) {
+        return lastHidden(encode(batch, false), batch).matMul(itemEmb.transpose());
+    }
+
+    @Override
+    public void close() {
+        params.close();
+    }
+}

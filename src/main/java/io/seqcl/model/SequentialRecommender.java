@@ -1,0 +1,75 @@
+package io.seqcl.model;
+
+import ai.djl.ndarray.NDArray;
+import io.seqcl.nn.Params;
+import io.seqcl.protocol.Batch;
+import io.seqcl.protocol.LeaveOneOutSplit;
+import io.seqcl.train.StepContext;
+import io.seqcl.train.TrainConfig;
+import io.seqcl.train.TrainStep;
+
+/**
+ * The one model contract of seqcl: a loss for a training batch, and scores over all items for a batch of
+ * histories (RecBole's {@code calculate_loss} and {@code full_sort_predict}).
+ *
+ * <p>Models with no trainable parameters (Pop) fit themselves in {@link #prepare} and have an empty
+ * {@link #params()}; the trainer then skips gradient training. A model with a custom optimisation schedule
+ * (e.g. meta-optimised two-step training) overrides {@link #newTrainStep}.
+ */
+public interface SequentialRecommender extends AutoCloseable {
+
+    /** @return a display name, e.g. "SASRec" */
+    String name();
+
+    /** @return the number of items N; scores have N+1 columns (column 0 = padding) */
+    int numItems();
+
+    /** @return the model's input conventions */
+    InputSpec inputSpec();
+
+    /** @return the trainable parameters (empty for statistical models) */
+    Params params();
+
+    /** @return the model's configuration, logged with every run */
+    Object config();
+
+    /**
+     * Fits non-gradient state (counts, graphs) from the training part of a split; called once before training.
+     *
+     * @param split the leave-one-out split
+     */
+    default void prepare(LeaveOneOutSplit split) {
+    }
+
+    /**
+     * Computes the training loss of a batch with dropout active. Called inside an open gradient collector and
+     * an {@code NDScope}; must return a scalar.
+     *
+     * @param batch training batch
+     * @param ctx step information and the random stream for Java-side randomness
+     * @return scalar loss
+     */
+    NDArray loss(Batch batch, StepContext ctx);
+
+    /**
+     * Scores every item for each history in evaluation mode (no dropout).
+     *
+     * @param batch histories (targets {@code null})
+     * @return {@code [B, N+1]} scores; column 0 is ignored by evaluators
+     */
+    NDArray scoreAll(Batch batch);
+
+    /**
+     * Creates the per-batch optimisation procedure; the default is one Adam step on {@link #loss}.
+     *
+     * @param config training settings
+     * @return the step
+     */
+    default TrainStep newTrainStep(TrainConfig config) {
+        return new io.seqcl.train.SingleLossStep(this, config);
+    }
+
+    /** Frees native memory. */
+    @Override
+    void close();
+}

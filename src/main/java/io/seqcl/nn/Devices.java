@@ -1,0 +1,46 @@
+package io.seqcl.nn;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+
+/**
+ * Chooses the compute device: CPU unless {@code SEQCL_DEVICE} (or the system property {@code seqcl.device}) says
+ * {@code gpu} / {@code gpu:N}.
+ */
+public final class Devices {
+
+    private Devices() {
+    }
+
+    /**
+     * Returns the configured device.
+     *
+     * @return {@link Device#cpu()} by default
+     * @throws IllegalArgumentException if the setting is not cpu, gpu or gpu:N, or a GPU is asked for but the
+     *     engine sees none (build with the Maven profile {@code cuda} for GPU natives)
+     */
+    public static Device current() {
+        String v = System.getProperty("seqcl.device", System.getenv().getOrDefault("SEQCL_DEVICE", "cpu"));
+        v = v.trim().toLowerCase(java.util.Locale.ROOT);
+        if (v.isEmpty() || v.equals("cpu")) {
+            return Device.cpu();
+        }
+        if (v.startsWith("gpu")) {
+            int id = 0;
+            if (v.startsWith("gpu:")) {
+                try {
+                    id = Integer.parseInt(v.substring(4));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("SEQCL_DEVICE='" + v + "': expected cpu, gpu or gpu:N");
+                }
+            }
+            int gpus = Engine.getInstance().getGpuCount();
+            if (id >= gpus) {
+                throw new IllegalArgumentException("SEQCL_DEVICE='" + v + "' but the engine sees " + gpus
+                        + " GPU(s); build with 'mvn -Pcuda' to get the CUDA natives and check nvidia-smi");
+            }
+            return Device.gpu(id);
+        }
+        throw new IllegalArgumentException("SEQCL_DEVICE='" + v + "': expected cpu, gpu or gpu:N");
+    }
+}

@@ -1,0 +1,73 @@
+package io.seqcl.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+
+import java.util.SplittableRandom;
+
+/**
+ * Multi-head scaled dot-product attention with biases on Q, K, V and the output projection
+ * (sasrec_backbone.md A.3): {@code softmax(Q_i K_i^T / sqrt(d/h) + mask)}, attention dropout, concatenation,
+ * output projection.
+ */
+public final class MultiHeadAttention {
+
+    private final Dense q;
+    private final Dense k;
+    private final Dense v;
+    private final Dense o;
+    private final int heads;
+    private final int headSize;
+    private final double attnDropout;
+
+    /**
+     * Registers {@code NAME.q/k/v/o}.
+     *
+     * @param params the store
+     * @param name parameter prefix
+     * @param d model width
+     * @param heads number of heads (divides d)
+     * @param attnDropout dropout on attention probabilities
+     * @param std init std
+     * @param rng init stream
+     */
+    public MultiHeadAttention(Params params, String name, int d, int heads, double attnDropout, double std,
+                              SplittableRandom rng) {
+        this.q = new Dense(params, name + ".q", d, d, std, rng);
+        this.k = new Dense(params, name + ".k", d, d, std, rng);
+        this.v = new Dense(params, name + ".v", d, d, std, rng);
+        this.o = new Dense(params, name + ".o", d, d, std, rng);
+        this.heads = heads;
+        this.headSize = d / heads;
+        this.attnDropout = attnDropout;
+    }
+
+    /**
+     * Self- or cross-attention.
+     *
+     * @param queries {@code [B, Tq, d]}
+     * @param keys {@code [B, Tk, d]} (also the values)
+     * @param mask additive mask broadcastable to {@code [B, h, Tq, Tk]}
+     * @param training whether dropout is active
+     * @return {@code [B, Tq, d]} after the output projection (no residual, no dropout)
+     */
+    public NDArray forward(NDArray queries, NDArray keys, NDArray mask, boolean training) {
+        long b = queries.getShape().get(0);
+        long tq = queries.getShape().get(1);
+        long tk = keys.getShape().get(1);
+        NDArray qh = split(q.forward(queries), b, tq);
+        NDArray kh = split(k.forward(keys), b, tk);
+        NDArray vh = split(v.forward(keys), b, tk);
+        NDArray scores = qh.matMul(kh.transpose(0, 1, 3, 2)).divi((float) Math.sqrt(headSize));
+        if (mask != null) {
+            scores = scores.add(mask);
+        }
+        NDArray probs = Ops.dropout(scores.softmax(-1), attnDropout, training);
+        NDArray ctx = probs.matMul(vh).transpose(0, 2, 1, 3).reshape(new Shape(b, tq, (long) heads * headSize));
+        return o.forward(ctx);
+    }
+
+    private NDArray split(NDArray x, long b, long t) {
+        return x.reshape(new Shape(b, t, heads, headSize)).transpose(0, 2, 1, 3);
+    }
+}

@@ -1,0 +1,83 @@
+package io.seqcl.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.core.Embedding;
+import ai.djl.nn.norm.Dropout;
+
+/** Small differentiable helpers shared by models. */
+public final class Ops {
+
+    private Ops() {
+    }
+
+    /**
+     * Looks up rows of a table; gradients flow to the table (also for repeated ids).
+     *
+     * @param table {@code [V, d]}
+     * @param ids integer ids of any shape
+     * @return {@code [ids..., d]}
+     */
+    public static NDArray rows(NDArray table, NDArray ids) {
+        return Embedding.embedding(ids, table, SparseFormat.DENSE).singletonOrThrow();
+    }
+
+    /**
+     * Looks up rows given as Java indices.
+     *
+     * @param table {@code [V, d]}
+     * @param ids row indices
+     * @return {@code [ids.length, d]}
+     */
+    public static NDArray rows(NDArray table, long[] ids) {
+        NDArray idx = table.getManager().create(ids);
+        return rows(table, idx);
+    }
+
+    /**
+     * Creates an int64 array from a Java matrix.
+     *
+     * @param manager where to create it
+     * @param m row-major values {@code [B][T]}
+     * @return {@code [B, T]} int64
+     */
+    public static NDArray ids(NDManager manager, int[][] m) {
+        int b = m.length;
+        int t = b == 0 ? 0 : m[0].length;
+        long[] flat = new long[b * t];
+        for (int i = 0; i < b; i++) {
+            for (int j = 0; j < t; j++) {
+                flat[i * t + j] = m[i][j];
+            }
+        }
+        return manager.create(flat, new ai.djl.ndarray.types.Shape(b, t));
+    }
+
+    /**
+     * Inverted dropout that is active only in training.
+     *
+     * @param x input
+     * @param rate drop probability
+     * @param training whether the model is training
+     * @return {@code x} itself when not training or rate is 0
+     */
+    public static NDArray dropout(NDArray x, double rate, boolean training) {
+        if (!training || rate <= 0) {
+            return x;
+        }
+        return Dropout.dropout(x, (float) rate, true).singletonOrThrow();
+    }
+
+    /**
+     * Row-wise L2 normalisation {@code x / max(||x||, eps)} on the last axis.
+     *
+     * @param x input {@code [..., d]}
+     * @param eps lower bound on the norm
+     * @return normalised rows
+     */
+    public static NDArray l2Normalize(NDArray x, double eps) {
+        NDArray norm = x.square().sum(new int[] {-1}, true).sqrt().maximum((float) eps);
+        return x.div(norm);
+    }
+}

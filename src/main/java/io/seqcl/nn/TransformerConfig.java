@@ -1,0 +1,57 @@
+package io.seqcl.nn;
+
+/**
+ * Shape and regularisation of a stack of post-LN Transformer blocks (sasrec_backbone.md A).
+ *
+ * @param hiddenSize d, the model width
+ * @param layers number of blocks L
+ * @param heads attention heads h; must divide d
+ * @param innerSize feed-forward inner width (RecBole 4d; Meta-SGCL paper d)
+ * @param activation feed-forward activation
+ * @param hiddenDropout dropout on embeddings, attention output and feed-forward output
+ * @param attnDropout dropout on attention probabilities
+ * @param layerNormEps LayerNorm epsilon (1e-12 in RecBole/ContrastVAE)
+ */
+public record TransformerConfig(int hiddenSize, int layers, int heads, int innerSize, ActivationFn activation,
+                                double hiddenDropout, double attnDropout, double layerNormEps) {
+
+    /** Validates every field and names the one that is wrong. */
+    public TransformerConfig {
+        if (hiddenSize < 1) {
+            throw new IllegalArgumentException("hiddenSize must be >= 1, got " + hiddenSize);
+        }
+        if (layers < 0) {
+            throw new IllegalArgumentException("layers must be >= 0, got " + layers);
+        }
+        if (heads < 1 || hiddenSize % heads != 0) {
+            throw new IllegalArgumentException("heads must be >= 1 and divide hiddenSize " + hiddenSize + ", got "
+                    + heads);
+        }
+        if (innerSize < 1) {
+            throw new IllegalArgumentException("innerSize must be >= 1, got " + innerSize);
+        }
+        if (activation == null) {
+            throw new IllegalArgumentException("activation must not be null");
+        }
+        checkRate("hiddenDropout", hiddenDropout);
+        checkRate("attnDropout", attnDropout);
+        if (!(layerNormEps > 0)) {
+            throw new IllegalArgumentException("layerNormEps must be > 0, got " + layerNormEps);
+        }
+    }
+
+    static void checkRate(String name, double p) {
+        if (!(p >= 0 && p < 1)) {
+            throw new IllegalArgumentException(name + " must be in [0, 1), got " + p);
+        }
+    }
+
+    /**
+     * RecBole's SASRec defaults: d 64, 2 layers, 2 heads, inner 256, GELU, dropout 0.5/0.5, eps 1e-12.
+     *
+     * @return the defaults
+     */
+    public static TransformerConfig recbole() {
+        return new TransformerConfig(64, 2, 2, 256, ActivationFn.GELU, 0.5, 0.5, 1e-12);
+    }
+}

@@ -1,0 +1,63 @@
+package io.seqcl.nn;
+
+import ai.djl.ndarray.NDArray;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * A stack of {@link TransformerLayer}s: a Transformer encoder, or with {@code cross = true} a decoder that
+ * attends to an external memory. There is no final LayerNorm (as in RecBole's TransformerEncoder).
+ */
+public final class TransformerStack {
+
+    private final List<TransformerLayer> layers = new ArrayList<>();
+
+    /**
+     * Registers {@code NAME.layerI.*} for each block.
+     *
+     * @param params the store
+     * @param name parameter prefix
+     * @param cfg block configuration (number of blocks included)
+     * @param cross whether blocks cross-attend to a memory (decoder)
+     * @param std init std
+     * @param rng init stream
+     */
+    public TransformerStack(Params params, String name, TransformerConfig cfg, boolean cross, double std,
+                            SplittableRandom rng) {
+        for (int i = 0; i < cfg.layers(); i++) {
+            layers.add(new TransformerLayer(params, name + ".layer" + i, cfg, cross, std, rng));
+        }
+    }
+
+    /**
+     * Runs all blocks.
+     *
+     * @param x input {@code [B, T, d]}
+     * @param mask additive self-attention mask
+     * @param memory memory for decoder blocks, or {@code null}
+     * @param memoryMask mask for the memory, or {@code null}
+     * @param training whether dropout is active
+     * @return the last block's output {@code [B, T, d]}
+     */
+    public NDArray forward(NDArray x, NDArray mask, NDArray memory, NDArray memoryMask, boolean training) {
+        NDArray h = x;
+        for (TransformerLayer l : layers) {
+            h = l.forward(h, mask, memory, memoryMask, training);
+        }
+        return h;
+    }
+
+    /**
+     * Runs an encoder stack (no memory).
+     *
+     * @param x input
+     * @param mask additive mask
+     * @param training whether dropout is active
+     * @return output
+     */
+    public NDArray forward(NDArray x, NDArray mask, boolean training) {
+        return forward(x, mask, null, null, training);
+    }
+}

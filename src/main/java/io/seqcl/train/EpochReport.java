@@ -1,0 +1,50 @@
+package io.seqcl.train;
+
+/**
+ * What one training epoch produced, as plain numbers.
+ *
+ * @param run run name
+ * @param epoch 1-based epoch number
+ * @param maxEpochs epoch budget of the run
+ * @param trainLoss mean training loss of the epoch
+ * @param monitor the monitored validation metric, e.g. "NDCG@10"
+ * @param validValue the monitored metric after this epoch
+ * @param bestValue the best monitored value so far
+ * @param bestEpoch the epoch that reached {@code bestValue}
+ * @param epochSeconds wall time of this epoch (training and validation)
+ * @param elapsedSeconds wall time since the run started
+ * @param etaSeconds estimated seconds left if the run uses its whole epoch budget
+ */
+public record EpochReport(String run, int epoch, int maxEpochs, double trainLoss, String monitor,
+                          double validValue, double bestValue, int bestEpoch, double epochSeconds,
+                          double elapsedSeconds, double etaSeconds) {
+
+    /**
+     * Formats the report as one progress line.
+     *
+     * @return e.g. {@code SASRec epoch 3/20 loss 8.1234 valid NDCG@10 0.0301 (best 0.0301 @3) 12.3 s/epoch, ~3m 10s left}
+     */
+    public String line() {
+        return String.format(java.util.Locale.ROOT,
+                "%s epoch %d/%d  loss %.4f  valid %s %.4f (best %.4f @%d)  %.1f s/epoch, ~%s left",
+                run, epoch, maxEpochs, trainLoss, monitor, validValue, bestValue, bestEpoch, epochSeconds,
+                formatDuration(etaSeconds));
+    }
+
+    /**
+     * Formats seconds as "1h 02m", "3m 10s" or "12s".
+     *
+     * @param seconds a duration
+     * @return a short human-readable duration
+     */
+    public static String formatDuration(double seconds) {
+        long s = Math.max(0, Math.round(seconds));
+        if (s >= 3600) {
+            return String.format(java.util.Locale.ROOT, "%dh %02dm", s / 3600, (s % 3600) / 60);
+        }
+        if (s >= 60) {
+            return String.format(java.util.Locale.ROOT, "%dm %02ds", s / 60, s % 60);
+        }
+        return s + "s";
+    }
+}

@@ -1,0 +1,90 @@
+package io.seqcl.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
+import ai.djl.training.GradientCollector;
+import io.seqcl.model.SequentialRecommender;
+import io.seqcl.nn.Adam;
+import io.seqcl.protocol.Batch;
+
+import java.util.Map;
+
+/**
+ * The standard step: forward the model's loss, backpropagate, one Adam update of every parameter.
+ *
+ * <p>The forward pass runs inside an {@link NDScope} so intermediates are freed every step, and the optimizer
+ * update runs after the scope (engine-djl.md: memory and released-resource traps).
+ */
+public final class SingleLossStep implements TrainStep {
+
+    private final SequentialRecommender model;
+    private final Adam adam;
+    private final double maxLoss;
+
+    /**
+     * Creates the step.
+     *
+     * @param model the model
+     * @param config learning rate, betas, weight decay and loss limit
+     */
+    public SingleLossStep(SequentialRecommender model, TrainConfig config) {
+        this.model = model;
+        this.adam = config.newAdam(model.params(), model.params().names());
+        this.maxLoss = config.maxLoss();
+    }
+
+    @Override
+    public double step(Batch batch, StepContext ctx) {
+        double value = backward(model, batch, ctx, maxLoss);
+        adam.step();
+        return value;
+    }
+
+    /**
+     * Runs forward and backward of a model's loss and checks the value; gradients accumulate on the parameters.
+     *
+     * @param model the model
+     * @param batch the batch
+     * @param ctx step information
+     * @param maxLoss losses above this are divergence
+     * @return the loss value
+     */
+    public static double backward(SequentialRecommender model, Batch batch, StepContext ctx, double maxLoss) {
+        double value;
+        try (NDScope scope = new NDScope();
+             GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            NDArray loss = model.loss(batch, ctx);
+            value = loss.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+            check(model.name(), value, ctx, maxLoss);
+            gc.backward(loss);
+        }
+        return value;
+    }
+
+    /**
+     * Throws if a loss value is NaN, infinite or above the limit.
+     *
+     * @param what model or loss name
+     * @param value the loss
+     * @param ctx where it happened
+     * @param maxLoss the limit
+     */
+    public static void check(String what, double value, StepContext ctx, double maxLoss) {
+        if (!Double.isFinite(value) || value > maxLoss) {
+            throw new TrainingDivergedException(what + ": loss is " + value + " at epoch " + ctx.epoch() + " step "
+                    + ctx.step() + (Double.isFinite(value) ? " (above the limit maxLoss=" + maxLoss + ")" : "")
+                    + "; training stopped. Try a smaller learning rate or check the inputs.");
+        }
+    }
+
+    @Override
+    public Map<String, float[]> state() {
+        return adam.state();
+    }
+
+    @Override
+    public void loadState(Map<String, float[]> state) {
+        adam.loadState(state);
+    }
+}

@@ -1,0 +1,188 @@
+package io.seqcl.train;
+
+import io.seqcl.eval.HistoryMode;
+import io.seqcl.eval.MetricKey;
+import io.seqcl.eval.RankingEvaluator;
+import io.seqcl.nn.Adam;
+import io.seqcl.nn.Params;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Training and evaluation settings; immutable, validated on construction, with {@code withX} copies.
+ *
+ * <p>Defaults follow RecBole's sequential settings (Adam 1e-3, betas 0.9/0.999, batch 256, validation every
+ * epoch) with our documented choices: early stopping on valid NDCG@10 with patience 10, clean history
+ * exclusion ({@link HistoryMode#NEG_INF}), cut-offs 5, 10, 20, seed 2020.
+ *
+ * @param epochs maximum number of epochs
+ * @param batchSize training batch size
+ * @param learningRate Adam learning rate
+ * @param beta1 Adam first-moment decay
+ * @param beta2 Adam second-moment decay
+ * @param weightDecay Adam L2 weight decay (0 = none)
+ * @param patience stop after this many consecutive epochs without strict improvement of {@code monitor}
+ * @param monitor the validation metric used for early stopping and model selection
+ * @param seed the one seed from which shuffling, sampling, dropout and initialisation streams derive
+ * @param evalBatchSize users scored per evaluation call
+ * @param history history handling in evaluation
+ * @param ks cut-offs reported in metric tables
+ * @param restoreBest whether the best validation checkpoint is restored before testing
+ * @param maxLoss a batch loss above this (or NaN/infinite) stops training with an error
+ * @param maxStepsPerEpoch if positive, each epoch uses at most this many batches (smoke runs)
+ */
+public record TrainConfig(int epochs, int batchSize, double learningRate, double beta1, double beta2,
+                          double weightDecay, int patience, MetricKey monitor, long seed, int evalBatchSize,
+                          HistoryMode history, int[] ks, boolean restoreBest, double maxLoss,
+                          int maxStepsPerEpoch) {
+
+    /** Validates every field, naming the one that is wrong. */
+    public TrainConfig {
+        if (epochs < 0) {
+            throw new IllegalArgumentException("epochs must be >= 0, got " + epochs);
+        }
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
+        }
+        if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
+            throw new IllegalArgumentException("learningRate must be > 0, got " + learningRate);
+        }
+        if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
+            throw new IllegalArgumentException("Adam betas must be in [0, 1), got " + beta1 + ", " + beta2);
+        }
+        if (!(weightDecay >= 0)) {
+            throw new IllegalArgumentException("weightDecay must be >= 0, got " + weightDecay);
+        }
+        if (patience < 1) {
+            throw new IllegalArgumentException("patience must be >= 1, got " + patience);
+        }
+        if (monitor == null || history == null) {
+            throw new IllegalArgumentException("monitor and history must be set");
+        }
+        if (evalBatchSize < 1) {
+            throw new IllegalArgumentException("evalBatchSize must be >= 1, got " + evalBatchSize);
+        }
+        if (ks == null || ks.length == 0 || Arrays.stream(ks).anyMatch(k -> k < 1)) {
+            throw new IllegalArgumentException("ks must hold at least one cut-off >= 1, got " + Arrays.toString(ks));
+        }
+        if (!(maxLoss > 0)) {
+            throw new IllegalArgumentException("maxLoss must be > 0, got " + maxLoss);
+        }
+        if (maxStepsPerEpoch < 0) {
+            throw new IllegalArgumentException("maxStepsPerEpoch must be >= 0 (0 = whole epoch), got "
+                    + maxStepsPerEpoch);
+        }
+        ks = ks.clone();
+    }
+
+    /**
+     * The defaults described in the class documentation (50 epochs).
+     *
+     * @return the defaults
+     */
+    public static TrainConfig defaults() {
+        return new TrainConfig(50, 256, 1e-3, 0.9, 0.999, 0.0, 10, MetricKey.parse("NDCG@10"), 2020, 256,
+                HistoryMode.NEG_INF, RankingEvaluator.DEFAULT_KS, true, 1e4, 0);
+    }
+
+    @Override
+    public int[] ks() {
+        return ks.clone();
+    }
+
+    /** @return an evaluator with this configuration's history mode, cut-offs and batch size */
+    public RankingEvaluator evaluator() {
+        return new RankingEvaluator(history, ks, evalBatchSize);
+    }
+
+    /**
+     * Creates an Adam optimizer with these settings over a parameter group.
+     *
+     * @param params the store
+     * @param names the group
+     * @return the optimizer
+     */
+    public Adam newAdam(Params params, List<String> names) {
+        return new Adam(params, names, learningRate, beta1, beta2, 1e-8, weightDecay);
+    }
+
+    /** @param v epochs @return a copy */
+    public TrainConfig withEpochs(int v) {
+        return new TrainConfig(v, batchSize, learningRate, beta1, beta2, weightDecay, patience, monitor, seed,
+                evalBatchSize, history, ks, restoreBest, maxLoss, maxStepsPerEpoch);
+    }
+
+    /** @param v batch size @return a copy */
+    public TrainConfig withBatchSize(int v) {
+        return new TrainConfig(epochs, v, learningRate, beta1, beta2, weightDecay, patience, monitor, seed,
+                evalBatchSize, history, ks, restoreBest, maxLoss, maxStepsPerEpoch);
+    }
+
+    /** @param v learning rate @return a copy */
+    public TrainConfig withLearningRate(double v) {
+        return new TrainConfig(epochs, batchSize, v, beta1, beta2, weightDecay, patience, monitor, seed,
+                evalBatchSize, history, ks, restoreBest, maxLoss, maxStepsPerEpoch);
+    }
+
+    /** @param v patience @return a copy */
+    public TrainConfig withPatience(int v) {
+        return new TrainConfig(epochs, batchSize, learningRate, beta1, beta2, weightDecay, v, monitor, seed,
+                evalBatchSize, history, ks, restoreBest, maxLoss, maxStepsPerEpoch);
+    }
+
+    /** @param v monitored metric, e.g. "MRR@10" @return a copy */
+    public TrainConfig withMonitor(String v) {
+        return new TrainConfig(epochs, batchSize, learningRate, beta1, beta2, weightDecay, patience,
+                MetricKey.parse(v), seed, evalBatchSize, history, ks, restoreBest, maxLoss, maxStepsPerEpoch);
+    }
+
+    /** @param v seed @return a copy */
+    public TrainConfig withSeed(long v) {
+        return new TrainConfig(epochs, batchSize, learningRate, beta1, beta2, weightDecay, patience, monitor, v,
+                evalBatchSize, history, ks, restoreBest, maxLoss, maxStepsPerEpoch);
+    }
+
+    /** @param v history mode @return a copy */
+    public TrainConfig withHistory(HistoryMode v) {
+        return new TrainConfig(epochs, batchSize, learningRate, beta1, beta2, weightDecay, patience, monitor, seed,
+                evalBatchSize, v, ks, restoreBest, maxLoss, maxStepsPerEpoch);
+    }
+
+    /** @param v cut-offs @return a copy */
+    public TrainConfig withKs(int... v) {
+        return new TrainConfig(epochs, batchSize, learningRate, beta1, beta2, weightDecay, patience, monitor, seed,
+                evalBatchSize, history, v, restoreBest, maxLoss, maxStepsPerEpoch);
+    }
+
+    /** @param v loss limit @return a copy */
+    public TrainConfig withMaxLoss(double v) {
+        return new TrainConfig(epochs, batchSize, learningRate, beta1, beta2, weightDecay, patience, monitor, seed,
+                evalBatchSize, history, ks, restoreBest, v, maxStepsPerEpoch);
+    }
+
+    /** @param v batches per epoch limit (0 = all) @return a copy */
+    public TrainConfig withMaxStepsPerEpoch(int v) {
+        return new TrainConfig(epochs, batchSize, learningRate, beta1, beta2, weightDecay, patience, monitor, seed,
+                evalBatchSize, history, ks, restoreBest, maxLoss, v);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TrainConfig c && c.toString().equals(toString());
+    }
+
+    @Override
+    public int hashCode() {
+        return toString().hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "TrainConfig[epochs=" + epochs + ", batchSize=" + batchSize + ", learningRate=" + learningRate
+                + ", beta1=" + beta1 + ", beta2=" + beta2 + ", weightDecay=" + weightDecay + ", patience=" + patience
+                + ", monitor=" + monitor + ", seed=" + seed + ", evalBatchSize=" + evalBatchSize + ", history="
+                + history + ", ks=" + Arrays.toString(ks) + ", restoreBest=" + restoreBest + ", maxLoss=" + maxLoss
+                + ", maxStepsPerEpoch=" + maxStepsPerEpoch + "]";
+    }
+}

@@ -1,0 +1,110 @@
+package io.seqcl.eval;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import io.seqcl.model.InputSpec;
+import io.seqcl.model.SequentialRecommender;
+import io.seqcl.nn.Params;
+import io.seqcl.protocol.Batch;
+import io.seqcl.protocol.EvalSet;
+import io.seqcl.protocol.Padding;
+import io.seqcl.protocol.SampleMode;
+import io.seqcl.train.StepContext;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class RankingEvaluatorTest {
+
+    /** Returns the same fixed score row for every user. */
+    static final class FixedScores implements SequentialRecommender {
+        final float[] row;
+        final Params params = new Params();
+
+        FixedScores(float... row) {
+            this.row = row;
+        }
+
+        @Override public String name() { return "fixed"; }
+        @Override public int numItems() { return row.length - 1; }
+        @Override public InputSpec inputSpec() { return new InputSpec(5, Padding.RIGHT, SampleMode.PREFIX, false); }
+        @Override public Params params() { return params; }
+        @Override public Object config() { return "fixed"; }
+        @Override public NDArray loss(Batch batch, StepContext ctx) { throw new UnsupportedOperationException(); }
+        @Override public NDArray scoreAll(Batch batch) {
+            return params.manager().create(row, new Shape(1, row.length)).repeat(0, batch.size());
+        }
+        @Override public void close() { params.close(); }
+    }
+
+    private static int[] ranks(SequentialRecommender m, HistoryMode mode, int[][] hist, int[] targets) {
+        int[] users = new int[targets.length];
+        EvalSet set = new EvalSet("test", users, hist, targets);
+        return new RankingEvaluator(mode, new int[] {1, 5}, 2).evaluate(m, set).ranks();
+    }
+
+    @Test
+    void ranksArePessimisticAndPaddingIsNeverACandidate() {
+        // item:           0(pad) 1    2    3    4    5
+        try (FixedScores m = new FixedScores(100f, 0.9f, 0.5f, 0.5f, 0.1f, 0.7f)) {
+            int[] r = ranks(m, HistoryMode.NONE, new int[][] {{4}, {4}, {4}, {4}}, new int[] {1, 2, 3, 4});
+            // item 1 best (padding's 100 ignored); items 2 and 3 tie: each counts the other, rank 4
+            assertArrayEquals(new int[] {1, 4, 4, 5}, r);
+        }
+    }
+
+    @Test
+    void constantScoresRankEveryTargetLast() {
+        try (FixedScores m = new FixedScores(0f, 1f, 1f, 1f, 1f)) {
+            assertArrayEquals(new int[] {4, 4}, ranks(m, HistoryMode.NONE, new int[][] {{1}, {2}}, new int[] {3, 1}));
+        }
+    }
+
+    @Test
+    void historyModesDiffer() {
+        try (FixedScores m = new FixedScores(0f, 0.9f, -0.5f, 0.3f, -0.2f)) {
+            int[][] hist = {{1}};
+            // target 3 (0.3): NONE -> item 1 above -> rank 2
+            assertArrayEquals(new int[] {2}, ranks(m, HistoryMode.NONE, hist, new int[] {3}));
+            // NEG_INF removes item 1 -> rank 1
+            assertArrayEquals(new int[] {1}, ranks(m, HistoryMode.NEG_INF, hist, new int[] {3}));
+            // ZERO sets item 1 to 0 < 0.3 -> rank 1; but for target 4 (-0.2), item 1 at 0 is still above
+            assertArrayEquals(new int[] {1}, ranks(m, HistoryMode.ZERO, hist, new int[] {3}));
+            assertArrayEquals(new int[] {3}, ranks(m, HistoryMode.ZERO, hist, new int[] {4}));
+            assertArrayEquals(new int[] {2}, ranks(m, HistoryMode.NEG_INF, hist, new int[] {4}));
+            // a target inside its own history is ranked last under NEG_INF
+            assertArrayEquals(new int[] {4}, ranks(m, HistoryMode.NEG_INF, new int[][] {{1, 2, 3, 4}}, new int[] {3}));
+        }
+    }
+
+    @Test
+    void metricsOnATinyBatchMatchHandComputation() {
+        try (FixedScores m = new FixedScores(0f, 0.9f, 0.8f, 0.7f, 0.6f, 0.5f, 0.4f)) {
+            EvalSet set = new EvalSet("test", new int[3], new int[][] {{6}, {6}, {6}}, new int[] {1, 2, 6});
+            EvalResult r = new RankingEvaluator(HistoryMode.NONE, new int[] {1, 2}, 8).evaluate(m, set);
+            assertArrayEquals(new int[] {1, 2, 6}, r.ranks());
+            assertEquals(1 / 3.0, r.value("HR@1"), 1e-12);
+            assertEquals(2 / 3.0, r.value("HR@2"), 1e-12);
+            assertEquals((1 + 1 / (Math.log(3) / Math.log(2))) / 3.0, r.value("NDCG@2"), 1e-12);
+            assertEquals((1 + 0.5) / 3.0, r.value("MRR@2"), 1e-12);
+        }
+    }
+
+    @Test
+    void nanScoresAreAnError() {
+        try (FixedScores m = new FixedScores(0f, Float.NaN, 1f)) {
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> ranks(m, HistoryMode.NONE, new int[][] {{2}}, new int[] {1}));
+            assertEquals(true, e.getMessage().contains("NaN"));
+        }
+    }
+
+    @Test
+    void invalidSettingsFailFast() {
+        assertThrows(IllegalArgumentException.class, () -> new RankingEvaluator(HistoryMode.NONE, new int[0], 1));
+        assertThrows(IllegalArgumentException.class, () -> new RankingEvaluator(HistoryMode.NONE, new int[] {0}, 1));
+        assertThrows(IllegalArgumentException.class, () -> new RankingEvaluator(null, new int[] {1}, 1));
+    }
+}

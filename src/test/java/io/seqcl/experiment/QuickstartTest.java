@@ -1,0 +1,49 @@
+package io.seqcl.experiment;
+
+import io.seqcl.TestData;
+import io.seqcl.data.SequenceDataset;
+import io.seqcl.train.ProgressListener;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class QuickstartTest {
+
+    @Test
+    void runProducesTablesProvenanceAndFiles() throws Exception {
+        SequenceDataset ds = TestData.smallSynthetic();
+        ExperimentSpec spec = Quickstart.spec(ds, Budget.QUICK, 3);
+        spec = spec.withTrain(spec.train().withEpochs(1).withMaxStepsPerEpoch(2));
+        RunResult r = Runner.run(ds, spec, ProgressListener.NONE);
+        assertEquals(2, r.summary().rowCount());
+        assertEquals("Pop", r.summary().stringColumn("model").get(0));
+        assertEquals(2 * 2 * 3 * 3, r.metrics().rowCount()); // models x splits x metrics x ks
+        assertEquals(1, r.curves().rowCount()); // Pop has no curve, SASRec one epoch
+        assertEquals("3", r.provenance().get("seed"));
+        assertTrue(r.provenance().get("engine").startsWith("PyTorch"));
+        assertTrue(r.provenance().get("model.SASRec").contains("maxLen=50"));
+        Path dir = Files.createTempDirectory("seqcl-run");
+        r.save(dir);
+        assertTrue(Files.readString(dir.resolve("metrics.csv")).startsWith("model,split,metric,k,value"));
+        try (var files = Files.list(dir)) {
+            assertEquals(3, files.count(), "no temporary files are left behind");
+        }
+    }
+
+    @Test
+    void budgetsAndRegistry() {
+        assertEquals(Budget.FULL, Budget.parse("Full"));
+        assertThrows(IllegalArgumentException.class, () -> Budget.parse("medium"));
+        assertEquals("SASRec", ModelRegistry.get("SASRec").name());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelRegistry.get("gpt"));
+        assertTrue(e.getMessage().contains("pop") && e.getMessage().contains("sasrec"));
+        assertThrows(IllegalArgumentException.class,
+                () -> new ExperimentSpec("x", java.util.List.of(ModelSpec.pop(), ModelSpec.pop()),
+                        io.seqcl.train.TrainConfig.defaults()));
+    }
+}

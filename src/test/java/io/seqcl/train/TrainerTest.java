@@ -1,0 +1,136 @@
+package io.seqcl.train;
+
+import ai.djl.ndarray.NDArray;
+import io.seqcl.TestData;
+import io.seqcl.data.SequenceDataset;
+import io.seqcl.model.Pop;
+import io.seqcl.model.SASRec;
+import io.seqcl.model.SASRecConfig;
+import io.seqcl.protocol.Batch;
+import io.seqcl.protocol.LeaveOneOutSplit;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TrainerTest {
+
+    private static final SequenceDataset DATA = TestData.smallSynthetic();
+    private static final SASRecConfig SMALL = SASRecConfig.defaults().withMaxLen(20).withHiddenSize(32).withDropout(0.2);
+
+    private static TrainConfig quick(int epochs) {
+        return TrainConfig.defaults().withEpochs(epochs).withBatchSize(128).withLearningRate(3e-3).withSeed(5);
+    }
+
+    private static TrainResult fit(SASRecConfig cfg, TrainConfig tc, ProgressListener l) {
+        try (SASRec m = new SASRec(DATA.numItems(), cfg, tc.seed())) {
+            return new Trainer(tc).fit(m, LeaveOneOutSplit.of(DATA), l);
+        }
+    }
+
+    @Test
+    void sasrecBeatsPopClearlyOnDataWithSequentialStructure() {
+        TrainResult pop;
+        try (Pop p = new Pop(DATA.numItems())) {
+            pop = new Trainer(quick(1)).fit(p, LeaveOneOutSplit.of(DATA), ProgressListener.NONE);
+        }
+        TrainResult sas = fit(SMALL, quick(8), ProgressListener.NONE);
+        double popHr = pop.test().value("HR@10");
+        double sasHr = sas.test().value("HR@10");
+        assertTrue(popHr > 0.02, "Pop should be better than random (0.083 for 120 items? no: random HR@10 = 10/120)");
+        assertTrue(sasHr > popHr * 1.5 && sasHr > popHr + 0.1,
+                "SASRec HR@10 " + sasHr + " vs Pop " + popHr);
+        assertEquals(0, pop.epochsRun());
+    }
+
+    @Test
+    void sameSeedGivesIdenticalMetricsTable() {
+        TrainResult a = fit(SMALL, quick(2), ProgressListener.NONE);
+        TrainResult b = fit(SMALL, quick(2), ProgressListener.NONE);
+        assertEquals(a.metrics().print(1000), b.metrics().print(1000));
+        assertEquals(a.curve().column("loss").print(), b.curve().column("loss").print());
+        TrainResult c = fit(SMALL, quick(2).withSeed(6), ProgressListener.NONE);
+        assertTrue(!a.curve().column("loss").print().equals(c.curve().column("loss").print()));
+    }
+
+    @Test
+    void progressIsReportedPerEpochAndBatch() {
+        List<EpochReport> epochs = new ArrayList<>();
+        int[] batches = {0};
+        TrainResult r = fit(SMALL, quick(2).withMaxStepsPerEpoch(3), new ProgressListener() {
+            @Override public void onBatch(String run, int epoch, int step, int steps, double loss) { batches[0]++; }
+            @Override public void onEpochEnd(EpochReport report) { epochs.add(report); }
+        });
+        assertEquals(2, epochs.size());
+        assertEquals(6, batches[0]);
+        assertEquals(2, epochs.get(1).epoch());
+        assertEquals("NDCG@10", epochs.get(0).monitor());
+        assertEquals(2, r.curve().rowCount());
+    }
+
+    @Test
+    void nanLossStopsWithAClearError() {
+        SASRecConfig cfg = SMALL;
+        try (SASRec m = new SASRec(DATA.numItems(), cfg, 1) {
+            @Override
+            public NDArray loss(Batch batch, StepContext ctx) {
+                return super.loss(batch, ctx).mul(Float.NaN);
+            }
+        }) {
+            TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+                    () -> new Trainer(quick(1)).fit(m, LeaveOneOutSplit.of(DATA), ProgressListener.NONE));
+            assertTrue(e.getMessage().contains("NaN") && e.getMessage().contains("epoch 1 step 1"), e.getMessage());
+        }
+    }
+
+    @Test
+    void earlyStoppingRestoresTheBestEpoch() {
+        // a huge learning rate makes validation worse after the first epochs; patience 1 stops early
+        TrainConfig tc = quick(6).withPatience(1).withLearningRate(5e-2).withMaxLoss(1e9);
+        TrainResult r = fit(SMALL, tc, ProgressListener.NONE);
+        double best = r.curve().doubleColumn("valid").max();
+        assertEquals(best, r.valid().value("NDCG@10"), 1e-9);
+        assertEquals(r.bestEpoch(), (int) r.curve().where(r.curve().doubleColumn("valid").isEqualTo(best))
+                .intColumn("epoch").get(0));
+    }
+
+    @Test
+    void resumingFromACheckpointEqualsAnUninterruptedRun() throws Exception {
+        Path ck = Files.createTempDirectory("seqcl").resolve("sasrec.ckpt");
+        TrainResult full = fit(SMALL, quick(3).withMaxStepsPerEpoch(5), ProgressListener.NONE);
+        try (SASRec m = new SASRec(DATA.numItems(), SMALL, 5)) {
+            new Trainer(quick(2).withMaxStepsPerEpoch(5)).withCheckpoint(ck).fit(m, LeaveOneOutSplit.of(DATA),
+                    ProgressListener.NONE);
+        }
+        assertTrue(Files.exists(ck));
+        TrainResult resumed;
+        try (SASRec m = new SASRec(DATA.numItems(), SMALL, 12345)) {
+            resumed = new Trainer(quick(3).withMaxStepsPerEpoch(5)).withCheckpoint(ck)
+                    .fit(m, LeaveOneOutSplit.of(DATA), ProgressListener.NONE);
+        }
+        assertEquals(full.metrics().print(1000), resumed.metrics().print(1000));
+        assertEquals(3, resumed.curve().rowCount());
+    }
+
+    @Test
+    void configValidationNamesTheParameter() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TrainConfig.defaults().withBatchSize(0));
+        assertTrue(e.getMessage().contains("batchSize"));
+        e = assertThrows(IllegalArgumentException.class, () -> TrainConfig.defaults().withLearningRate(-1));
+        assertTrue(e.getMessage().contains("learningRate"));
+        e = assertThrows(IllegalArgumentException.class, () -> TrainConfig.defaults().withMonitor("XYZ@3"));
+        assertTrue(e.getMessage().contains("XYZ@3"));
+        e = assertThrows(IllegalArgumentException.class, () -> SASRecConfig.defaults().withDropout(1.0));
+        assertTrue(e.getMessage().contains("hiddenDropout"));
+        e = assertThrows(IllegalArgumentException.class,
+                () -> new io.seqcl.nn.TransformerConfig(64, 2, 3, 256, io.seqcl.nn.ActivationFn.GELU, 0, 0, 1e-12));
+        assertTrue(e.getMessage().contains("heads"));
+    }
+}
