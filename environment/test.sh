@@ -13,6 +13,10 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 export SEQCL_BUDGET="${SEQCL_BUDGET:-quick}"
+# the real benchmark files sit in ../shared/data on the project's machines and in CI; elsewhere the notebooks
+# fall back to the synthetic dataset
+if [ -z "${SEQCL_DATA:-}" ] && [ -d "$ROOT/../shared/data" ]; then export SEQCL_DATA="$ROOT/../shared/data"; fi
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 T0=$(date +%s)
 phase() { echo; echo "=== [$(( $(date +%s) - T0 ))s] $*"; }
 took() { echo "=== $1 took $(( $(date +%s) - $2 ))s"; }

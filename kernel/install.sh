@@ -157,6 +157,8 @@ spec = {
         # JShell compiler class path; the kernel splits it on ';'
         "RJK_CLASSPATH": ";".join([env["LIB_ENTRY"]] + deps),
         "RJK_TIMEOUT_MILLIS": "-1",
+        # libtorch's OpenMP threads busy-wait by default: 6-10x slower steps on a loaded 2-core machine
+        "OMP_WAIT_POLICY": "PASSIVE",
     },
     "metadata": {"seqcl": {"rapaio_jupyter_kernel": env["RJK_VERSION"], "race_fix": env["PATCH_DIR"],
                            "race_fix_main": env["MAIN_CLASS"], "stock_main": "org.rapaio.jupyter.kernel.MainApp"}},

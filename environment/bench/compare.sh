@@ -11,6 +11,7 @@ java_ms="$(echo "$java_out" | sed -n 's/.*train step.*median \([0-9.]*\) ms.*/\1
 if /usr/bin/python3 -c 'import torch' 2>/dev/null; then
   py_out="$(/usr/bin/python3 "$here/sasrec_step_torch.py" --steps "$steps" 2>&1)"
   echo "$py_out"
+  echo "$py_out" | grep -q openblas || echo "note: PyTorch runs on the reference BLAS; apt-get install libopenblas0-pthread for a fair comparison"
   py_ms="$(echo "$py_out" | sed -n 's/.*train step.*median \([0-9.]*\) ms.*/\1/p')"
   awk -v j="$java_ms" -v p="$py_ms" 'BEGIN { printf "ratio seqcl/PyTorch: %.2f (%.1f ms vs %.1f ms per step; < 1 means seqcl is faster)\n", j/p, j, p }'
 else

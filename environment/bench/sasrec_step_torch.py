@@ -8,6 +8,7 @@ Uses Debian's python3-torch (no PyPI here).
 """
 import argparse
 import math
+import os
 import re
 import time
 
@@ -63,9 +64,19 @@ class SASRec(nn.Module):
 
 
 def blas_info():
+    """Build-time BLAS plus the BLAS library actually mapped into this process (Debian's torch links the
+    libblas.so.3 alternative: reference BLAS unless e.g. libopenblas0-pthread is installed)."""
     cfg = torch.__config__.show()
     m = re.search(r"BLAS_INFO=(\w+)", cfg)
-    return m.group(1) if m else "unknown"
+    built = m.group(1) if m else "unknown"
+    torch.ones(64, 64) @ torch.ones(64, 64)
+    libs = set()
+    with open("/proc/self/maps") as f:
+        for line in f:
+            path = line.split()[-1]
+            if re.search(r"(blas|mkl|blis)[^/]*\.so", path):
+                libs.add(os.path.realpath(path))
+    return f"{built} (runtime: {', '.join(sorted(libs)) or 'none found'})"
 
 
 def main():

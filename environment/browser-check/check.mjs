@@ -87,6 +87,7 @@ try {
     return Math.ceil((header ? header.offsetHeight : 0) + (nb ? nb.scrollHeight : 900) + 60);
   });
   await page.setViewportSize({ width: 1280, height: Math.min(Math.max(height, 900), 12000) });
+  await page.evaluate(() => { const site = document.querySelector('#site'); if (site) site.scrollTop = 0; });
   await page.waitForTimeout(500);
   mkdirSync(dirname(shot), { recursive: true });
   await page.screenshot({ path: shot });

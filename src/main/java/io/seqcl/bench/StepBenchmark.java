@@ -1,7 +1,6 @@
 package io.seqcl.bench;
 
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDScope;
 import io.seqcl.data.Datasets;
 import io.seqcl.data.SequenceDataset;
 import io.seqcl.eval.HistoryMode;
@@ -43,13 +42,13 @@ public final class StepBenchmark {
      * @return exit code 0
      */
     public static int run(Map<String, String> opts, PrintStream out) {
-        int steps = take(opts, "steps", 20);
-        int warmup = take(opts, "warmup", 5);
-        int batch = take(opts, "batch", 256);
-        int len = take(opts, "len", 50);
-        int dim = take(opts, "dim", 64);
-        int items = take(opts, "items", 12101);
-        int users = take(opts, "users", 22363);
+        int steps = io.seqcl.cli.Main.intOpt(opts, "steps", 20);
+        int warmup = io.seqcl.cli.Main.intOpt(opts, "warmup", 5);
+        int batch = io.seqcl.cli.Main.intOpt(opts, "batch", 256);
+        int len = io.seqcl.cli.Main.intOpt(opts, "len", 50);
+        int dim = io.seqcl.cli.Main.intOpt(opts, "dim", 64);
+        int items = io.seqcl.cli.Main.intOpt(opts, "items", 12101);
+        int users = io.seqcl.cli.Main.intOpt(opts, "users", 22363);
         if (!opts.isEmpty()) {
             throw new IllegalArgumentException("unknown option(s) for bench: " + opts.keySet());
         }
@@ -121,17 +120,5 @@ public final class StepBenchmark {
             u[i] = i;
         }
         return new EvalSet("random", u, in, t);
-    }
-
-    private static int take(Map<String, String> o, String key, int def) {
-        String v = o.remove(key);
-        if (v == null) {
-            return def;
-        }
-        try {
-            return Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + key + " needs an integer, got '" + v + "'");
-        }
     }
 }

@@ -116,7 +116,16 @@ public final class Main {
         return m;
     }
 
-    static int intOpt(Map<String, String> o, String key, int def) {
+    /**
+     * Removes an integer option from a parsed option map.
+     *
+     * @param o the options (the key is removed, so leftovers can be reported as unknown)
+     * @param key option name without dashes
+     * @param def value when absent
+     * @return the value
+     * @throws IllegalArgumentException naming the option if the value is not an integer
+     */
+    public static int intOpt(Map<String, String> o, String key, int def) {
         String v = o.remove(key);
         if (v == null) {
             return def;

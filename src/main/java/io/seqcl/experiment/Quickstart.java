@@ -12,12 +12,14 @@ import java.util.List;
  *
  * <p>Budgets: {@link Budget#FULL} trains up to 100 epochs with patience 10 (RecBole's MCLRec scripts).
  * {@link Budget#QUICK} is sized to finish in minutes on 2 cores: datasets with at most 100,000 interactions
- * (the synthetic one) get 30 epochs with patience 5; larger ones get {@value #QUICK_LARGE_EPOCHS} epochs of at
+ * (the synthetic one) get {@value #QUICK_SMALL_EPOCHS} epochs with patience 5; larger ones get {@value #QUICK_LARGE_EPOCHS} epochs of at
  * most {@value #QUICK_LARGE_STEPS} batches each, which is enough for SASRec to pass Pop clearly but is not a
  * converged result.
  */
 public final class Quickstart {
 
+    /** Epochs of the quick budget on small datasets (at most 100,000 interactions). */
+    public static final int QUICK_SMALL_EPOCHS = 8;
     /** Epochs of the quick budget on real (large) datasets. */
     public static final int QUICK_LARGE_EPOCHS = 2;
     /** Batches per epoch of the quick budget on real (large) datasets. */
@@ -40,7 +42,7 @@ public final class Quickstart {
             return base.withEpochs(100).withPatience(10);
         }
         if (dataset.numInteractions() <= 100_000) {
-            return base.withEpochs(30).withPatience(5);
+            return base.withEpochs(QUICK_SMALL_EPOCHS).withPatience(5);
         }
         return base.withEpochs(QUICK_LARGE_EPOCHS).withMaxStepsPerEpoch(QUICK_LARGE_STEPS);
     }

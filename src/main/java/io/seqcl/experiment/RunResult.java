@@ -40,7 +40,8 @@ public record RunResult(ExperimentSpec spec, List<TrainResult> results, Provenan
     }
 
     /**
-     * One row per model and one column per metric on a split, plus the best epoch and the seconds taken.
+     * One row per model and one column per metric on a split (rounded to 4 decimals for display; exact
+     * values are in {@link #metrics()}), plus the best epoch and the seconds taken.
      *
      * @param split "valid" or "test"
      * @return the wide table
@@ -62,7 +63,7 @@ public record RunResult(ExperimentSpec spec, List<TrainResult> results, Provenan
             for (Metric m : Metric.values()) {
                 for (int k : ks) {
                     var res = split.equals("valid") ? r.valid() : r.test();
-                    t.doubleColumn(m + "@" + k).append(res.value(new MetricKey(m, k)));
+                    t.doubleColumn(m + "@" + k).append(Math.round(res.value(new MetricKey(m, k)) * 1e4) / 1e4);
                 }
             }
             best.append(r.bestEpoch());

@@ -140,8 +140,8 @@ public final class Adam {
             if (mv == null || vv == null || mv.length != m.get(n).size()) {
                 throw new IllegalArgumentException("optimizer state does not match parameter '" + n + "'");
             }
-            m.get(n).set(java.nio.FloatBuffer.wrap(mv));
-            v.get(n).set(java.nio.FloatBuffer.wrap(vv));
+            m.get(n).set(mv);
+            v.get(n).set(vv);
         }
         t = ((long) Float.floatToRawIntBits(tt[0]) << 32) | (Float.floatToRawIntBits(tt[1]) & 0xffffffffL);
     }

@@ -205,7 +205,11 @@ public final class Params implements AutoCloseable {
                 throw new IllegalArgumentException("parameter '" + e.getKey() + "' has " + a.size()
                         + " values but the snapshot has " + v.length);
             }
-            a.set(java.nio.FloatBuffer.wrap(v));
+            try (NDArray src = manager.create(v, a.getShape())) {
+                // in-place arithmetic instead of set/copyTo: those print a libtorch deprecation warning for
+                // arrays that require gradients; a parameter being restored is finite, so 0 * a is exactly 0
+                a.muli(0).addi(src);
+            }
         }
     }
 

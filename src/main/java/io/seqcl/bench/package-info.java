@@ -1,0 +1,4 @@
+/**
+ * Benchmarks that print measured timings (not tests).
+ */
+package io.seqcl.bench;

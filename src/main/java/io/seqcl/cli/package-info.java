@@ -1,0 +1,4 @@
+/**
+ * The seqcl command line (quickstart, bench, datasets, models).
+ */
+package io.seqcl.cli;

@@ -1,0 +1,89 @@
+package io.seqcl.loss;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import io.seqcl.nn.Gaussian;
+
+/**
+ * KL divergence of a diagonal Gaussian posterior from the standard normal prior,
+ * {@code KL(N(mu, sigma^2) || N(0, I)) = -1/2 * sum_d (1 + ln sigma^2 - mu^2 - sigma^2)} per position, then
+ * averaged over positions (Meta-SGCL Eq. 24–25 sign/scale-corrected, metasgcl.md §4; ContrastVAE,
+ * contrastvae.md §4).
+ *
+ * <p>Reductions. Both reference designs sum over the latent axis and average over positions
+ * ({@link Latent#SUM}, the default); {@link Latent#MEAN} averages over the latent axis instead (a {@code 1/d}
+ * rescaling found in some other VAE codes). Positions: {@link #compute(Gaussian)} averages over all rows
+ * (ContrastVAE: all {@code B*T} positions, padding included — metasgcl.md flag {@code klOverPadding});
+ * {@link #compute(Gaussian, NDArray)} averages over the rows where the mask is 1 (Meta-SGCL default: valid,
+ * non-padded positions). If the mask selects no row the result is 0.
+ *
+ * <p>Deviation from the Meta-SGCL paper: its Eq. 24–25 omit the factor 1/2 (equivalent to doubling beta) and are
+ * written with the opposite sign; we use the exact Gaussian KL.
+ *
+ * @param latent how the latent axis is reduced
+ */
+public record GaussianKL(Latent latent) {
+
+    /** Reduction over the latent (last) axis. */
+    public enum Latent {
+        /** Sum over the latent axis: the exact per-position KL (Meta-SGCL, ContrastVAE). */
+        SUM,
+        /** Mean over the latent axis (KL divided by the latent width). */
+        MEAN
+    }
+
+    /** Checks the reduction is given. */
+    public GaussianKL {
+        if (latent == null) {
+            throw new IllegalArgumentException("latent reduction must not be null");
+        }
+    }
+
+    /** Creates the default: sum over the latent axis. */
+    public GaussianKL() {
+        this(Latent.SUM);
+    }
+
+    /**
+     * Per-position KL, reduced over the latent axis only.
+     *
+     * @param g posterior with {@code mean}/{@code logVar} {@code [..., d]}
+     * @return {@code [...]} (the leading axes of the posterior)
+     */
+    public NDArray perPosition(Gaussian g) {
+        NDArray lv = g.logVar();
+        NDArray mu = g.mean();
+        NDArray terms = lv.add(1f).sub(mu.square()).sub(lv.exp());
+        NDArray reduced = latent == Latent.SUM ? terms.sum(new int[] {-1}) : terms.mean(new int[] {-1});
+        return reduced.mul(-0.5f);
+    }
+
+    /**
+     * KL averaged over every position (padding included: ContrastVAE's reduction).
+     *
+     * @param g posterior {@code [..., d]}
+     * @return scalar
+     */
+    public NDArray compute(Gaussian g) {
+        return perPosition(g).mean();
+    }
+
+    /**
+     * KL averaged over the positions where {@code mask} is nonzero (Meta-SGCL default: valid positions, e.g.
+     * {@link io.seqcl.nn.PositionMask#fromItems}).
+     *
+     * @param g posterior {@code [..., d]}
+     * @param mask 0/1 weights with the posterior's leading shape {@code [...]} (any numeric type)
+     * @return scalar; 0 if the mask selects no position
+     */
+    public NDArray compute(Gaussian g, NDArray mask) {
+        NDArray kl = perPosition(g);
+        Shape lead = kl.getShape();
+        if (!mask.getShape().equals(lead)) {
+            throw new IllegalArgumentException("mask " + mask.getShape() + " must have the posterior's leading shape "
+                    + lead);
+        }
+        NDArray w = mask.toType(kl.getDataType(), false);
+        return kl.mul(w).sum().div(w.sum().maximum(1f));
+    }
+}

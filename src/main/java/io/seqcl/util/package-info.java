@@ -1,0 +1,4 @@
+/**
+ * Small utilities: atomic file writes.
+ */
+package io.seqcl.util;
