@@ -43,7 +43,9 @@ class TrainerTest {
         TrainResult sas = fit(SMALL, quick(8), ProgressListener.NONE);
         double popHr = pop.test().value("HR@10");
         double sasHr = sas.test().value("HR@10");
-        assertTrue(popHr > 0.02, "Pop should be better than random (0.083 for 120 items? no: random HR@10 = 10/120)");
+        System.out.printf("synthetic test HR@10: Pop %.4f, SASRec %.4f, random %.4f%n", popHr, sasHr,
+                10.0 / DATA.numItems());
+        assertTrue(popHr > 10.0 / DATA.numItems(), "Pop HR@10 " + popHr + " should beat random ranking");
         assertTrue(sasHr > popHr * 1.5 && sasHr > popHr + 0.1,
                 "SASRec HR@10 " + sasHr + " vs Pop " + popHr);
         assertEquals(0, pop.epochsRun());
