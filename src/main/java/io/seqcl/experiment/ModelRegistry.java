@@ -1,5 +1,6 @@
 package io.seqcl.experiment;
 
+import io.seqcl.model.MetaSGCLConfig;
 import io.seqcl.model.SASRecConfig;
 
 import java.util.LinkedHashMap;
@@ -31,6 +32,8 @@ public final class ModelRegistry {
         register("pop", "Popularity: training frequency of each item (baseline in every table)", ModelSpec::pop);
         register("sasrec", "SASRec (Kang and McAuley 2018), BERT-style post-LN, full-softmax CE (RecBole defaults)",
                 () -> ModelSpec.sasrec(SASRecConfig.defaults()));
+        register("metasgcl", "Meta-SGCL (sequential VAE + meta-optimised sigma' contrastive view), metasgcl.md defaults",
+                () -> ModelSpec.metasgcl(MetaSGCLConfig.defaults()));
     }
 
     private ModelRegistry() {

@@ -1,5 +1,7 @@
 package io.seqcl.experiment;
 
+import io.seqcl.model.MetaSGCL;
+import io.seqcl.model.MetaSGCLConfig;
 import io.seqcl.model.Pop;
 import io.seqcl.model.SASRec;
 import io.seqcl.model.SASRecConfig;
@@ -33,6 +35,16 @@ public record ModelSpec(String name, Object config, ModelFactory factory) {
      */
     public static ModelSpec sasrec(SASRecConfig config) {
         return new ModelSpec("SASRec", config, (n, seed) -> new SASRec(n, config, seed));
+    }
+
+    /**
+     * Meta-SGCL with a configuration.
+     *
+     * @param config the configuration
+     * @return the spec
+     */
+    public static ModelSpec metasgcl(MetaSGCLConfig config) {
+        return new ModelSpec("Meta-SGCL", config, (n, seed) -> new MetaSGCL(n, config, seed));
     }
 
     /**

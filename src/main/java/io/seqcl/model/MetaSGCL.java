@@ -1,0 +1,304 @@
+package io.seqcl.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.seqcl.loss.GaussianKL;
+import io.seqcl.loss.InfoNCE;
+import io.seqcl.nn.AttentionMask;
+import io.seqcl.nn.Dense;
+import io.seqcl.nn.Gaussian;
+import io.seqcl.nn.Params;
+import io.seqcl.nn.PositionMask;
+import io.seqcl.nn.TransformerStack;
+import io.seqcl.nn.VariationalHead;
+import io.seqcl.protocol.Batch;
+import io.seqcl.train.MetaTwoStageStep;
+import io.seqcl.train.SingleLossStep;
+import io.seqcl.train.StepContext;
+import io.seqcl.train.TrainConfig;
+import io.seqcl.train.TrainStep;
+
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.function.Predicate;
+
+/**
+ * Meta-SGCL, a sequential VAE with two stochastic views whose second variance encoder is meta-optimised for
+ * contrastive learning.
+ *
+ * <p>Hao et al., "Meta-optimized Joint Generative and Contrastive Learning for Sequential Recommendation", arXiv
+ * 2310.13925 (../shared/papers/001_10888dff13463991.txt), as specified in /work/shared/specs/metasgcl.md.
+ * Architecture (§3): SASRec-style embedding {@code LN(E[s] + P)} and causal post-LN encoder (shared with
+ * {@link SASRec}); mean head {@code W_mu} and variance head {@code Enc_sigma} (view 1), meta variance head
+ * {@code Enc_sigma'} (view 2, parameters {@code meta.*}); {@code z = mu + sigma eps}, {@code z' = mu' + sigma'
+ * eps'} with eps drawn in Java from the step's random stream; a causal Transformer decoder of the encoder's shape
+ * (input z, no position embedding) shared by both views; scores {@code D_t E^T} with the tied item table.
+ * Loss (§4, sign-corrected): {@code L = Lrs1 + Lrs2 + beta (KL1 + KL2) + alpha Lcl} with
+ * {@code Lcl = InfoNCE(pool(z), pool(z'))}. Training (§5): {@link MetaSGCLConfig.Schedule#META} uses
+ * {@link MetaTwoStageStep} (Theta on L, then Phi = {@code meta.*} on L'); {@link MetaSGCLConfig.Schedule#JOINT}
+ * one Adam over everything. Inference decodes the posterior mean.
+ *
+ * <p>Deviations from the paper (from the spec): minimised loss with corrected signs and the 1/2 of the Gaussian
+ * KL; KL2 uses {@code mu'} (the paper writes {@code mu}); variance heads output log-variances; reconstruction CE
+ * at every position of one sample per user; the encoder runs twice (independent dropout) unless
+ * {@code sharedEncoderPass}; stage-2 loss defaults to {@code Lrs2 + beta KL2 + alpha Lcl} (paper: {@code Lcl});
+ * in stage 2 the CL term is {@code alpha Lcl} in both modes; the decoder has no cross-attention (the paper gives no
+ * memory for it). Weights and noise come from Java random streams, so they differ from PyTorch draws.
+ */
+public final class MetaSGCL implements SequentialRecommender {
+
+    /** Name prefix of the meta encoder Enc_sigma' (the parameter group Phi). */
+    public static final String META_PREFIX = "meta.";
+
+    /** Selects the meta encoder's parameters. */
+    public static final Predicate<String> META_GROUP = n -> n.startsWith(META_PREFIX);
+
+    /** The loss terms of §4. */
+    public enum Term {
+        /** Reconstruction of view 1. */
+        REC1,
+        /** Reconstruction of view 2. */
+        REC2,
+        /** KL of view 1. */
+        KL1,
+        /** KL of view 2. */
+        KL2,
+        /** Contrastive loss between the views. */
+        CL
+    }
+
+    /**
+     * Loss terms of one forward pass; a term that was not requested is {@code null}.
+     *
+     * @param rec1 reconstruction CE of view 1
+     * @param rec2 reconstruction CE of view 2
+     * @param kl1 KL of view 1
+     * @param kl2 KL of view 2
+     * @param cl contrastive loss
+     */
+    public record Terms(NDArray rec1, NDArray rec2, NDArray kl1, NDArray kl2, NDArray cl) {
+
+        /**
+         * The weighted sum {@code rec1 + rec2 + beta (kl1 + kl2) + alpha cl} over the present terms.
+         *
+         * @param alpha CL weight
+         * @param beta KL weight
+         * @return scalar
+         */
+        public NDArray sum(double alpha, double beta) {
+            NDArray total = null;
+            total = plus(total, rec1, 1);
+            total = plus(total, rec2, 1);
+            total = plus(total, kl1, beta);
+            total = plus(total, kl2, beta);
+            total = plus(total, cl, alpha);
+            if (total == null) {
+                throw new IllegalStateException("no loss term was computed");
+            }
+            return total;
+        }
+
+        private static NDArray plus(NDArray total, NDArray term, double w) {
+            if (term == null) {
+                return total;
+            }
+            NDArray t = w == 1 ? term : term.mul((float) w);
+            return total == null ? t : total.add(t);
+        }
+    }
+
+    private final int numItems;
+    private final MetaSGCLConfig config;
+    private final SASRec backbone;
+    private final Params params;
+    private final Dense mean;
+    private final Dense logVar;
+    private final Dense metaLogVar;
+    private final TransformerStack decoder;
+    private final GaussianKL kl = new GaussianKL();
+    private final InfoNCE infoNCE;
+
+    /**
+     * Builds the model with weights drawn from {@code seed}.
+     *
+     * @param numItems number of items N
+     * @param config configuration
+     * @param seed initialisation seed
+     */
+    public MetaSGCL(int numItems, MetaSGCLConfig config, long seed) {
+        this.numItems = numItems;
+        this.config = config;
+        this.backbone = new SASRec(numItems, config.backbone(), seed);
+        this.params = backbone.params();
+        SplittableRandom rng = new SplittableRandom(seed ^ 0x9E3779B97F4A7C15L);
+        int d = config.transformer().hiddenSize();
+        double std = config.initStd();
+        mean = new Dense(params, "head.mean", d, d, std, rng);
+        logVar = new Dense(params, "head.logvar", d, d, std, rng);
+        metaLogVar = new Dense(params, META_PREFIX + "logvar", d, d, std, rng);
+        decoder = new TransformerStack(params, "decoder", config.transformer(), false, std, rng);
+        infoNCE = config.infoNCE();
+    }
+
+    @Override
+    public String name() {
+        return "Meta-SGCL";
+    }
+
+    @Override
+    public int numItems() {
+        return numItems;
+    }
+
+    @Override
+    public InputSpec inputSpec() {
+        return backbone.inputSpec();
+    }
+
+    @Override
+    public Params params() {
+        return params;
+    }
+
+    @Override
+    public MetaSGCLConfig config() {
+        return config;
+    }
+
+    /** @return the terms of the main loss L (the KL terms only if beta &gt; 0, CL only if alpha &gt; 0) */
+    public Set<Term> mainTerms() {
+        EnumSet<Term> s = EnumSet.of(Term.REC1, Term.REC2);
+        if (config.beta() > 0) {
+            s.add(Term.KL1);
+            s.add(Term.KL2);
+        }
+        if (config.alpha() > 0) {
+            s.add(Term.CL);
+        }
+        return s;
+    }
+
+    /** @return the terms of the stage-2 loss L' (empty if Phi gets no gradient: metaLoss CL with alpha 0) */
+    public Set<Term> metaTerms() {
+        EnumSet<Term> s = EnumSet.noneOf(Term.class);
+        if (config.metaLoss() == MetaSGCLConfig.MetaLoss.FULL) {
+            s.add(Term.REC2);
+            if (config.beta() > 0) {
+                s.add(Term.KL2);
+            }
+        }
+        if (config.alpha() > 0) {
+            s.add(Term.CL);
+        }
+        return s;
+    }
+
+    /**
+     * Runs a training forward (dropout on, noise from {@code ctx.rng()}) and computes the requested terms; the
+     * views and decoders that no requested term needs are skipped. Noise is drawn for view 1 first, then view 2.
+     *
+     * @param batch training batch
+     * @param ctx step context (its random stream is advanced)
+     * @param which terms to compute
+     * @return the terms, unrequested ones {@code null}
+     */
+    public Terms terms(Batch batch, StepContext ctx, Set<Term> which) {
+        NDManager m = params.manager();
+        boolean view1 = which.contains(Term.REC1) || which.contains(Term.KL1) || which.contains(Term.CL);
+        boolean view2 = which.contains(Term.REC2) || which.contains(Term.KL2) || which.contains(Term.CL);
+        NDArray f1 = view1 || (view2 && config.sharedEncoderPass()) ? backbone.encode(batch, true) : null;
+        NDArray f2 = !view2 ? null : config.sharedEncoderPass() ? f1 : backbone.encode(batch, true);
+        NDArray mask = AttentionMask.causal(m, batch.items());
+        NDArray valid = config.klOverPadding() ? null : PositionMask.fromItems(m, batch.items());
+        Shape shape = new Shape(batch.size(), batch.maxLen(), config.transformer().hiddenSize());
+        NDArray rec1 = null;
+        NDArray rec2 = null;
+        NDArray kl1 = null;
+        NDArray kl2 = null;
+        NDArray z1 = null;
+        NDArray z2 = null;
+        NDArray eps1 = null;
+        if (view1) {
+            Gaussian g1 = new Gaussian(mean.forward(f1), logVar.forward(f1));
+            eps1 = VariationalHead.standardNormal(m, shape, ctx.rng());
+            z1 = VariationalHead.reparameterize(g1, eps1);
+            if (which.contains(Term.REC1)) {
+                rec1 = backbone.recLoss(decoder.forward(z1, mask, true), batch);
+            }
+            if (which.contains(Term.KL1)) {
+                kl1 = klOf(g1, valid);
+            }
+        }
+        if (view2) {
+            Gaussian g2 = new Gaussian(mean.forward(f2), metaLogVar.forward(f2));
+            NDArray eps2 = config.sharedNoise() && eps1 != null ? eps1
+                    : VariationalHead.standardNormal(m, shape, ctx.rng());
+            z2 = VariationalHead.reparameterize(g2, eps2);
+            if (which.contains(Term.REC2)) {
+                rec2 = backbone.recLoss(decoder.forward(z2, mask, true), batch);
+            }
+            if (which.contains(Term.KL2)) {
+                kl2 = klOf(g2, valid);
+            }
+        }
+        NDArray cl = null;
+        if (which.contains(Term.CL)) {
+            cl = infoNCE.compute(config.clPooling().pool(z1, batch), config.clPooling().pool(z2, batch));
+        }
+        return new Terms(rec1, rec2, kl1, kl2, cl);
+    }
+
+    private NDArray klOf(Gaussian g, NDArray valid) {
+        return valid == null ? kl.compute(g) : kl.compute(g, valid);
+    }
+
+    /** {@inheritDoc} The main loss {@code L = Lrs1 + Lrs2 + beta (KL1 + KL2) + alpha Lcl}. */
+    @Override
+    public NDArray loss(Batch batch, StepContext ctx) {
+        return terms(batch, ctx, mainTerms()).sum(config.alpha(), config.beta());
+    }
+
+    /**
+     * The stage-2 loss L' ({@link MetaSGCLConfig.MetaLoss}).
+     *
+     * @param batch training batch
+     * @param ctx step context
+     * @return scalar
+     * @throws IllegalStateException if L' has no term (metaLoss CL with alpha 0)
+     */
+    public NDArray metaLoss(Batch batch, StepContext ctx) {
+        return terms(batch, ctx, metaTerms()).sum(config.alpha(), config.beta());
+    }
+
+    @Override
+    public NDArray scoreAll(Batch batch) {
+        NDArray f = backbone.encode(batch, false);
+        NDArray z = mean.forward(f);
+        if (config.evalLatent() == MetaSGCLConfig.EvalLatent.MU_PLUS_SIGMA) {
+            z = z.add(new Gaussian(z, logVar.forward(f)).std());
+        }
+        NDArray d = decoder.forward(z, AttentionMask.causal(params.manager(), batch.items()), false);
+        return SASRec.lastHidden(d, batch).matMul(backbone.itemEmbedding().transpose());
+    }
+
+    /**
+     * {@link MetaTwoStageStep} for the META schedule (stage 2 omitted if L' is empty), {@link SingleLossStep}
+     * over all parameters for JOINT.
+     */
+    @Override
+    public TrainStep newTrainStep(TrainConfig trainConfig) {
+        if (config.schedule() == MetaSGCLConfig.Schedule.JOINT) {
+            return new SingleLossStep(this, trainConfig);
+        }
+        MetaTwoStageStep.StageLoss stage2 = metaTerms().isEmpty() ? null : this::metaLoss;
+        return new MetaTwoStageStep(name(), params, META_GROUP, this::loss, stage2, trainConfig,
+                config.metaLearningRate(), config.thirdStep());
+    }
+
+    @Override
+    public void close() {
+        backbone.close();
+    }
+}

@@ -1,0 +1,295 @@
+package io.seqcl.model;
+
+import io.seqcl.loss.FullSoftmaxCrossEntropy;
+import io.seqcl.loss.InfoNCE;
+import io.seqcl.loss.RecLoss;
+import io.seqcl.loss.SampledBinaryCrossEntropy;
+import io.seqcl.nn.ActivationFn;
+import io.seqcl.nn.Pooling;
+import io.seqcl.nn.TransformerConfig;
+import io.seqcl.protocol.Padding;
+import io.seqcl.protocol.SampleMode;
+
+/**
+ * Configuration of {@link MetaSGCL}; every open point of the paper is a field, so {@link #toString()} logs the
+ * full set of choices with each run.
+ *
+ * <p>Meta-SGCL: Hao et al., "Meta-optimized Joint Generative and Contrastive Learning for Sequential
+ * Recommendation", arXiv 2310.13925 (../shared/papers/001_10888dff13463991.txt); defaults and flags follow
+ * /work/shared/specs/metasgcl.md (sections cited per field). Ablations: {@code alpha = 0} is "-cl",
+ * {@code beta = 0} is "-kl" (Table III); "-clkl" is plain {@link SASRec}.
+ *
+ * <p>Deviations from the paper (all from the spec): the loss is sign-corrected
+ * ({@code L = Lrs1 + Lrs2 + beta (KL1 + KL2) + alpha Lcl}, InfoNCE as a {@code -log}); KL carries the factor
+ * 1/2; the sigma-heads output log-variances; the stage-2 loss defaults to {@link MetaLoss#FULL} instead of the
+ * paper's {@code L_cl} alone; KL annealing (ContrastVAE's {@code klAnneal}) is not implemented.
+ *
+ * @param maxLen maximum input length T (50 Amazon, 200 ML-1M) [PAPER]
+ * @param transformer block shape shared by encoder and decoder (L_d = L_e); default d 64, 2 layers, 2 heads, inner 4d, GELU, post-LN, dropout 0.2 [PAPER d/h/dropout, CHOICE layers/inner/GELU]
+ * @param initStd std of the Normal initialisation of embeddings and linear weights (0.02)
+ * @param padding padding side [CHOICE LEFT, ContrastVAE layout]
+ * @param recObjective training samples and reconstruction loss [CHOICE CE_ALL_POS]
+ * @param alpha weight of the contrastive loss L_cl (0.03) [PAPER]; 0 = ablation -cl, L_cl is not computed
+ * @param beta weight of the KL terms (0.2 Toys, 0.3 Clothing) [PAPER]; 0 = ablation -kl, KL is not computed
+ * @param temperature InfoNCE temperature tau (1) [PAPER Table V]
+ * @param similarity InfoNCE similarity (DOT) [PAPER Table VII]
+ * @param clNegatives in-batch negatives [CHOICE BOTH_VIEWS, 2B-2; SAME_VIEW = paper Eq. 26]
+ * @param clPooling pooling of z over real positions into z_u [CHOICE SUM]
+ * @param schedule META two-stage training or JOINT learning [PAPER Fig. 3]
+ * @param metaLoss stage-2 loss [CHOICE FULL; CL = paper-literal]
+ * @param metaLearningRate Adam_Phi learning rate; 0 = same as TrainConfig#learningRate [INFERRED from MCLRec]
+ * @param thirdStep whether a second Theta step on L follows the Phi step (MCLRec code) [CHOICE false]
+ * @param sharedEncoderPass one encoder pass for both views (mu' = mu, literal Eq. 14/25) [CHOICE false]
+ * @param sharedNoise whether both views use the same eps [CHOICE false: independent, INFERRED]
+ * @param klOverPadding whether KL averages over all T positions (ContrastVAE) instead of valid ones [CHOICE false]
+ * @param evalLatent latent used at inference [CHOICE MU; MU_PLUS_SIGMA = ContrastVAE]
+ */
+public record MetaSGCLConfig(int maxLen, TransformerConfig transformer, double initStd, Padding padding, RecObjective recObjective, double alpha, double beta, double temperature, InfoNCE.Similarity similarity, InfoNCE.Negatives clNegatives, Pooling clPooling, Schedule schedule, MetaLoss metaLoss, double metaLearningRate, boolean thirdStep, boolean sharedEncoderPass, boolean sharedNoise, boolean klOverPadding, EvalLatent evalLatent) {
+
+    /** How parameters are optimised per batch (metasgcl.md §5, §6). */
+    public enum Schedule {
+        /** Meta-optimised two-stage training: a Theta step on L, then a Phi (meta encoder) step on L'. */
+        META,
+        /** Joint learning: one Adam over Theta and Phi, one step per batch on L (paper Fig. 3). */
+        JOINT
+    }
+
+    /** The loss of stage 2, minimised over the meta encoder Phi only (metasgcl.md §5). */
+    public enum MetaLoss {
+        /** {@code L' = Lrs2 + beta KL2 + alpha Lcl}: every term of L that depends on Phi (our default). */
+        FULL,
+        /** {@code L' = alpha Lcl} (paper-literal "recompute L' by Eq. (26)"; drives sigma' towards 0). */
+        CL
+    }
+
+    /** Training samples and reconstruction loss (metasgcl.md §2). */
+    public enum RecObjective {
+        /** One sample per user, full-softmax CE at every non-padded position (default). */
+        CE_ALL_POS(SampleMode.ALL_POSITIONS),
+        /** RecBole prefix samples, full-softmax CE on the last position. */
+        CE_LAST_PREFIX(SampleMode.PREFIX),
+        /** One sample per user, BCE with one sampled negative at every position (ContrastVAE). */
+        BCE_ALL_POS(SampleMode.ALL_POSITIONS);
+
+        private final SampleMode sampleMode;
+
+        RecObjective(SampleMode sampleMode) {
+            this.sampleMode = sampleMode;
+        }
+
+        /** @return the training-sample convention */
+        public SampleMode sampleMode() {
+            return sampleMode;
+        }
+
+        /** @return the next-item loss */
+        public RecLoss loss() {
+            return this == BCE_ALL_POS ? new SampledBinaryCrossEntropy() : new FullSoftmaxCrossEntropy();
+        }
+    }
+
+    /** The latent decoded at inference (metasgcl.md §5). */
+    public enum EvalLatent {
+        /** The posterior mean {@code z = mu} (default). */
+        MU,
+        /** {@code z = mu + sigma} (ContrastVAE's evaluation). */
+        MU_PLUS_SIGMA
+    }
+
+    /** Validates every field and names the one that is wrong. */
+    public MetaSGCLConfig {
+        if (maxLen < 1) {
+            throw new IllegalArgumentException("maxLen must be >= 1, got " + maxLen);
+        }
+        requireNonNull("transformer", transformer);
+        if (!(initStd > 0) || Double.isInfinite(initStd)) {
+            throw new IllegalArgumentException("initStd must be a finite number > 0, got " + initStd);
+        }
+        requireNonNull("padding", padding);
+        requireNonNull("recObjective", recObjective);
+        requireWeight("alpha", alpha);
+        requireWeight("beta", beta);
+        if (!(temperature > 0) || Double.isInfinite(temperature)) {
+            throw new IllegalArgumentException("temperature must be a finite number > 0, got " + temperature);
+        }
+        requireNonNull("similarity", similarity);
+        requireNonNull("clNegatives", clNegatives);
+        requireNonNull("clPooling", clPooling);
+        requireNonNull("schedule", schedule);
+        requireNonNull("metaLoss", metaLoss);
+        if (!(metaLearningRate >= 0) || Double.isInfinite(metaLearningRate)) {
+            throw new IllegalArgumentException("metaLearningRate must be >= 0 (0 = the training learning rate), got "
+                    + metaLearningRate);
+        }
+        requireNonNull("evalLatent", evalLatent);
+    }
+
+    private static void requireNonNull(String name, Object v) {
+        if (v == null) {
+            throw new IllegalArgumentException(name + " must not be null");
+        }
+    }
+
+    private static void requireWeight(String name, double v) {
+        if (!(v >= 0) || Double.isInfinite(v)) {
+            throw new IllegalArgumentException(name + " must be a finite number >= 0, got " + v);
+        }
+    }
+
+    /**
+     * The spec defaults (Toys): T 50, d 64, 2+2 layers, 2 heads, inner 256, GELU, dropout 0.2, std 0.02, left
+     * padding, CE at all positions, alpha 0.03, beta 0.2, tau 1, dot, 2B-2 negatives, SUM pooling, META schedule,
+     * FULL meta loss, meta lr = training lr, no third step, two encoder passes, independent noise, KL over valid
+     * positions, posterior mean at inference.
+     *
+     * @return the defaults
+     */
+    public static MetaSGCLConfig defaults() {
+        return new MetaSGCLConfig(50, new TransformerConfig(64, 2, 2, 256, ActivationFn.GELU, 0.2, 0.2, 1e-12), 0.02,
+                Padding.LEFT, RecObjective.CE_ALL_POS, 0.03, 0.2, 1.0, InfoNCE.Similarity.DOT,
+                InfoNCE.Negatives.BOTH_VIEWS, Pooling.SUM, Schedule.META, MetaLoss.FULL, 0.0, false, false, false,
+                false, EvalLatent.MU);
+    }
+
+    /** @return the contrastive loss these settings describe */
+    public InfoNCE infoNCE() {
+        return new InfoNCE(temperature, similarity, clNegatives);
+    }
+
+    /** @return the equivalent backbone configuration (embedding, encoder, reconstruction loss) */
+    public SASRecConfig backbone() {
+        return new SASRecConfig(maxLen, transformer, initStd, padding, recObjective.sampleMode(),
+                recObjective.loss());
+    }
+
+    /** @param v new maxLen @return a copy with it */
+    public MetaSGCLConfig withMaxLen(int v) {
+        return new MetaSGCLConfig(v, transformer, initStd, padding, recObjective, alpha, beta, temperature, similarity, clNegatives, clPooling, schedule, metaLoss, metaLearningRate, thirdStep, sharedEncoderPass, sharedNoise, klOverPadding, evalLatent);
+    }
+
+    /** @param v new transformer @return a copy with it */
+    public MetaSGCLConfig withTransformer(TransformerConfig v) {
+        return new MetaSGCLConfig(maxLen, v, initStd, padding, recObjective, alpha, beta, temperature, similarity, clNegatives, clPooling, schedule, metaLoss, metaLearningRate, thirdStep, sharedEncoderPass, sharedNoise, klOverPadding, evalLatent);
+    }
+
+    /** @param v new initStd @return a copy with it */
+    public MetaSGCLConfig withInitStd(double v) {
+        return new MetaSGCLConfig(maxLen, transformer, v, padding, recObjective, alpha, beta, temperature, similarity, clNegatives, clPooling, schedule, metaLoss, metaLearningRate, thirdStep, sharedEncoderPass, sharedNoise, klOverPadding, evalLatent);
+    }
+
+    /** @param v new padding @return a copy with it */
+    public MetaSGCLConfig withPadding(Padding v) {
+        return new MetaSGCLConfig(maxLen, transformer, initStd, v, recObjective, alpha, beta, temperature, similarity, clNegatives, clPooling, schedule, metaLoss, metaLearningRate, thirdStep, sharedEncoderPass, sharedNoise, klOverPadding, evalLatent);
+    }
+
+    /** @param v new recObjective @return a copy with it */
+    public MetaSGCLConfig withRecObjective(RecObjective v) {
+        return new MetaSGCLConfig(maxLen, transformer, initStd, padding, v, alpha, beta, temperature, similarity, clNegatives, clPooling, schedule, metaLoss, metaLearningRate, thirdStep, sharedEncoderPass, sharedNoise, klOverPadding, evalLatent);
+    }
+
+    /** @param v new alpha @return a copy with it */
+    public MetaSGCLConfig withAlpha(double v) {
+        return new MetaSGCLConfig(maxLen, transformer, initStd, padding, recObjective, v, beta, temperature, similarity, clNegatives, clPooling, schedule, metaLoss, metaLearningRate, thirdStep, sharedEncoderPass, sharedNoise, klOverPadding, evalLatent);
+    }
+
+    /** @param v new beta @return a copy with it */
+    public MetaSGCLConfig withBeta(double v) {
+        return new MetaSGCLConfig(maxLen, transformer, initStd, padding, recObjective, alpha, v, temperature, similarity, clNegatives, clPooling, schedule, metaLoss, metaLearningRate, thirdStep, sharedEncoderPass, sharedNoise, klOverPadding, evalLatent);
+    }
+
+    /** @param v new temperature @return a copy with it */
+    public MetaSGCLConfig withTemperature(double v) {
+        return new MetaSGCLConfig(maxLen, transformer, initStd, padding, recObjective, alpha, beta, v, similarity, clNegatives, clPooling, schedule, metaLoss, metaLearningRate, thirdStep, sharedEncoderPass, sharedNoise, klOverPadding, evalLatent);
+    }
+
+    /** @param v new similarity @return a copy with it */
+    public MetaSGCLConfig withSimilarity(InfoNCE.Similarity v) {
+        return new MetaSGCLConfig(maxLen, transformer, initStd, padding, recObjective, alpha, beta, temperature, v, clNegatives, clPooling, schedule, metaLoss, metaLearningRate, thirdStep, sharedEncoderPass, sharedNoise, klOverPadding, evalLatent);
+    }
+
+    /** @param v new clNegatives @return a copy with it */
+    public MetaSGCLConfig withClNegatives(InfoNCE.Negatives v) {
+        return new MetaSGCLConfig(maxLen, transformer, initStd, padding, recObjective, alpha, beta, temperature, similarity, v, clPooling, schedule, metaLoss, metaLearningRate, thirdStep, sharedEncoderPass, sharedNoise, klOverPadding, evalLatent);
+    }
+
+    /** @param v new clPooling @return a copy with it */
+    public MetaSGCLConfig withClPooling(Pooling v) {
+        return new MetaSGCLConfig(maxLen, transformer, initStd, padding, recObjective, alpha, beta, temperature, similarity, clNegatives, v, schedule, metaLoss, metaLearningRate, thirdStep, sharedEncoderPass, sharedNoise, klOverPadding, evalLatent);
+    }
+
+    /** @param v new schedule @return a copy with it */
+    public MetaSGCLConfig withSchedule(Schedule v) {
+        return new MetaSGCLConfig(maxLen, transformer, initStd, padding, recObjective, alpha, beta, temperature, similarity, clNegatives, clPooling, v, metaLoss, metaLearningRate, thirdStep, sharedEncoderPass, sharedNoise, klOverPadding, evalLatent);
+    }
+
+    /** @param v new metaLoss @return a copy with it */
+    public MetaSGCLConfig withMetaLoss(MetaLoss v) {
+        return new MetaSGCLConfig(maxLen, transformer, initStd, padding, recObjective, alpha, beta, temperature, similarity, clNegatives, clPooling, schedule, v, metaLearningRate, thirdStep, sharedEncoderPass, sharedNoise, klOverPadding, evalLatent);
+    }
+
+    /** @param v new metaLearningRate @return a copy with it */
+    public MetaSGCLConfig withMetaLearningRate(double v) {
+        return new MetaSGCLConfig(maxLen, transformer, initStd, padding, recObjective, alpha, beta, temperature, similarity, clNegatives, clPooling, schedule, metaLoss, v, thirdStep, sharedEncoderPass, sharedNoise, klOverPadding, evalLatent);
+    }
+
+    /** @param v new thirdStep @return a copy with it */
+    public MetaSGCLConfig withThirdStep(boolean v) {
+        return new MetaSGCLConfig(maxLen, transformer, initStd, padding, recObjective, alpha, beta, temperature, similarity, clNegatives, clPooling, schedule, metaLoss, metaLearningRate, v, sharedEncoderPass, sharedNoise, klOverPadding, evalLatent);
+    }
+
+    /** @param v new sharedEncoderPass @return a copy with it */
+    public MetaSGCLConfig withSharedEncoderPass(boolean v) {
+        return new MetaSGCLConfig(maxLen, transformer, initStd, padding, recObjective, alpha, beta, temperature, similarity, clNegatives, clPooling, schedule, metaLoss, metaLearningRate, thirdStep, v, sharedNoise, klOverPadding, evalLatent);
+    }
+
+    /** @param v new sharedNoise @return a copy with it */
+    public MetaSGCLConfig withSharedNoise(boolean v) {
+        return new MetaSGCLConfig(maxLen, transformer, initStd, padding, recObjective, alpha, beta, temperature, similarity, clNegatives, clPooling, schedule, metaLoss, metaLearningRate, thirdStep, sharedEncoderPass, v, klOverPadding, evalLatent);
+    }
+
+    /** @param v new klOverPadding @return a copy with it */
+    public MetaSGCLConfig withKlOverPadding(boolean v) {
+        return new MetaSGCLConfig(maxLen, transformer, initStd, padding, recObjective, alpha, beta, temperature, similarity, clNegatives, clPooling, schedule, metaLoss, metaLearningRate, thirdStep, sharedEncoderPass, sharedNoise, v, evalLatent);
+    }
+
+    /** @param v new evalLatent @return a copy with it */
+    public MetaSGCLConfig withEvalLatent(EvalLatent v) {
+        return new MetaSGCLConfig(maxLen, transformer, initStd, padding, recObjective, alpha, beta, temperature, similarity, clNegatives, clPooling, schedule, metaLoss, metaLearningRate, thirdStep, sharedEncoderPass, sharedNoise, klOverPadding, v);
+    }
+
+    /**
+     * A copy with a new width; the inner size follows as 4d.
+     *
+     * @param d hidden size
+     * @return the copy
+     */
+    public MetaSGCLConfig withHiddenSize(int d) {
+        TransformerConfig t = transformer;
+        return withTransformer(new TransformerConfig(d, t.layers(), t.heads(), 4 * d, t.activation(),
+                t.hiddenDropout(), t.attnDropout(), t.layerNormEps()));
+    }
+
+    /**
+     * A copy with every dropout rate set.
+     *
+     * @param p hidden and attention dropout
+     * @return the copy
+     */
+    public MetaSGCLConfig withDropout(double p) {
+        TransformerConfig t = transformer;
+        return withTransformer(new TransformerConfig(t.hiddenSize(), t.layers(), t.heads(), t.innerSize(),
+                t.activation(), p, p, t.layerNormEps()));
+    }
+
+    /**
+     * A copy with a number of encoder blocks (the decoder has as many).
+     *
+     * @param layers L_e = L_d
+     * @return the copy
+     */
+    public MetaSGCLConfig withLayers(int layers) {
+        TransformerConfig t = transformer;
+        return withTransformer(new TransformerConfig(t.hiddenSize(), layers, t.heads(), t.innerSize(),
+                t.activation(), t.hiddenDropout(), t.attnDropout(), t.layerNormEps()));
+    }
+}
