@@ -53,9 +53,9 @@ public record GaussianKL(Latent latent) {
     public NDArray perPosition(Gaussian g) {
         NDArray lv = g.logVar();
         NDArray mu = g.mean();
-        NDArray terms = lv.add(1f).sub(mu.square()).sub(lv.exp());
+        NDArray terms = lv.add(io.seqcl.nn.Ops.scalar(lv, 1)).sub(mu.square()).sub(lv.exp());
         NDArray reduced = latent == Latent.SUM ? terms.sum(new int[] {-1}) : terms.mean(new int[] {-1});
-        return reduced.mul(-0.5f);
+        return io.seqcl.nn.Ops.scale(reduced, -0.5);
     }
 
     /**
@@ -84,6 +84,6 @@ public record GaussianKL(Latent latent) {
                     + lead);
         }
         NDArray w = mask.toType(kl.getDataType(), false);
-        return kl.mul(w).sum().div(w.sum().maximum(1f));
+        return kl.mul(w).sum().div(w.sum().maximum(io.seqcl.nn.Ops.scalar(w, 1)));
     }
 }

@@ -120,7 +120,7 @@ public record InfoNCE(double temperature, Similarity similarity, Negatives negat
         }
         float inv = (float) (1.0 / temperature);
         NDArray excluded = negativeMask(z1, bsz, groups);
-        NDArray pos = a.mul(b).sum(new int[] {1}, true).mul(inv);              // [B, 1]
+        NDArray pos = a.mul(b).sum(new int[] {1}, true).mul(io.seqcl.nn.Ops.scalar(a, inv));              // [B, 1]
         NDArray rows1 = switch (negatives) {
             case BOTH_VIEWS -> NDArrays.concat(new NDList(pos, scores(a, a, inv, excluded),
                     scores(a, b, inv, excluded)), 1);
@@ -137,7 +137,7 @@ public record InfoNCE(double temperature, Similarity similarity, Negatives negat
     }
 
     private static NDArray scores(NDArray x, NDArray y, float inv, NDArray excluded) {
-        return x.matMul(y.transpose()).mul(inv).add(excluded);
+        return x.matMul(y.transpose()).mul(io.seqcl.nn.Ops.scalar(x, inv)).add(excluded);
     }
 
     /** Additive {@code [B, B]} mask: minus infinity on the diagonal (self / partner) and within a group. */

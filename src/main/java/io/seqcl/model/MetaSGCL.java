@@ -104,7 +104,7 @@ public final class MetaSGCL implements SequentialRecommender {
             if (term == null) {
                 return total;
             }
-            NDArray t = w == 1 ? term : term.mul((float) w);
+            NDArray t = w == 1 ? term : io.seqcl.nn.Ops.scale(term, w);
             return total == null ? t : total.add(t);
         }
     }

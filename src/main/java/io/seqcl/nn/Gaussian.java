@@ -31,6 +31,6 @@ public record Gaussian(NDArray mean, NDArray logVar) {
      * @return an array of the same shape as {@link #mean()}
      */
     public NDArray std() {
-        return logVar.mul(0.5f).exp();
+        return io.seqcl.nn.Ops.scale(logVar, 0.5).exp();
     }
 }

@@ -58,7 +58,8 @@ public final class MultiHeadAttention {
         NDArray qh = split(q.forward(queries), b, tq);
         NDArray kh = split(k.forward(keys), b, tk);
         NDArray vh = split(v.forward(keys), b, tk);
-        NDArray scores = qh.matMul(kh.transpose(0, 1, 3, 2)).divi((float) Math.sqrt(headSize));
+        NDArray scores = qh.matMul(kh.transpose(0, 1, 3, 2));
+        scores = Ops.scale(scores, 1.0 / Math.sqrt(headSize));
         if (mask != null) {
             scores = scores.add(mask);
         }

@@ -70,6 +70,34 @@ public final class Ops {
     }
 
     /**
+     * A float32 scalar array owned by {@code like}'s manager (and the current {@code NDScope}).
+     *
+     * <p>Use it instead of DJL's {@code Number} overloads ({@code x.mul(2f)}, {@code x.div(t)},
+     * {@code x.maximum(eps)}) in anything that is differentiated: with the PyTorch engine those overloads
+     * build a temporary scalar whose Java-owned buffer is freed as soon as it is garbage collected, while the
+     * autograd graph still saves it for the backward pass. A GC between forward and backward then silently
+     * corrupts the gradients (reproduced in {@code GcStabilityTest} and {@code OpsTest}).
+     *
+     * @param like an array whose manager will own the scalar
+     * @param value the value
+     * @return a 0-d float32 array
+     */
+    public static NDArray scalar(NDArray like, double value) {
+        return like.getManager().create((float) value);
+    }
+
+    /**
+     * Multiplies by a constant safely for autograd (see {@link #scalar}).
+     *
+     * @param x input
+     * @param factor the constant
+     * @return {@code x * factor}
+     */
+    public static NDArray scale(NDArray x, double factor) {
+        return x.mul(scalar(x, factor));
+    }
+
+    /**
      * Row-wise L2 normalisation {@code x / max(||x||, eps)} on the last axis.
      *
      * @param x input {@code [..., d]}
@@ -77,7 +105,7 @@ public final class Ops {
      * @return normalised rows
      */
     public static NDArray l2Normalize(NDArray x, double eps) {
-        NDArray norm = x.square().sum(new int[] {-1}, true).sqrt().maximum((float) eps);
+        NDArray norm = x.square().sum(new int[] {-1}, true).sqrt().maximum(scalar(x, eps));
         return x.div(norm);
     }
 }
