@@ -264,9 +264,7 @@ public record MetaSGCLConfig(int maxLen, TransformerConfig transformer, double i
      * @return the copy
      */
     public MetaSGCLConfig withHiddenSize(int d) {
-        TransformerConfig t = transformer;
-        return withTransformer(new TransformerConfig(d, t.layers(), t.heads(), 4 * d, t.activation(),
-                t.hiddenDropout(), t.attnDropout(), t.layerNormEps()));
+        return withTransformer(transformer.withHiddenSize(d));
     }
 
     /**
@@ -276,9 +274,7 @@ public record MetaSGCLConfig(int maxLen, TransformerConfig transformer, double i
      * @return the copy
      */
     public MetaSGCLConfig withDropout(double p) {
-        TransformerConfig t = transformer;
-        return withTransformer(new TransformerConfig(t.hiddenSize(), t.layers(), t.heads(), t.innerSize(),
-                t.activation(), p, p, t.layerNormEps()));
+        return withTransformer(transformer.withDropout(p));
     }
 
     /**

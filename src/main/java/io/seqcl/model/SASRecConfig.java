@@ -88,9 +88,7 @@ public record SASRecConfig(int maxLen, TransformerConfig transformer, double ini
      * @return the copy
      */
     public SASRecConfig withDropout(double p) {
-        TransformerConfig t = transformer;
-        return withTransformer(new TransformerConfig(t.hiddenSize(), t.layers(), t.heads(), t.innerSize(),
-                t.activation(), p, p, t.layerNormEps()));
+        return withTransformer(transformer.withDropout(p));
     }
 
     /**
@@ -100,9 +98,7 @@ public record SASRecConfig(int maxLen, TransformerConfig transformer, double ini
      * @return the copy
      */
     public SASRecConfig withHiddenSize(int d) {
-        TransformerConfig t = transformer;
-        return withTransformer(new TransformerConfig(d, t.layers(), t.heads(), 4 * d, t.activation(),
-                t.hiddenDropout(), t.attnDropout(), t.layerNormEps()));
+        return withTransformer(transformer.withHiddenSize(d));
     }
 
     /**
@@ -112,8 +108,6 @@ public record SASRecConfig(int maxLen, TransformerConfig transformer, double ini
      * @return the copy
      */
     public SASRecConfig withActivation(ActivationFn a) {
-        TransformerConfig t = transformer;
-        return withTransformer(new TransformerConfig(t.hiddenSize(), t.layers(), t.heads(), t.innerSize(), a,
-                t.hiddenDropout(), t.attnDropout(), t.layerNormEps()));
+        return withTransformer(transformer.withActivation(a));
     }
 }

@@ -47,6 +47,36 @@ public record TransformerConfig(int hiddenSize, int layers, int heads, int inner
     }
 
     /**
+     * A copy with a new width; the inner size follows as 4d.
+     *
+     * @param d hidden size
+     * @return the copy
+     */
+    public TransformerConfig withHiddenSize(int d) {
+        return new TransformerConfig(d, layers, heads, 4 * d, activation, hiddenDropout, attnDropout, layerNormEps);
+    }
+
+    /**
+     * A copy with both dropout rates set.
+     *
+     * @param p hidden and attention dropout
+     * @return the copy
+     */
+    public TransformerConfig withDropout(double p) {
+        return new TransformerConfig(hiddenSize, layers, heads, innerSize, activation, p, p, layerNormEps);
+    }
+
+    /**
+     * A copy with another feed-forward activation.
+     *
+     * @param a the activation
+     * @return the copy
+     */
+    public TransformerConfig withActivation(ActivationFn a) {
+        return new TransformerConfig(hiddenSize, layers, heads, innerSize, a, hiddenDropout, attnDropout, layerNormEps);
+    }
+
+    /**
      * RecBole's SASRec defaults: d 64, 2 layers, 2 heads, inner 256, GELU, dropout 0.5/0.5, eps 1e-12.
      *
      * @return the defaults
