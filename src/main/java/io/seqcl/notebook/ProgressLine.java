@@ -166,9 +166,7 @@ public final class ProgressLine implements ProgressListener {
     }
 
     static String epochText(EpochReport r) {
-        return String.format(Locale.ROOT, "%s  epoch %d/%d  loss %.4f  valid %s %.4f (best %.4f @%d)  %.1f s/epoch  ~%s left",
-                r.run(), r.epoch(), r.maxEpochs(), r.trainLoss(), r.monitor(), r.validValue(), r.bestValue(),
-                r.bestEpoch(), r.epochSeconds(), EpochReport.formatDuration(r.etaSeconds()));
+        return r.line();
     }
 
     /**

@@ -22,11 +22,11 @@ public record EpochReport(String run, int epoch, int maxEpochs, double trainLoss
     /**
      * Formats the report as one progress line.
      *
-     * @return e.g. {@code SASRec epoch 3/20 loss 8.1234 valid NDCG@10 0.0301 (best 0.0301 @3) 12.3 s/epoch, ~3m 10s left}
+     * @return e.g. {@code SASRec  epoch 3/20  loss 8.1234  valid NDCG@10 0.0301 (best 0.0301 @3)  12.3 s/epoch  ~3m 10s left}
      */
     public String line() {
         return String.format(java.util.Locale.ROOT,
-                "%s epoch %d/%d  loss %.4f  valid %s %.4f (best %.4f @%d)  %.1f s/epoch, ~%s left",
+                "%s  epoch %d/%d  loss %.4f  valid %s %.4f (best %.4f @%d)  %.1f s/epoch  ~%s left",
                 run, epoch, maxEpochs, trainLoss, monitor, validValue, bestValue, bestEpoch, epochSeconds,
                 formatDuration(etaSeconds));
     }

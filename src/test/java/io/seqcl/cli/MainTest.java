@@ -24,7 +24,7 @@ class MainTest {
         assertTrue(out.contains("Pop") && out.contains("SASRec"), out);
         assertTrue(out.contains("HR@10") && out.contains("NDCG@10"), out);
         assertTrue(out.contains("total time"), out);
-        assertTrue(out.contains("SASRec epoch 1/1"), out);
+        assertTrue(out.contains("SASRec  epoch 1/1  loss "), out);
     }
 
     @Test
