@@ -17,7 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The {@code seqcl} command line: {@code quickstart}, {@code bench}, {@code datasets}, {@code models}.
+ * The {@code seqcl} command line: {@code quickstart}, {@code bench}, {@code bench-epoch}, {@code datasets}, {@code models}.
  *
  * <p>Run through the launcher {@code environment/seqcl}, which builds the library if needed.
  */
@@ -32,6 +32,9 @@ public final class Main {
             "             (default dataset: beauty if $SEQCL_DATA has it, else the synthetic one)",
             "  bench [--steps N] [--batch B] [--len T] [--dim D] [--items N] [--threads K]",
             "             time one SASRec training step and one full evaluation pass",
+            "  bench-epoch [--dataset NAME] [--model NAME] [--steps N] [--batch B]",
+            "             time real training steps of a model at the paper's full settings and one validation",
+            "             pass, and print the time of one epoch (default: metasgcl on toys)",
             "  datasets   list the benchmark datasets, where they are looked up and whether they are present",
             "  models     list the registered models",
             "",
@@ -79,6 +82,8 @@ public final class Main {
                 return quickstart(opts, out);
             case "bench":
                 return io.seqcl.bench.StepBenchmark.run(opts, out);
+            case "bench-epoch":
+                return io.seqcl.bench.EpochBenchmark.run(opts, out);
             case "datasets":
                 out.println("data directory: " + Datasets.dataDir().toAbsolutePath());
                 for (String n : Datasets.names()) {

@@ -257,7 +257,7 @@ public final class MetaSGCL implements SequentialRecommender {
     /** {@inheritDoc} The main loss {@code L = Lrs1 + Lrs2 + beta (KL1 + KL2) + alpha Lcl}. */
     @Override
     public NDArray loss(Batch batch, StepContext ctx) {
-        return terms(batch, ctx, mainTerms()).sum(config.alpha(), config.beta());
+        return terms(batch, ctx, mainTerms()).sum(config.alpha(), config.betaAt(ctx.globalStep()));
     }
 
     /**
@@ -269,7 +269,7 @@ public final class MetaSGCL implements SequentialRecommender {
      * @throws IllegalStateException if L' has no term (metaLoss CL with alpha 0)
      */
     public NDArray metaLoss(Batch batch, StepContext ctx) {
-        return terms(batch, ctx, metaTerms()).sum(config.alpha(), config.beta());
+        return terms(batch, ctx, metaTerms()).sum(config.alpha(), config.betaAt(ctx.globalStep()));
     }
 
     @Override

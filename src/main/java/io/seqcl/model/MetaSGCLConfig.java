@@ -22,7 +22,7 @@ import io.seqcl.protocol.SampleMode;
  * <p>Deviations from the paper (all from the spec): the loss is sign-corrected
  * ({@code L = Lrs1 + Lrs2 + beta (KL1 + KL2) + alpha Lcl}, InfoNCE as a {@code -log}); KL carries the factor
  * 1/2; the sigma-heads output log-variances; the stage-2 loss defaults to {@link MetaLoss#FULL} instead of the
- * paper's {@code L_cl} alone; KL annealing (ContrastVAE's {@code klAnneal}) is not implemented.
+ * paper's {@code L_cl} alone. KL annealing (ContrastVAE's schedule) is off by default ({@code klAnnealSteps}).
  *
  * @param maxLen maximum input length T (50 Amazon, 200 ML-1M) [PAPER]
  * @param transformer block shape shared by encoder and decoder (L_d = L_e); default d 64, 2 layers, 2 heads, inner 4d, GELU, post-LN, dropout 0.2 [PAPER d/h/dropout, CHOICE layers/inner/GELU]
@@ -43,8 +43,10 @@ import io.seqcl.protocol.SampleMode;
  * @param sharedNoise whether both views use the same eps [CHOICE false: independent, INFERRED]
  * @param klOverPadding whether KL averages over all T positions (ContrastVAE) instead of valid ones [CHOICE false]
  * @param evalLatent latent used at inference [CHOICE MU; MU_PLUS_SIGMA = ContrastVAE]
+ * @param klAnnealSteps 0 = constant beta [PAPER]; n &gt; 0 = ContrastVAE's annealing, the KL weight after t optimizer
+ *     steps is min(beta, t / n) (spec flag klAnneal; ContrastVAE uses n = 10000)
  */
-public record MetaSGCLConfig(int maxLen, TransformerConfig transformer, double initStd, Padding padding, RecObjective recObjective, double alpha, double beta, double temperature, InfoNCE.Similarity similarity, InfoNCE.Negatives clNegatives, Pooling clPooling, Schedule schedule, MetaLoss metaLoss, double metaLearningRate, boolean thirdStep, boolean sharedEncoderPass, boolean sharedNoise, boolean klOverPadding, EvalLatent evalLatent) {
+public record MetaSGCLConfig(int maxLen, TransformerConfig transformer, double initStd, Padding padding, RecObjective recObjective, double alpha, double beta, double temperature, InfoNCE.Similarity similarity, InfoNCE.Negatives clNegatives, Pooling clPooling, Schedule schedule, MetaLoss metaLoss, double metaLearningRate, boolean thirdStep, boolean sharedEncoderPass, boolean sharedNoise, boolean klOverPadding, EvalLatent evalLatent, int klAnnealSteps) {
 
     /** How parameters are optimised per batch (metasgcl.md §5, §6). */
     public enum Schedule {
@@ -122,6 +124,9 @@ public record MetaSGCLConfig(int maxLen, TransformerConfig transformer, double i
                     + metaLearningRate);
         }
         requireNonNull("evalLatent", evalLatent);
+        if (klAnnealSteps < 0) {
+            throw new IllegalArgumentException("klAnnealSteps must be >= 0 (0 = constant beta), got " + klAnnealSteps);
+        }
     }
 
     private static void requireNonNull(String name, Object v) {
@@ -148,7 +153,7 @@ public record MetaSGCLConfig(int maxLen, TransformerConfig transformer, double i
         return new MetaSGCLConfig(50, new TransformerConfig(64, 2, 2, 256, ActivationFn.GELU, 0.2, 0.2, 1e-12), 0.02,
                 Padding.LEFT, RecObjective.CE_ALL_POS, 0.03, 0.2, 1.0, InfoNCE.Similarity.DOT,
                 InfoNCE.Negatives.BOTH_VIEWS, Pooling.SUM, Schedule.META, MetaLoss.FULL, 0.0, false, false, false,
-                false, EvalLatent.MU);
+                false, EvalLatent.MU, 0);
     }
 
     /** @return the contrastive loss these settings describe */
@@ -164,97 +169,132 @@ public record MetaSGCLConfig(int maxLen, TransformerConfig transformer, double i
 
     /** @param v new maxLen @return a copy with it */
     public MetaSGCLConfig withMaxLen(int v) {
-        return new MetaSGCLConfig(v, transformer, initStd, padding, recObjective, alpha, beta, temperature, similarity, clNegatives, clPooling, schedule, metaLoss, metaLearningRate, thirdStep, sharedEncoderPass, sharedNoise, klOverPadding, evalLatent);
+        return new MetaSGCLConfig(v, transformer, initStd, padding, recObjective, alpha, beta, temperature, similarity, clNegatives, clPooling, schedule, metaLoss, metaLearningRate, thirdStep, sharedEncoderPass, sharedNoise, klOverPadding, evalLatent, klAnnealSteps);
     }
 
     /** @param v new transformer @return a copy with it */
     public MetaSGCLConfig withTransformer(TransformerConfig v) {
-        return new MetaSGCLConfig(maxLen, v, initStd, padding, recObjective, alpha, beta, temperature, similarity, clNegatives, clPooling, schedule, metaLoss, metaLearningRate, thirdStep, sharedEncoderPass, sharedNoise, klOverPadding, evalLatent);
+        return new MetaSGCLConfig(maxLen, v, initStd, padding, recObjective, alpha, beta, temperature, similarity, clNegatives, clPooling, schedule, metaLoss, metaLearningRate, thirdStep, sharedEncoderPass, sharedNoise, klOverPadding, evalLatent, klAnnealSteps);
     }
 
     /** @param v new initStd @return a copy with it */
     public MetaSGCLConfig withInitStd(double v) {
-        return new MetaSGCLConfig(maxLen, transformer, v, padding, recObjective, alpha, beta, temperature, similarity, clNegatives, clPooling, schedule, metaLoss, metaLearningRate, thirdStep, sharedEncoderPass, sharedNoise, klOverPadding, evalLatent);
+        return new MetaSGCLConfig(maxLen, transformer, v, padding, recObjective, alpha, beta, temperature, similarity, clNegatives, clPooling, schedule, metaLoss, metaLearningRate, thirdStep, sharedEncoderPass, sharedNoise, klOverPadding, evalLatent, klAnnealSteps);
     }
 
     /** @param v new padding @return a copy with it */
     public MetaSGCLConfig withPadding(Padding v) {
-        return new MetaSGCLConfig(maxLen, transformer, initStd, v, recObjective, alpha, beta, temperature, similarity, clNegatives, clPooling, schedule, metaLoss, metaLearningRate, thirdStep, sharedEncoderPass, sharedNoise, klOverPadding, evalLatent);
+        return new MetaSGCLConfig(maxLen, transformer, initStd, v, recObjective, alpha, beta, temperature, similarity, clNegatives, clPooling, schedule, metaLoss, metaLearningRate, thirdStep, sharedEncoderPass, sharedNoise, klOverPadding, evalLatent, klAnnealSteps);
     }
 
     /** @param v new recObjective @return a copy with it */
     public MetaSGCLConfig withRecObjective(RecObjective v) {
-        return new MetaSGCLConfig(maxLen, transformer, initStd, padding, v, alpha, beta, temperature, similarity, clNegatives, clPooling, schedule, metaLoss, metaLearningRate, thirdStep, sharedEncoderPass, sharedNoise, klOverPadding, evalLatent);
+        return new MetaSGCLConfig(maxLen, transformer, initStd, padding, v, alpha, beta, temperature, similarity, clNegatives, clPooling, schedule, metaLoss, metaLearningRate, thirdStep, sharedEncoderPass, sharedNoise, klOverPadding, evalLatent, klAnnealSteps);
     }
 
     /** @param v new alpha @return a copy with it */
     public MetaSGCLConfig withAlpha(double v) {
-        return new MetaSGCLConfig(maxLen, transformer, initStd, padding, recObjective, v, beta, temperature, similarity, clNegatives, clPooling, schedule, metaLoss, metaLearningRate, thirdStep, sharedEncoderPass, sharedNoise, klOverPadding, evalLatent);
+        return new MetaSGCLConfig(maxLen, transformer, initStd, padding, recObjective, v, beta, temperature, similarity, clNegatives, clPooling, schedule, metaLoss, metaLearningRate, thirdStep, sharedEncoderPass, sharedNoise, klOverPadding, evalLatent, klAnnealSteps);
     }
 
     /** @param v new beta @return a copy with it */
     public MetaSGCLConfig withBeta(double v) {
-        return new MetaSGCLConfig(maxLen, transformer, initStd, padding, recObjective, alpha, v, temperature, similarity, clNegatives, clPooling, schedule, metaLoss, metaLearningRate, thirdStep, sharedEncoderPass, sharedNoise, klOverPadding, evalLatent);
+        return new MetaSGCLConfig(maxLen, transformer, initStd, padding, recObjective, alpha, v, temperature, similarity, clNegatives, clPooling, schedule, metaLoss, metaLearningRate, thirdStep, sharedEncoderPass, sharedNoise, klOverPadding, evalLatent, klAnnealSteps);
     }
 
     /** @param v new temperature @return a copy with it */
     public MetaSGCLConfig withTemperature(double v) {
-        return new MetaSGCLConfig(maxLen, transformer, initStd, padding, recObjective, alpha, beta, v, similarity, clNegatives, clPooling, schedule, metaLoss, metaLearningRate, thirdStep, sharedEncoderPass, sharedNoise, klOverPadding, evalLatent);
+        return new MetaSGCLConfig(maxLen, transformer, initStd, padding, recObjective, alpha, beta, v, similarity, clNegatives, clPooling, schedule, metaLoss, metaLearningRate, thirdStep, sharedEncoderPass, sharedNoise, klOverPadding, evalLatent, klAnnealSteps);
     }
 
     /** @param v new similarity @return a copy with it */
     public MetaSGCLConfig withSimilarity(InfoNCE.Similarity v) {
-        return new MetaSGCLConfig(maxLen, transformer, initStd, padding, recObjective, alpha, beta, temperature, v, clNegatives, clPooling, schedule, metaLoss, metaLearningRate, thirdStep, sharedEncoderPass, sharedNoise, klOverPadding, evalLatent);
+        return new MetaSGCLConfig(maxLen, transformer, initStd, padding, recObjective, alpha, beta, temperature, v, clNegatives, clPooling, schedule, metaLoss, metaLearningRate, thirdStep, sharedEncoderPass, sharedNoise, klOverPadding, evalLatent, klAnnealSteps);
     }
 
     /** @param v new clNegatives @return a copy with it */
     public MetaSGCLConfig withClNegatives(InfoNCE.Negatives v) {
-        return new MetaSGCLConfig(maxLen, transformer, initStd, padding, recObjective, alpha, beta, temperature, similarity, v, clPooling, schedule, metaLoss, metaLearningRate, thirdStep, sharedEncoderPass, sharedNoise, klOverPadding, evalLatent);
+        return new MetaSGCLConfig(maxLen, transformer, initStd, padding, recObjective, alpha, beta, temperature, similarity, v, clPooling, schedule, metaLoss, metaLearningRate, thirdStep, sharedEncoderPass, sharedNoise, klOverPadding, evalLatent, klAnnealSteps);
     }
 
     /** @param v new clPooling @return a copy with it */
     public MetaSGCLConfig withClPooling(Pooling v) {
-        return new MetaSGCLConfig(maxLen, transformer, initStd, padding, recObjective, alpha, beta, temperature, similarity, clNegatives, v, schedule, metaLoss, metaLearningRate, thirdStep, sharedEncoderPass, sharedNoise, klOverPadding, evalLatent);
+        return new MetaSGCLConfig(maxLen, transformer, initStd, padding, recObjective, alpha, beta, temperature, similarity, clNegatives, v, schedule, metaLoss, metaLearningRate, thirdStep, sharedEncoderPass, sharedNoise, klOverPadding, evalLatent, klAnnealSteps);
     }
 
     /** @param v new schedule @return a copy with it */
     public MetaSGCLConfig withSchedule(Schedule v) {
-        return new MetaSGCLConfig(maxLen, transformer, initStd, padding, recObjective, alpha, beta, temperature, similarity, clNegatives, clPooling, v, metaLoss, metaLearningRate, thirdStep, sharedEncoderPass, sharedNoise, klOverPadding, evalLatent);
+        return new MetaSGCLConfig(maxLen, transformer, initStd, padding, recObjective, alpha, beta, temperature, similarity, clNegatives, clPooling, v, metaLoss, metaLearningRate, thirdStep, sharedEncoderPass, sharedNoise, klOverPadding, evalLatent, klAnnealSteps);
     }
 
     /** @param v new metaLoss @return a copy with it */
     public MetaSGCLConfig withMetaLoss(MetaLoss v) {
-        return new MetaSGCLConfig(maxLen, transformer, initStd, padding, recObjective, alpha, beta, temperature, similarity, clNegatives, clPooling, schedule, v, metaLearningRate, thirdStep, sharedEncoderPass, sharedNoise, klOverPadding, evalLatent);
+        return new MetaSGCLConfig(maxLen, transformer, initStd, padding, recObjective, alpha, beta, temperature, similarity, clNegatives, clPooling, schedule, v, metaLearningRate, thirdStep, sharedEncoderPass, sharedNoise, klOverPadding, evalLatent, klAnnealSteps);
     }
 
     /** @param v new metaLearningRate @return a copy with it */
     public MetaSGCLConfig withMetaLearningRate(double v) {
-        return new MetaSGCLConfig(maxLen, transformer, initStd, padding, recObjective, alpha, beta, temperature, similarity, clNegatives, clPooling, schedule, metaLoss, v, thirdStep, sharedEncoderPass, sharedNoise, klOverPadding, evalLatent);
+        return new MetaSGCLConfig(maxLen, transformer, initStd, padding, recObjective, alpha, beta, temperature, similarity, clNegatives, clPooling, schedule, metaLoss, v, thirdStep, sharedEncoderPass, sharedNoise, klOverPadding, evalLatent, klAnnealSteps);
     }
 
     /** @param v new thirdStep @return a copy with it */
     public MetaSGCLConfig withThirdStep(boolean v) {
-        return new MetaSGCLConfig(maxLen, transformer, initStd, padding, recObjective, alpha, beta, temperature, similarity, clNegatives, clPooling, schedule, metaLoss, metaLearningRate, v, sharedEncoderPass, sharedNoise, klOverPadding, evalLatent);
+        return new MetaSGCLConfig(maxLen, transformer, initStd, padding, recObjective, alpha, beta, temperature, similarity, clNegatives, clPooling, schedule, metaLoss, metaLearningRate, v, sharedEncoderPass, sharedNoise, klOverPadding, evalLatent, klAnnealSteps);
     }
 
     /** @param v new sharedEncoderPass @return a copy with it */
     public MetaSGCLConfig withSharedEncoderPass(boolean v) {
-        return new MetaSGCLConfig(maxLen, transformer, initStd, padding, recObjective, alpha, beta, temperature, similarity, clNegatives, clPooling, schedule, metaLoss, metaLearningRate, thirdStep, v, sharedNoise, klOverPadding, evalLatent);
+        return new MetaSGCLConfig(maxLen, transformer, initStd, padding, recObjective, alpha, beta, temperature, similarity, clNegatives, clPooling, schedule, metaLoss, metaLearningRate, thirdStep, v, sharedNoise, klOverPadding, evalLatent, klAnnealSteps);
     }
 
     /** @param v new sharedNoise @return a copy with it */
     public MetaSGCLConfig withSharedNoise(boolean v) {
-        return new MetaSGCLConfig(maxLen, transformer, initStd, padding, recObjective, alpha, beta, temperature, similarity, clNegatives, clPooling, schedule, metaLoss, metaLearningRate, thirdStep, sharedEncoderPass, v, klOverPadding, evalLatent);
+        return new MetaSGCLConfig(maxLen, transformer, initStd, padding, recObjective, alpha, beta, temperature, similarity, clNegatives, clPooling, schedule, metaLoss, metaLearningRate, thirdStep, sharedEncoderPass, v, klOverPadding, evalLatent, klAnnealSteps);
     }
 
     /** @param v new klOverPadding @return a copy with it */
     public MetaSGCLConfig withKlOverPadding(boolean v) {
-        return new MetaSGCLConfig(maxLen, transformer, initStd, padding, recObjective, alpha, beta, temperature, similarity, clNegatives, clPooling, schedule, metaLoss, metaLearningRate, thirdStep, sharedEncoderPass, sharedNoise, v, evalLatent);
+        return new MetaSGCLConfig(maxLen, transformer, initStd, padding, recObjective, alpha, beta, temperature, similarity, clNegatives, clPooling, schedule, metaLoss, metaLearningRate, thirdStep, sharedEncoderPass, sharedNoise, v, evalLatent, klAnnealSteps);
     }
 
     /** @param v new evalLatent @return a copy with it */
     public MetaSGCLConfig withEvalLatent(EvalLatent v) {
-        return new MetaSGCLConfig(maxLen, transformer, initStd, padding, recObjective, alpha, beta, temperature, similarity, clNegatives, clPooling, schedule, metaLoss, metaLearningRate, thirdStep, sharedEncoderPass, sharedNoise, klOverPadding, v);
+        return new MetaSGCLConfig(maxLen, transformer, initStd, padding, recObjective, alpha, beta, temperature, similarity, clNegatives, clPooling, schedule, metaLoss, metaLearningRate, thirdStep, sharedEncoderPass, sharedNoise, klOverPadding, v, klAnnealSteps);
+    }
+
+    /** @param v new klAnnealSteps (0 = constant beta) @return a copy with it */
+    public MetaSGCLConfig withKlAnnealSteps(int v) {
+        return new MetaSGCLConfig(maxLen, transformer, initStd, padding, recObjective, alpha, beta, temperature, similarity, clNegatives, clPooling, schedule, metaLoss, metaLearningRate, thirdStep, sharedEncoderPass, sharedNoise, klOverPadding, evalLatent, v);
+    }
+
+    /**
+     * The KL weight after {@code t} optimizer steps: beta, or min(beta, t / klAnnealSteps) when annealing.
+     *
+     * @param t optimizer steps done (1-based step of the current batch)
+     * @return the weight
+     */
+    public double betaAt(long t) {
+        return klAnnealSteps == 0 ? beta : Math.min(beta, (double) t / klAnnealSteps);
+    }
+
+    /** @return ablation "-cl" of Table III: alpha = 0 (the stage-2 loss stays FULL so that Phi still learns) */
+    public MetaSGCLConfig withoutContrastive() {
+        return withAlpha(0).withMetaLoss(MetaLoss.FULL);
+    }
+
+    /** @return ablation "-kl" of Table III: beta = 0 */
+    public MetaSGCLConfig withoutKL() {
+        return withBeta(0);
+    }
+
+    /** @return the joint-learning variant of Fig. 3: one Adam over all parameters, one step per batch */
+    public MetaSGCLConfig joint() {
+        return withSchedule(Schedule.JOINT);
+    }
+
+    /** @return the cosine-similarity variant of Table VII */
+    public MetaSGCLConfig cosine() {
+        return withSimilarity(InfoNCE.Similarity.COSINE);
     }
 
     /**

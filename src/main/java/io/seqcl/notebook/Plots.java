@@ -114,6 +114,37 @@ public final class Plots {
     }
 
     /**
+     * A scatter plot of points, one colour per group (e.g. 2-D item embeddings coloured by popularity).
+     *
+     * @param table the points
+     * @param x numeric column for the x axis
+     * @param y numeric column for the y axis
+     * @param group string column naming the series, or null
+     * @param title chart title
+     * @return the chart
+     * @throws IllegalArgumentException if a column is missing or no point is finite
+     */
+    public static XYChart scatter(Table table, String x, String y, String group, String title) {
+        require(table, x, y);
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(x).yAxisTitle(y)
+                .build();
+        style(chart.getStyler());
+        chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        chart.getStyler().setMarkerSize(4);
+        Map<String, List<Integer>> groups = group == null ? Map.of(y, allRows(table)) : groups(table.column(group));
+        int colour = 0;
+        int series = 0;
+        for (Map.Entry<String, List<Integer>> e : groups.entrySet()) {
+            series += addXY(chart, e.getKey(), table, e.getValue(), x, y, 0, PALETTE[colour++ % PALETTE.length],
+                    SOLID, true);
+        }
+        if (series == 0) {
+            throw new IllegalArgumentException("nothing to plot: no finite (" + x + ", " + y + ") point");
+        }
+        return chart;
+    }
+
+    /**
      * A grouped bar chart comparing models on metrics, from a long metrics table.
      *
      * <p>Columns: {@code model}, {@code metric}, {@code value}; optional {@code k} (appended as "@k" when the

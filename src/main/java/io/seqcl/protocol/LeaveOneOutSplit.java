@@ -60,6 +60,29 @@ public final class LeaveOneOutSplit {
         test = new EvalSet("test", users, testIn, testTarget);
     }
 
+    private LeaveOneOutSplit(LeaveOneOutSplit base, EvalSet test) {
+        this.dataset = base.dataset;
+        this.users = base.users;
+        this.train = base.train;
+        this.valid = base.valid;
+        this.test = test;
+        this.dropped = base.dropped;
+    }
+
+    /**
+     * A copy with another test set (e.g. noisy test inputs); training data and validation set are shared.
+     *
+     * @param newTest the test set; it must have the same users in the same order
+     * @return the copy
+     * @throws IllegalArgumentException if the users differ
+     */
+    public LeaveOneOutSplit withTest(EvalSet newTest) {
+        if (!java.util.Arrays.equals(newTest.users(), test.users())) {
+            throw new IllegalArgumentException("the new test set must have the split's users in the same order");
+        }
+        return new LeaveOneOutSplit(this, newTest);
+    }
+
     /**
      * Splits a dataset.
      *

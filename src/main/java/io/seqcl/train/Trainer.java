@@ -120,7 +120,7 @@ public final class Trainer {
             double lossSum = 0;
             int n = Math.min(stepsPerEpoch, batches.size());
             for (int s = 0; s < n; s++) {
-                StepContext ctx = new StepContext(epoch, s + 1, rng);
+                StepContext ctx = new StepContext(epoch, s + 1, rng, n);
                 double loss = step.step(batches.get(s), ctx);
                 lossSum += loss;
                 listener.onBatch(name, epoch, s + 1, n, loss);

@@ -1,0 +1,88 @@
+package io.seqcl.bench;
+
+import io.seqcl.data.Datasets;
+import io.seqcl.data.SequenceDataset;
+import io.seqcl.eval.RankingEvaluator;
+import io.seqcl.experiment.ModelSpec;
+import io.seqcl.experiment.PaperSettings;
+import io.seqcl.model.InputSpec;
+import io.seqcl.model.SequentialRecommender;
+import io.seqcl.protocol.Batch;
+import io.seqcl.protocol.LeaveOneOutSplit;
+import io.seqcl.protocol.TrainingSamples;
+import io.seqcl.train.StepContext;
+import io.seqcl.train.TrainConfig;
+import io.seqcl.train.TrainStep;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Measures how long one full-budget training epoch of a model takes on a real dataset: times a number of real
+ * training steps (after warm-up) and one validation pass, and extrapolates to the epoch's number of batches.
+ *
+ * <p>A benchmark, not a test: it prints measured numbers and asserts nothing. The model is built with the
+ * paper's full-budget settings for the dataset ({@link PaperSettings}).
+ */
+public final class EpochBenchmark {
+
+    private EpochBenchmark() {
+    }
+
+    /**
+     * Runs the benchmark.
+     *
+     * @param opts options: dataset (default toys), model (default metasgcl), steps (10), warmup (3), batch (256)
+     * @param out where to print
+     * @return exit code 0
+     */
+    public static int run(Map<String, String> opts, PrintStream out) {
+        String dataset = opts.getOrDefault("dataset", "toys");
+        String modelName = opts.getOrDefault("model", "metasgcl");
+        opts.remove("dataset");
+        opts.remove("model");
+        int steps = io.seqcl.cli.Main.intOpt(opts, "steps", 10);
+        int warmup = io.seqcl.cli.Main.intOpt(opts, "warmup", 3);
+        int batchSize = io.seqcl.cli.Main.intOpt(opts, "batch", 256);
+        if (!opts.isEmpty()) {
+            throw new IllegalArgumentException("unknown option(s) for bench-epoch: " + opts.keySet());
+        }
+        SequenceDataset ds = Datasets.load(dataset);
+        LeaveOneOutSplit split = LeaveOneOutSplit.of(ds);
+        ModelSpec spec = PaperSettings.model(modelName, ds, io.seqcl.experiment.Budget.FULL);
+        TrainConfig tc = TrainConfig.defaults().withBatchSize(batchSize);
+        try (SequentialRecommender model = spec.factory().create(ds.numItems(), 2020)) {
+            model.prepare(split);
+            InputSpec in = model.inputSpec();
+            TrainingSamples samples = new TrainingSamples(split, in.sampleMode(), in.maxLen(), in.padding());
+            SplittableRandom rng = new SplittableRandom(2020);
+            List<Batch> batches = samples.epoch(batchSize, rng, in.needsNegatives());
+            TrainStep step = model.newTrainStep(tc);
+            double[] ms = new double[steps];
+            for (int i = 0; i < warmup + steps; i++) {
+                long t0 = System.nanoTime();
+                step.step(batches.get(i % batches.size()), new StepContext(1, i + 1, rng));
+                if (i >= warmup) {
+                    ms[i - warmup] = (System.nanoTime() - t0) / 1e6;
+                }
+            }
+            Arrays.sort(ms);
+            double median = ms[steps / 2];
+            long e0 = System.nanoTime();
+            tc.evaluator().evaluate(model, split.valid());
+            double evalSecs = (System.nanoTime() - e0) / 1e9;
+            out.printf(Locale.ROOT, "%s on %s (%d users, %d items), %s%n", spec.name(), ds.name(), split.numUsers(),
+                    ds.numItems(), spec.config());
+            out.printf(Locale.ROOT, "train step (batch %d, %s): median %.1f ms, min %.1f, max %.1f over %d steps%n",
+                    batchSize, in.sampleMode(), median, ms[0], ms[steps - 1], steps);
+            out.printf(Locale.ROOT, "one epoch = %d batches: %.1f s training + %.1f s validation = %.1f s "
+                            + "(%d cores)%n", batches.size(), median * batches.size() / 1000, evalSecs,
+                    median * batches.size() / 1000 + evalSecs, Runtime.getRuntime().availableProcessors());
+        }
+        return 0;
+    }
+}
