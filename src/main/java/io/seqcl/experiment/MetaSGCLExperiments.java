@@ -35,6 +35,8 @@ public final class MetaSGCLExperiments {
 
     /** The paper's datasets, in the order of its tables. */
     public static final List<String> DATASETS = List.of("clothing", "toys", "ml-1m");
+    /** The dataset of the quick budget: Toys, the paper's dataset with the fewest items. */
+    public static final String QUICK_DATASET = "toys";
     /** Key of the paper in {@link PaperNumbers}. */
     public static final String PAPER = "metasgcl";
 
@@ -43,7 +45,7 @@ public final class MetaSGCLExperiments {
 
     /**
      * Table II: Pop, SASRec and Meta-SGCL, plus the other baselines of the table that the library has
-     * (DuoRec, ContrastVAE, CL4SRec-free by design: only models the paper compares).
+     * (DuoRec and ContrastVAE).
      *
      * @param ds the dataset (already sampled for the budget)
      * @param budget the budget

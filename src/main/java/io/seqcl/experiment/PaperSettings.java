@@ -164,18 +164,20 @@ public final class PaperSettings {
 
     /**
      * The datasets a notebook runs: the comma-separated list in {@code SEQCL_DATASETS} if set; otherwise all of
-     * the paper's datasets at the full budget and only the first at the quick budget.
+     * the paper's datasets at the full budget and only {@code quickDefault} at the quick budget.
      *
      * @param paperDatasets the paper's datasets, e.g. clothing, toys, ml-1m
+     * @param quickDefault the one dataset of the quick budget (the paper's dataset with the fewest items)
      * @param budget the budget
      * @return registry names
      */
-    public static java.util.List<String> datasets(java.util.List<String> paperDatasets, Budget budget) {
+    public static java.util.List<String> datasets(java.util.List<String> paperDatasets, String quickDefault,
+                                                  Budget budget) {
         String v = System.getenv("SEQCL_DATASETS");
         if (v != null && !v.isBlank()) {
             return java.util.Arrays.stream(v.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
         }
-        return budget == Budget.FULL ? paperDatasets : paperDatasets.subList(0, 1);
+        return budget == Budget.FULL ? paperDatasets : java.util.List.of(quickDefault);
     }
 
     /**
