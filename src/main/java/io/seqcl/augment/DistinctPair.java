@@ -21,7 +21,7 @@ public record DistinctPair(List<Augmentation> ops, int minLength) {
 
     /** Validates and copies the list. */
     public DistinctPair {
-        if (ops == null || ops.size() < 2 || ops.contains(null)) {
+        if (ops == null || ops.size() < 2 || ops.stream().anyMatch(java.util.Objects::isNull)) {
             throw new IllegalArgumentException("ops must hold at least two operators and no null");
         }
         if (minLength < 0) {

@@ -13,7 +13,7 @@ public record RandomChoice(List<Augmentation> ops) implements Augmentation {
 
     /** Validates and copies the list. */
     public RandomChoice {
-        if (ops == null || ops.isEmpty() || ops.contains(null)) {
+        if (ops == null || ops.isEmpty() || ops.stream().anyMatch(java.util.Objects::isNull)) {
             throw new IllegalArgumentException("ops must hold at least one operator and no null");
         }
         ops = List.copyOf(ops);

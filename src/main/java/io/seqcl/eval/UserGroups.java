@@ -69,7 +69,7 @@ public final class UserGroups {
         if (basis == null) {
             throw new IllegalArgumentException("basis must not be null");
         }
-        if (groups == null || groups.isEmpty() || groups.contains(null)) {
+        if (groups == null || groups.isEmpty() || groups.stream().anyMatch(java.util.Objects::isNull)) {
             throw new IllegalArgumentException("groups must hold at least one group and no null");
         }
         this.basis = basis;

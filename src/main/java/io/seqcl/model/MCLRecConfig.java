@@ -101,7 +101,7 @@ public record MCLRecConfig(SASRecConfig backbone, double lambda, double beta, do
         Checks.ratio("maskRatio", maskRatio);
         Checks.ratio("reorderRatio", reorderRatio);
         Checks.notNull("maskToken", maskToken);
-        if (augmenterHidden == null || augmenterHidden.contains(null)
+        if (augmenterHidden == null || augmenterHidden.stream().anyMatch(java.util.Objects::isNull)
                 || augmenterHidden.stream().anyMatch(w -> w < 1)) {
             throw new IllegalArgumentException("augmenterHidden must be a list of widths >= 1, got " + augmenterHidden);
         }
