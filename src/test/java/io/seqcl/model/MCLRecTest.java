@@ -318,7 +318,7 @@ class MCLRecTest {
         assertFalse(a.curve().column("loss").print().equals(c.curve().column("loss").print()));
     }
 
-    static final int EPOCHS = 8;
+    static final int EPOCHS = 4;
 
     /** d = 32, T = 20, Sports-like weights (lambda 0.04, beta 0.4) so every term matters. */
     static final MCLRecConfig SMALL = MCLRecConfig.sports().withBackbone(SASRecConfig.defaults().withMaxLen(20)
