@@ -1,5 +1,8 @@
 package io.seqcl.experiment;
 
+import io.seqcl.model.CL4SRecConfig;
+import io.seqcl.model.DuoRecConfig;
+import io.seqcl.model.MCLRecConfig;
 import io.seqcl.model.MetaSGCLConfig;
 import io.seqcl.model.SASRecConfig;
 
@@ -34,6 +37,12 @@ public final class ModelRegistry {
                 () -> ModelSpec.sasrec(SASRecConfig.defaults()));
         register("metasgcl", "Meta-SGCL (sequential VAE + meta-optimised sigma' contrastive view), metasgcl.md defaults",
                 () -> ModelSpec.metasgcl(MetaSGCLConfig.defaults()));
+        register("cl4srec", "CL4SRec (crop/mask/reorder views + NT-Xent), DuoRec-repo code defaults, cl4srec_duorec.md",
+                () -> ModelSpec.cl4srec(CL4SRecConfig.defaults()));
+        register("duorec", "DuoRec (dropout + same-target supervised positives, us_x), cl4srec_duorec.md §4",
+                () -> ModelSpec.duorec(DuoRecConfig.defaults()));
+        register("mclrec", "MCLRec (meta-optimised augmenter MLPs, L_cl1/L_cl2/R, 3-step schedule), mclrec.md code defaults",
+                () -> ModelSpec.mclrec(MCLRecConfig.defaults()));
     }
 
     private ModelRegistry() {

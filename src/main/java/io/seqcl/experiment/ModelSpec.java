@@ -1,5 +1,11 @@
 package io.seqcl.experiment;
 
+import io.seqcl.model.CL4SRec;
+import io.seqcl.model.CL4SRecConfig;
+import io.seqcl.model.DuoRec;
+import io.seqcl.model.DuoRecConfig;
+import io.seqcl.model.MCLRec;
+import io.seqcl.model.MCLRecConfig;
 import io.seqcl.model.MetaSGCL;
 import io.seqcl.model.MetaSGCLConfig;
 import io.seqcl.model.Pop;
@@ -45,6 +51,37 @@ public record ModelSpec(String name, Object config, ModelFactory factory) {
      */
     public static ModelSpec metasgcl(MetaSGCLConfig config) {
         return new ModelSpec("Meta-SGCL", config, (n, seed) -> new MetaSGCL(n, config, seed));
+    }
+
+    /**
+     * CL4SRec with a configuration.
+     *
+     * @param config the configuration
+     * @return the spec
+     */
+    public static ModelSpec cl4srec(CL4SRecConfig config) {
+        return new ModelSpec("CL4SRec", config, (n, seed) -> new CL4SRec(n, config, seed));
+    }
+
+    /**
+     * DuoRec with a configuration.
+     *
+     * @param config the configuration
+     * @return the spec
+     */
+    public static ModelSpec duorec(DuoRecConfig config) {
+        return new ModelSpec("DuoRec", config, (n, seed) -> new DuoRec(n, config, seed));
+    }
+
+    /**
+     * MCLRec (or MCLRec-J for the JOINT schedule) with a configuration.
+     *
+     * @param config the configuration
+     * @return the spec
+     */
+    public static ModelSpec mclrec(MCLRecConfig config) {
+        String name = config.schedule() == MCLRecConfig.Schedule.JOINT ? "MCLRec-J" : "MCLRec";
+        return new ModelSpec(name, config, (n, seed) -> new MCLRec(n, config, seed));
     }
 
     /**

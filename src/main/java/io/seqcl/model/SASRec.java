@@ -146,6 +146,19 @@ public class SASRec implements SequentialRecommender {
      * @return scalar loss
      */
     protected NDArray recLoss(NDArray hidden, Batch batch) {
+        return recLoss(hidden, batch, itemEmb);
+    }
+
+    /**
+     * Computes the next-item loss against a given output table (e.g. the item rows 0..N of a table that also holds
+     * a mask token N+1, as in CL4SRec).
+     *
+     * @param hidden {@code [B, T, d]}
+     * @param batch the batch with targets
+     * @param table output item table {@code [C, d]}; targets index its rows
+     * @return scalar loss
+     */
+    protected NDArray recLoss(NDArray hidden, Batch batch, NDArray table) {
         Shape s = hidden.getShape();
         int bsz = batch.size();
         int t = batch.maxLen();
@@ -175,7 +188,7 @@ public class SASRec implements SequentialRecommender {
             }
         }
         NDArray h = Ops.rows(hidden.reshape(s.get(0) * s.get(1), s.get(2)), idx);
-        return config.loss().compute(h, itemEmb, targets, negatives);
+        return config.loss().compute(h, table, targets, negatives);
     }
 
     @Override

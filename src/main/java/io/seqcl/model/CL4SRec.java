@@ -1,0 +1,108 @@
+package io.seqcl.model;
+
+import ai.djl.ndarray.NDArray;
+import io.seqcl.augment.BatchViews;
+import io.seqcl.augment.DistinctPair;
+import io.seqcl.loss.InfoNCE;
+import io.seqcl.nn.Ops;
+import io.seqcl.nn.Params;
+import io.seqcl.protocol.Batch;
+import io.seqcl.train.StepContext;
+
+/**
+ * CL4SRec, SASRec trained jointly with an NT-Xent loss between two randomly augmented views of each input.
+ *
+ * <p>Xie et al., "Contrastive Learning for Sequential Recommendation", ICDE 2022, in the form of the DuoRec
+ * repository that the MCLRec paper (../shared/papers/002_8cbc21390195a073.txt, Table 3) and DuoRec compare with, as
+ * specified in /work/shared/specs/cl4srec_duorec.md §1-3. Per batch: {@code h = f(x)} with dropout and
+ * {@code L_rec = CE(h E^T, y)}; two views with distinct operators of {crop, mask, reorder} drawn from
+ * {@code ctx.rng()}; {@code L = L_rec + lambda NTXent(f(x~1), f(x~2))} (2B-2 in-batch negatives, mean over 2B rows).
+ * The original input and both views go through the encoder in one fused pass (independent dropout per row).
+ *
+ * <p>Deviations from the reference code: views are copies (the repo code masks/reorders its stored data in place);
+ * crop keeps at least one item; the padding row is excluded from the softmax by default (backbone loss); the
+ * original paper's pre-training variant is not implemented (the codes train jointly). Weights and dropout come
+ * from seeded Java/engine streams, not PyTorch's.
+ */
+public final class CL4SRec implements SequentialRecommender {
+
+    private final int numItems;
+    private final CL4SRecConfig config;
+    private final ContrastiveEncoder encoder;
+    private final DistinctPair views;
+    private final InfoNCE infoNCE;
+
+    /**
+     * Builds the model with weights drawn from {@code seed}.
+     *
+     * @param numItems number of items N
+     * @param config configuration
+     * @param seed initialisation seed
+     */
+    public CL4SRec(int numItems, CL4SRecConfig config, long seed) {
+        this.numItems = numItems;
+        this.config = config;
+        this.encoder = new ContrastiveEncoder(numItems, config.backbone(), config.maskToken(), seed);
+        this.views = config.views(numItems);
+        this.infoNCE = config.infoNCE();
+    }
+
+    @Override
+    public String name() {
+        return "CL4SRec";
+    }
+
+    @Override
+    public int numItems() {
+        return numItems;
+    }
+
+    @Override
+    public InputSpec inputSpec() {
+        return encoder.sasrec().inputSpec();
+    }
+
+    @Override
+    public Params params() {
+        return encoder.params();
+    }
+
+    @Override
+    public CL4SRecConfig config() {
+        return config;
+    }
+
+    /**
+     * The two augmented views of a batch, drawn from {@code ctx.rng()}.
+     *
+     * @param batch training batch (not modified)
+     * @param ctx step context
+     * @return {@code {view1, view2}}
+     */
+    public Batch[] views(Batch batch, StepContext ctx) {
+        return BatchViews.twoViews(batch, views, ctx.rng());
+    }
+
+    @Override
+    public NDArray loss(Batch batch, StepContext ctx) {
+        if (config.lambda() == 0) {
+            return encoder.recLoss(encoder.encode(true, batch).hidden(0), batch);
+        }
+        Batch[] v = views(batch, ctx);
+        ContrastiveEncoder.Encoded e = encoder.encode(true, batch, v[0], v[1]);
+        NDArray rec = encoder.recLoss(e.hidden(0), batch);
+        long[] groups = config.maskSameTarget() ? ContrastiveEncoder.lastTargets(batch) : null;
+        NDArray cl = infoNCE.compute(e.last(1), e.last(2), groups);
+        return rec.add(Ops.scale(cl, config.lambda()));
+    }
+
+    @Override
+    public NDArray scoreAll(Batch batch) {
+        return encoder.scoreAll(batch);
+    }
+
+    @Override
+    public void close() {
+        encoder.close();
+    }
+}

@@ -1,0 +1,136 @@
+package io.seqcl.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
+import io.seqcl.nn.Params;
+import io.seqcl.protocol.Batch;
+
+/**
+ * The SASRec encoder as used by CL4SRec, DuoRec and MCLRec: an optional mask-token row after the N items, one
+ * fused encoder pass over several batches (original input and its views), and the next-item loss and scores over
+ * the item rows 0..N only. Package-private helper; the Transformer itself is {@link SASRec}'s.
+ */
+final class ContrastiveEncoder {
+
+    private final int numItems;
+    private final SASRec sasrec;
+    private final boolean maskRow;
+
+    /** Hidden states of several batches encoded in one pass. */
+    static final class Encoded {
+        private final NDArray hidden;
+        private final Batch[] batches;
+        private final int[] offsets;
+
+        private Encoded(NDArray hidden, Batch[] batches) {
+            this.hidden = hidden;
+            this.batches = batches;
+            this.offsets = new int[batches.length + 1];
+            for (int i = 0; i < batches.length; i++) {
+                offsets[i + 1] = offsets[i] + batches[i].size();
+            }
+        }
+
+        /**
+         * @param i batch index
+         * @return its hidden states {@code [B_i, T, d]}
+         */
+        NDArray hidden(int i) {
+            if (batches.length == 1) {
+                return hidden;
+            }
+            return hidden.get(new NDIndex(offsets[i] + ":" + offsets[i + 1]));
+        }
+
+        /**
+         * @param i batch index
+         * @return its last-position states {@code [B_i, d]}
+         */
+        NDArray last(int i) {
+            return SASRec.lastHidden(hidden(i), batches[i]);
+        }
+    }
+
+    ContrastiveEncoder(int numItems, SASRecConfig config, MaskToken maskToken, long seed) {
+        if (numItems < 1) {
+            throw new IllegalArgumentException("numItems must be >= 1, got " + numItems);
+        }
+        this.numItems = numItems;
+        this.maskRow = maskToken == MaskToken.MASK_ITEM;
+        this.sasrec = new SASRec(maskRow ? numItems + 1 : numItems, config, seed);
+    }
+
+    SASRec sasrec() {
+        return sasrec;
+    }
+
+    Params params() {
+        return sasrec.params();
+    }
+
+    /** @return the item rows 0..N used as softmax classes and scored candidates */
+    NDArray outputTable() {
+        NDArray t = sasrec.itemEmbedding();
+        return maskRow ? t.get(new NDIndex("0:" + (numItems + 1))) : t;
+    }
+
+    /**
+     * Encodes several batches of the same T and padding in one pass (independent dropout per row).
+     *
+     * @param training whether dropout is active
+     * @param batches the batches
+     * @return the states
+     */
+    Encoded encode(boolean training, Batch... batches) {
+        if (batches.length == 1) {
+            return new Encoded(sasrec.encode(batches[0], training), batches);
+        }
+        int total = 0;
+        for (Batch b : batches) {
+            total += b.size();
+        }
+        int[][] items = new int[total][];
+        int[] lengths = new int[total];
+        int[] users = new int[total];
+        int k = 0;
+        for (Batch b : batches) {
+            if (b.padding() != batches[0].padding() || b.maxLen() != batches[0].maxLen()) {
+                throw new IllegalArgumentException("fused batches must share T and padding");
+            }
+            for (int r = 0; r < b.size(); r++) {
+                items[k] = b.items()[r];
+                lengths[k] = b.lengths()[r];
+                users[k] = b.users()[r];
+                k++;
+            }
+        }
+        Batch all = new Batch(items, null, null, lengths, users, batches[0].padding());
+        return new Encoded(sasrec.encode(all, training), batches);
+    }
+
+    NDArray recLoss(NDArray hidden, Batch batch) {
+        return sasrec.recLoss(hidden, batch, outputTable());
+    }
+
+    NDArray scoreAll(Batch batch) {
+        return SASRec.lastHidden(sasrec.encode(batch, false), batch).matMul(outputTable().transpose());
+    }
+
+    /**
+     * The target at each row's last real position (the group key of the same-target masking option).
+     *
+     * @param batch a training batch
+     * @return one target per row
+     */
+    static long[] lastTargets(Batch batch) {
+        long[] t = new long[batch.size()];
+        for (int b = 0; b < t.length; b++) {
+            t[b] = batch.targets()[b][batch.lastIndex(b)];
+        }
+        return t;
+    }
+
+    void close() {
+        sasrec.close();
+    }
+}

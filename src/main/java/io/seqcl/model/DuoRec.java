@@ -1,0 +1,241 @@
+package io.seqcl.model;
+
+import ai.djl.ndarray.NDArray;
+import io.seqcl.loss.InfoNCE;
+import io.seqcl.nn.Ops;
+import io.seqcl.nn.Params;
+import io.seqcl.protocol.Batch;
+import io.seqcl.protocol.LeaveOneOutSplit;
+import io.seqcl.train.StepContext;
+
+import java.util.Arrays;
+
+/**
+ * DuoRec, SASRec with contrastive regularisation from dropout (model-level augmentation) and from supervised
+ * positives: another training sequence with the same target item.
+ *
+ * <p>Qiu et al., "Contrastive Learning for Representation Degeneration Problem in Sequential Recommendation", WSDM
+ * 2022 (baseline in the MCLRec paper, ../shared/papers/002_8cbc21390195a073.txt), as specified in
+ * /work/shared/specs/cl4srec_duorec.md §4. {@link #prepare} indexes the training prefix samples by target item
+ * (the code's {@code semantic_augmentation}); each batch draws for every row one other sample with the same target
+ * uniformly from {@code ctx.rng()} (the row itself if there is none) and uses its unaugmented prefix as the positive.
+ * Loss variants: {@link DuoRecConfig.Contrast}. All encoder passes of a step are fused into one call (independent
+ * dropout per row).
+ *
+ * <p>Deviations from the reference code: the positive index is rebuilt in memory by {@link #prepare} (no
+ * {@code .npy} cache); the padding row is excluded from the softmax by default (backbone loss); random draws come
+ * from Java streams, not NumPy's.
+ */
+public final class DuoRec implements SequentialRecommender {
+
+    private final int numItems;
+    private final DuoRecConfig config;
+    private final ContrastiveEncoder encoder;
+    private final InfoNCE infoNCE;
+    private int[][] train;
+    private int[] splitIndex;
+    private long[][] byTarget;
+
+    /**
+     * Builds the model with weights drawn from {@code seed}.
+     *
+     * @param numItems number of items N
+     * @param config configuration
+     * @param seed initialisation seed
+     */
+    public DuoRec(int numItems, DuoRecConfig config, long seed) {
+        this.numItems = numItems;
+        this.config = config;
+        this.encoder = new ContrastiveEncoder(numItems, config.backbone(), MaskToken.PADDING, seed);
+        this.infoNCE = config.infoNCE();
+    }
+
+    @Override
+    public String name() {
+        return "DuoRec";
+    }
+
+    @Override
+    public int numItems() {
+        return numItems;
+    }
+
+    @Override
+    public InputSpec inputSpec() {
+        return encoder.sasrec().inputSpec();
+    }
+
+    @Override
+    public Params params() {
+        return encoder.params();
+    }
+
+    @Override
+    public DuoRecConfig config() {
+        return config;
+    }
+
+    /**
+     * Indexes the training prefix samples (split user {@code i}, target index {@code t >= 1}, the convention of
+     * {@link io.seqcl.protocol.TrainingSamples}) by target item.
+     */
+    @Override
+    public void prepare(LeaveOneOutSplit split) {
+        int n = split.numUsers();
+        train = new int[n][];
+        splitIndex = new int[split.dataset().numUsers()];
+        Arrays.fill(splitIndex, -1);
+        int[] count = new int[numItems + 1];
+        for (int i = 0; i < n; i++) {
+            train[i] = split.trainSequence(i);
+            splitIndex[split.datasetUser(i)] = i;
+            for (int t = 1; t < train[i].length; t++) {
+                count[train[i][t]]++;
+            }
+        }
+        byTarget = new long[numItems + 1][];
+        for (int y = 0; y <= numItems; y++) {
+            byTarget[y] = new long[count[y]];
+        }
+        int[] fill = new int[numItems + 1];
+        for (int i = 0; i < n; i++) {
+            for (int t = 1; t < train[i].length; t++) {
+                int y = train[i][t];
+                byTarget[y][fill[y]++] = ((long) i << 32) | t;
+            }
+        }
+    }
+
+    /**
+     * Number of other training samples with target {@code item} plus the sample itself, i.e. the size of the
+     * positive pool of a sample with that target (0 before {@link #prepare}).
+     *
+     * @param item the target item
+     * @return the number of training samples with that target
+     */
+    public int samplesWithTarget(int item) {
+        return byTarget == null ? 0 : byTarget[item].length;
+    }
+
+    /**
+     * Draws the supervised positives of a batch: for each row one other training sample with the same target
+     * (uniform, from {@code ctx.rng()}), or the row itself if it has none.
+     *
+     * @param batch a training batch of prefix samples
+     * @param ctx step context
+     * @return the positives' inputs (no targets), padded like the batch
+     * @throws IllegalStateException if {@link #prepare} was not called
+     */
+    public Batch positives(Batch batch, StepContext ctx) {
+        if (byTarget == null) {
+            throw new IllegalStateException("DuoRec.prepare(split) must be called before training "
+                    + "(it indexes the same-target positives)");
+        }
+        int bsz = batch.size();
+        int tMax = batch.maxLen();
+        int[][] items = new int[bsz][];
+        int[] lengths = new int[bsz];
+        int[] users = new int[bsz];
+        for (int b = 0; b < bsz; b++) {
+            int y = batch.targets()[b][batch.lastIndex(b)];
+            long[] pool = byTarget[y];
+            long self = selfKey(batch, b, y);
+            int selfPos = self < 0 ? -1 : Arrays.binarySearch(pool, self);
+            int others = pool.length - (selfPos >= 0 ? 1 : 0);
+            if (others == 0) {
+                items[b] = batch.items()[b].clone();
+                lengths[b] = batch.lengths()[b];
+                users[b] = batch.users()[b];
+                continue;
+            }
+            int r = ctx.rng().nextInt(others);
+            if (selfPos >= 0 && r >= selfPos) {
+                r++;
+            }
+            int i = (int) (pool[r] >>> 32);
+            int t = (int) pool[r];
+            int from = Math.max(0, t - tMax);
+            items[b] = Batch.pad(train[i], from, t, tMax, batch.padding());
+            lengths[b] = t - from;
+            users[b] = -1;
+        }
+        return new Batch(items, null, null, lengths, users, batch.padding());
+    }
+
+    /** The index key of the sample in row b, or -1 if the row is not a training prefix sample of the split. */
+    private long selfKey(Batch batch, int b, int y) {
+        int u = batch.users()[b];
+        if (u < 0 || u >= splitIndex.length || splitIndex[u] < 0) {
+            return -1;
+        }
+        int i = splitIndex[u];
+        int[] s = train[i];
+        int len = batch.lengths()[b];
+        int tMax = batch.maxLen();
+        int[] row = batch.items()[b];
+        int off = batch.padding() == io.seqcl.protocol.Padding.RIGHT ? 0 : tMax - len;
+        for (int t = 1; t < s.length; t++) {
+            if (s[t] != y || Math.min(t, tMax) != len) {
+                continue;
+            }
+            int from = t - len;
+            boolean same = true;
+            for (int k = 0; k < len && same; k++) {
+                same = row[off + k] == s[from + k];
+            }
+            if (same) {
+                return ((long) i << 32) | t;
+            }
+        }
+        return -1;
+    }
+
+    @Override
+    public NDArray loss(Batch batch, StepContext ctx) {
+        DuoRecConfig.Contrast c = config.contrast();
+        boolean sup = config.supervised();
+        boolean unsup = (c == DuoRecConfig.Contrast.UN || c == DuoRecConfig.Contrast.US) && config.lambda() > 0;
+        long[] groups = config.maskSameTarget() ? ContrastiveEncoder.lastTargets(batch) : null;
+        if (!sup && !unsup) {
+            return encoder.recLoss(encoder.encode(true, batch).hidden(0), batch);
+        }
+        Batch pos = sup ? positives(batch, ctx) : null;
+        ContrastiveEncoder.Encoded e;
+        if (sup && (unsup || c == DuoRecConfig.Contrast.US_X)) {
+            e = encoder.encode(true, batch, batch, pos);
+        } else if (sup) {
+            e = encoder.encode(true, batch, pos);
+        } else {
+            e = encoder.encode(true, batch, batch);
+        }
+        NDArray loss = encoder.recLoss(e.hidden(0), batch);
+        NDArray h = e.last(0);
+        switch (c) {
+            case US_X -> loss = loss.add(Ops.scale(infoNCE.compute(e.last(1), e.last(2), groups),
+                    config.lambdaSem()));
+            case UN -> loss = loss.add(Ops.scale(infoNCE.compute(h, e.last(1), groups), config.lambda()));
+            case SU -> loss = loss.add(Ops.scale(infoNCE.compute(h, e.last(1), groups), config.lambdaSem()));
+            case US -> {
+                if (unsup) {
+                    loss = loss.add(Ops.scale(infoNCE.compute(h, e.last(1), groups), config.lambda()));
+                }
+                if (sup) {
+                    loss = loss.add(Ops.scale(infoNCE.compute(h, e.last(unsup ? 2 : 1), groups),
+                            config.lambdaSem()));
+                }
+            }
+            default -> throw new IllegalStateException("unknown contrast " + c);
+        }
+        return loss;
+    }
+
+    @Override
+    public NDArray scoreAll(Batch batch) {
+        return encoder.scoreAll(batch);
+    }
+
+    @Override
+    public void close() {
+        encoder.close();
+    }
+}
