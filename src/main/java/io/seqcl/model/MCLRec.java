@@ -315,6 +315,33 @@ public final class MCLRec implements SequentialRecommender {
                 this::views, stages, trainConfig);
     }
 
+    /**
+     * The learned views of a batch for plots (MCLRec Figs. 2 and 5): two data-augmented views encoded without
+     * dropout and passed through the augmenters, {@code z1 = w1(h1)} and {@code z2 = w2(h2)}.
+     *
+     * @param batch sequences
+     * @param ctx the random stream for the data augmentation
+     * @return {@code [2][B][d]}: z1 rows, then z2 rows
+     */
+    public float[][][] learnedViews(Batch batch, StepContext ctx) {
+        Views v = views(batch, ctx);
+        try (ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope()) {
+            ContrastiveEncoder.Encoded e = encoder.encode(false, v.view1(), v.view2());
+            return new float[][][] {rows(aug1.forward(e.last(0))), rows(aug2.forward(e.last(1)))};
+        }
+    }
+
+    private static float[][] rows(NDArray a) {
+        int n = (int) a.getShape().get(0);
+        int d = (int) a.getShape().get(1);
+        float[] flat = a.toFloatArray();
+        float[][] out = new float[n][d];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(flat, i * d, out[i], 0, d);
+        }
+        return out;
+    }
+
     @Override
     public void close() {
         encoder.close();
