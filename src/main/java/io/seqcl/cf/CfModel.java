@@ -6,10 +6,11 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import io.seqcl.nn.Ops;
 import io.seqcl.nn.Params;
 
-import java.nio.FloatBuffer;
 import java.util.SplittableRandom;
 import java.util.function.Predicate;
 
@@ -110,15 +111,19 @@ public final class CfModel implements AutoCloseable {
     private static NDArray buildAdjacency(NDManager manager, CfDataset data) {
         double[][] t = adjacencyTriplets(data);
         int nnz = t[0].length;
-        long[][] idx = new long[2][nnz];
+        long[] idx = new long[2 * nnz];
         float[] vals = new float[nnz];
         for (int k = 0; k < nnz; k++) {
-            idx[0][k] = (long) t[0][k];
-            idx[1][k] = (long) t[1][k];
+            idx[k] = (long) t[0][k];
+            idx[nnz + k] = (long) t[1][k];
             vals[k] = (float) t[2][k];
         }
         long n = data.numUsers() + data.numItems();
-        return manager.createCoo(FloatBuffer.wrap(vals), idx, new Shape(n, n));
+        // NDManager.createCoo closes its temporary index/value arrays, whose Java-owned buffers the sparse tensor
+        // still uses (garbage indices after a GC); these two stay attached to the long-lived manager instead
+        NDArray indices = manager.create(idx, new Shape(2, nnz));
+        NDArray values = manager.create(vals);
+        return JniUtils.createSparseCoo((PtNDArray) indices, (PtNDArray) values, new Shape(n, n));
     }
 
     /** @return the configuration */
