@@ -269,6 +269,47 @@ public record CfResult(CfDataset dataset, List<Run> runs, Provenance provenance)
                 metric, base, ctrl, adv, gain, gainK, paper, rel);
     }
 
+    /**
+     * {@link #comparison()} of several results stacked (e.g. Coat and Yahoo!R3).
+     *
+     * @param results the results
+     * @return one table
+     */
+    public static Table comparison(java.util.Collection<CfResult> results) {
+        Table t = null;
+        for (CfResult r : results) {
+            t = t == null ? r.comparison() : t.append(r.comparison());
+        }
+        if (t == null) {
+            throw new IllegalArgumentException("no results to compare");
+        }
+        return t.setName("AdvInfoNCE vs InfoNCE: relative change, ours beside the paper's headline");
+    }
+
+    /**
+     * {@link #summary(String)} of several results stacked, with a dataset column.
+     *
+     * @param results the results
+     * @param split a split name
+     * @return one table
+     */
+    public static Table summary(java.util.Collection<CfResult> results, String split) {
+        Table t = null;
+        for (CfResult r : results) {
+            Table s = r.summary(split);
+            StringColumn ds = StringColumn.create("dataset");
+            for (int i = 0; i < s.rowCount(); i++) {
+                ds.append(r.dataset().name());
+            }
+            s.insertColumn(0, ds);
+            t = t == null ? s : t.append(s);
+        }
+        if (t == null) {
+            throw new IllegalArgumentException("no results to summarise");
+        }
+        return t.setName("Top-20 metrics on " + split);
+    }
+
     private Run find(String backbone, CfConfig.Loss loss) {
         for (Run r : runs) {
             if (!r.spec().pop() && r.spec().loss() == loss && CfModelSpec.label(r.spec().backbone()).equals(backbone)) {
