@@ -61,6 +61,45 @@ public final class CfExperiment {
     }
 
     /**
+     * The settings each model gets on each dataset under a budget, one row per (dataset, model).
+     *
+     * @param datasets the datasets
+     * @param specs the models
+     * @param budget the budget
+     * @return dataset, model, τ, lr, batch, N, k, adv lr, T_adv, E_adv, epochs, steps/epoch cap
+     */
+    public static tech.tablesaw.api.Table settings(java.util.Collection<CfDataset> datasets, List<CfModelSpec> specs,
+                                                   Budget budget) {
+        var ds = tech.tablesaw.api.StringColumn.create("dataset");
+        var model = tech.tablesaw.api.StringColumn.create("model");
+        String[] names = {"tau", "lr", "batch", "N", "k", "adv_lr", "T_adv", "E_adv", "layers", "epochs",
+            "max_steps_per_epoch"};
+        var t = tech.tablesaw.api.Table.create("settings (" + budget + ")", ds, model);
+        for (String n : names) {
+            t.addColumns(tech.tablesaw.api.DoubleColumn.create(n));
+        }
+        for (CfDataset d : datasets) {
+            for (CfModelSpec s : specs) {
+                if (s.pop()) {
+                    continue;
+                }
+                CfConfig c = configFor(d, s, budget);
+                boolean adv = c.loss() == CfConfig.Loss.ADV_INFONCE;
+                ds.append(d.name());
+                model.append(s.name());
+                double[] v = {c.temperature(), c.learningRate(), c.batchSize(), c.negatives(),
+                    c.loss() == CfConfig.Loss.INFONCE ? 1 : c.kNeg(), adv ? c.advLearningRate() : Double.NaN,
+                    adv ? c.advInterval() : Double.NaN, adv ? c.etaEpochs() : Double.NaN, c.effectiveLayers(),
+                    c.epochs(), c.maxStepsPerEpoch()};
+                for (int i = 0; i < names.length; i++) {
+                    t.doubleColumn(names[i]).append(v[i]);
+                }
+            }
+        }
+        return t;
+    }
+
+    /**
      * Runs the models.
      *
      * @param dataset the dataset

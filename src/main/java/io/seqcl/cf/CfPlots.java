@@ -96,4 +96,16 @@ public final class CfPlots {
         return Plots.lines(Table.create("kl", series, epoch, kl), "epoch", "KL", "series",
                 "KL(p ‖ uniform) of the AdvInfoNCE hardness over sampled negatives, per epoch");
     }
+
+    /**
+     * Valid Recall@20 at each validation, one line per model.
+     *
+     * @param result an experiment result
+     * @return the chart
+     */
+    public static XYChart validCurves(CfResult result) {
+        Table c = result.curves();
+        Table t = c.where(c.doubleColumn("valid_recall").isNotMissing());
+        return Plots.lines(t, "epoch", "valid_recall", "model", result.dataset().name() + ": valid Recall@20");
+    }
 }
