@@ -120,6 +120,7 @@ public final class CfExperiment {
             String run = dataset.name() + " " + spec.name();
             if (spec.pop()) {
                 long ts = System.nanoTime();
+                listener.onRunStart(run, 0, 0);
                 CfEvaluator.Scorer s = CfEvaluator.popularity(dataset);
                 Map<String, Map<CfEvaluator.Metric, Double>> m = evaluateAll(dataset, 20, s);
                 listener.onRunEnd(run, "popularity ranking");

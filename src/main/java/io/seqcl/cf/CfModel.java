@@ -54,6 +54,7 @@ public final class CfModel implements AutoCloseable {
      * @param seed initialisation seed
      */
     public CfModel(CfConfig config, CfDataset data, long seed) {
+        noGrad();
         this.config = config;
         this.numUsers = data.numUsers();
         this.numItems = data.numItems();
@@ -124,6 +125,17 @@ public final class CfModel implements AutoCloseable {
         NDArray indices = manager.create(idx, new Shape(2, nnz));
         NDArray values = manager.create(vals);
         return JniUtils.createSparseCoo((PtNDArray) indices, (PtNDArray) values, new Shape(n, n));
+    }
+
+    /**
+     * Turns autograd recording off for the calling thread outside gradient collectors. libtorch's grad mode is
+     * thread-local and DJL switches it off only on the thread that started the engine; on any other thread (a
+     * notebook kernel's execution thread, a JShell snippet) in-place parameter updates then fail with "a leaf
+     * Variable that requires grad is being used in an in-place operation" and forward passes record graphs.
+     */
+    static void noGrad() {
+        ai.djl.engine.Engine.getInstance();
+        JniUtils.setGradMode(false);
     }
 
     /** @return the configuration */
@@ -281,6 +293,7 @@ public final class CfModel implements AutoCloseable {
      * @return {@code [U + I][d]} row-major as {@code float[(U+I) * d]}
      */
     public float[] rankingEmbeddings() {
+        noGrad();
         try (NDScope scope = new NDScope()) {
             NDArray e = propagate();
             if (config.predNorm()) {
@@ -301,6 +314,7 @@ public final class CfModel implements AutoCloseable {
         if (!hasHardness()) {
             throw new IllegalStateException("loss " + config.loss() + " has no hardness model");
         }
+        noGrad();
         try (NDScope scope = new NDScope()) {
             NDManager m = params.manager();
             long[] all = new long[numItems];

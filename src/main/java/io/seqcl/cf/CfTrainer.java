@@ -98,6 +98,7 @@ public final class CfTrainer {
     }
 
     private double[] stage(CfBatch batch, Predicate<String> frozen, Adam adam, boolean ascend) {
+        CfModel.noGrad();
         Params params = model.params();
         params.zeroGradients();
         params.setTrainable(frozen, false);
@@ -116,6 +117,7 @@ public final class CfTrainer {
                 }
                 gc.backward(objective);
             }
+            CfModel.noGrad();
             adam.step();
             return new double[] {value, kl};
         } finally {
@@ -196,6 +198,7 @@ public final class CfTrainer {
                 break;
             }
         }
+        CfModel.noGrad();
         model.params().restore(bestWeights);
         double seconds = (System.nanoTime() - t0) / 1e9;
         listener.onRunEnd(run, String.format(java.util.Locale.ROOT, "best epoch %d, valid %s %.4f, %.1f s",

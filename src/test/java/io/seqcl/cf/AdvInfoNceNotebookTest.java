@@ -96,6 +96,9 @@ class AdvInfoNceNotebookTest {
     void notebookCellsRunOnCoatAtTheQuickBudget() throws Exception {
         assumeTrue(CfDatasets.isAvailable("coat"), "SEQCL_DATA has no coat/");
         JsonObject nb = JsonParser.parseString(Files.readString(NOTEBOOK)).getAsJsonObject();
+        // start the engine on this thread first: DJL disables libtorch's (thread-local) grad mode only on the
+        // thread that starts it, and later test classes run on this thread
+        CfModel.noGrad();
         String oldDs = System.getProperty("seqcl.cf.datasets");
         String oldBudget = System.getProperty("seqcl.budget");
         System.setProperty("seqcl.cf.datasets", "coat");
