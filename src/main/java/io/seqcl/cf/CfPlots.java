@@ -48,6 +48,7 @@ public final class CfPlots {
                 .xAxisTitle("δ (0 = uniform weight; > 0 harder negative, < 0 relaxed)").yAxisTitle("density").build();
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setPlotBackgroundColor(Color.WHITE);
+        chart.getStyler().setXAxisDecimalPattern("0.00");
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
         Color[] colours = {new Color(0xD62728), new Color(0x1F77B4)};
         int c = 0;
