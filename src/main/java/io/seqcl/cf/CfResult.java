@@ -159,9 +159,20 @@ public record CfResult(CfDataset dataset, List<Run> runs, Provenance provenance)
 
     /** @return the per-epoch KL of the AdvInfoNCE models only: model, epoch, kl */
     public Table klCurves() {
-        Table c = curves();
-        Table t = c.where(c.stringColumn("model").endsWith("+AdvInfoNCE"));
-        return t.selectColumns("model", "epoch", "kl").setName(dataset.name() + ": KL(p ‖ uniform) per epoch");
+        StringColumn model = StringColumn.create("model");
+        IntColumn epoch = IntColumn.create("epoch");
+        DoubleColumn kl = DoubleColumn.create("kl");
+        for (Run r : runs) {
+            if (r.training() == null || r.config().loss() != CfConfig.Loss.ADV_INFONCE) {
+                continue;
+            }
+            for (CfTrainer.EpochRow e : r.training().curve()) {
+                model.append(r.spec().name());
+                epoch.append(e.epoch());
+                kl.append(e.kl());
+            }
+        }
+        return Table.create(dataset.name() + ": KL(p ‖ uniform) per epoch", model, epoch, kl);
     }
 
     /** @return dataset, model, user, item, group ("later positive" or "other"), delta */

@@ -25,6 +25,8 @@ class CfLearningTest {
         for (CfModelSpec s : CfModelSpec.paperComparison()) {
             out.add(s.pop() ? s : s.with(s.name(), c -> CfTestData.fast(c.backbone(), c.loss())));
         }
+        out.add(CfModelSpec.of(CfConfig.Backbone.MF, CfConfig.Loss.ADV_INFONCE).with("MF+AdvInfoNCE(MLP)",
+                c -> CfTestData.fast(c.backbone(), c.loss()).withHardness(CfConfig.Hardness.MLP)));
         return out;
     }
 
@@ -61,14 +63,17 @@ class CfLearningTest {
         assertTrue(adv.training().curve().get(adv.training().curve().size() - 1).kl() > 0);
         assertEquals(0.0, result.run("LightGCN+InfoNCE×k").training().curve().get(5).kl());
         Table kl = result.klCurves();
-        assertEquals(24, kl.rowCount());
+        assertEquals(36, kl.rowCount());
         assertFalse(adv.hardness().isEmpty());
         assertTrue(adv.hardness().stream().anyMatch(CfResult.HardnessRow::laterPositive));
         Table hs = result.hardnessSummary();
-        assertEquals(4, hs.rowCount());
+        assertEquals(6, hs.rowCount());
         Table cmp = result.comparison();
         assertEquals(2 * 2 * 2, cmp.rowCount());
-        assertEquals(7, result.summary("test_ood").rowCount());
+        assertEquals(8, result.summary("test_ood").rowCount());
+        CfResult.Run mlp = result.run("MF+AdvInfoNCE(MLP)");
+        assertTrue(mlp.config().toString().contains("hardness=MLP, hardnessDim=4"), mlp.config().toString());
+        assertFalse(mlp.hardness().isEmpty());
         assertTrue(result.provenance().get("config.LightGCN+AdvInfoNCE").contains("ADV_INFONCE"));
         assertTrue(result.provenance().get("dataset.counts").contains("train 5600"));
     }
