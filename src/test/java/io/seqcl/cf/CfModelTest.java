@@ -293,4 +293,48 @@ class CfModelTest {
         float[] logp = {0f, -100f, -100f, -100f};
         assertEquals(Math.log(4), CfModel.meanKl(logp, 1, 4), 1e-6);
     }
+
+    @Test
+    void gradientsDoNotDependOnGarbageCollection() {
+        CfDataset d = CfTestData.synthetic();
+        CfSampler sampler = new CfSampler(d);
+        CfBatch b = sampler.epoch(256, 32, 1, new java.util.SplittableRandom(4)).get(0);
+        for (CfConfig.Hardness hard : CfConfig.Hardness.values()) {
+            CfConfig c = CfConfig.defaults().withBackbone(LGN).withDim(16).withLoss(CfConfig.Loss.ADV_INFONCE)
+                    .withHardness(hard);
+            try (CfModel m = new CfModel(c, d, 2)) {
+                float[][] ref = null;
+                for (int rep = 0; rep < 6; rep++) {
+                    try (NDScope s = new NDScope();
+                         ai.djl.training.GradientCollector gc = ai.djl.engine.Engine.getInstance()
+                                 .newGradientCollector()) {
+                        CfModel.Terms t = m.terms(b);
+                        for (int i = 0; i < 3; i++) {
+                            System.gc();
+                            byte[][] junk = new byte[200][];
+                            for (int j = 0; j < junk.length; j++) {
+                                junk[j] = new byte[1 << 16];
+                            }
+                        }
+                        gc.backward(t.loss().add(t.reg()));
+                    }
+                    float[][] g = new float[m.params().names().size()][];
+                    int k = 0;
+                    for (String n : m.params().names()) {
+                        try (ai.djl.ndarray.NDArray gg = m.params().get(n).getGradient()) {
+                            g[k++] = gg.toFloatArray();
+                        }
+                    }
+                    m.params().zeroGradients();
+                    if (ref == null) {
+                        ref = g;
+                    } else {
+                        for (int i = 0; i < g.length; i++) {
+                            assertArrayEquals(ref[i], g[i], hard + " repetition " + rep + " parameter " + i);
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
