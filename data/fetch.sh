@@ -125,3 +125,15 @@ if [ "${#failed[@]}" -gt 0 ]; then
   for f in "${failed[@]}"; do echo "  - $f" >&2; done
   exit 1
 fi
+
+# --- Collaborative-filtering datasets (AdvInfoNCE, io.seqcl.cf) ---------------------------------------------
+# `data/fetch.sh coat yahoo` downloads the AdvInfoNCE splits above (LehengTHU/AdvInfoNCE data/coat, data/yahoo.new).
+# Original public sources of the four AdvInfoNCE datasets, for citation and for rebuilding the splits:
+#   Coat     Schnabel et al., "Recommendations as Treatments", ICML 2016:
+#            https://www.cs.cornell.edu/~schnabts/mnar/
+#   Yahoo!R3 Yahoo! Webscope "R3 - Yahoo! Music ratings for User Selected and Randomly Selected songs":
+#            https://webscope.sandbox.yahoo.com/catalog.php?datatype=r (licence agreement required)
+#   KuaiRec  Gao et al., CIKM 2022: https://kuairec.com/ and https://github.com/chongminggao/KuaiRec;
+#            AdvInfoNCE's split: LehengTHU/AdvInfoNCE data/kuairec2 (its train.txt is not in the public snapshot)
+#   Tencent  the "tencent_synthetic" split of https://github.com/LehengTHU/AdvInfoNCE (popularity-shifted
+#            test_ood_1..3; train.txt not in the public snapshot). Not fetched, not registered in io.seqcl.cf.

@@ -1,0 +1,196 @@
+package io.seqcl.cf;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Full-ranking top-K evaluation with multiple targets per user (advinfonce.md §6, common.md §5.2).
+ *
+ * <p>Candidates are all items except the split's excluded set: for {@code valid} the user's training items;
+ * for a test split the training, validation and other test items minus the split's own positives. Metrics per
+ * user with positives P and top-K list L: Recall = |L∩P|/|P|, HR = 1[|L∩P|>0], NDCG = DCG/IDCG with
+ * IDCG over min(|P|, K) positions; averaged over users present in the split. Ties in score are broken by the
+ * lower item id (deterministic; Pop therefore ranks equal counts by id).
+ */
+public final class CfEvaluator {
+
+    /** The metrics reported. */
+    public enum Metric {
+        /** |L ∩ P| / |P|. */
+        RECALL("Recall"),
+        /** Normalised discounted cumulative gain. */
+        NDCG("NDCG"),
+        /** 1 if any positive is in the top K. */
+        HR("HR");
+
+        private final String label;
+
+        Metric(String label) {
+            this.label = label;
+        }
+
+        /** @return display name, e.g. "Recall" */
+        public String label() {
+            return label;
+        }
+
+        /**
+         * @param k cut-off
+         * @return e.g. "Recall@20"
+         */
+        public String at(int k) {
+            return label + "@" + k;
+        }
+    }
+
+    /** Scores all items for one user. */
+    @FunctionalInterface
+    public interface Scorer {
+        /**
+         * @param user the user
+         * @param out scores of items 0..I-1 to fill
+         */
+        void score(int user, float[] out);
+    }
+
+    private CfEvaluator() {
+    }
+
+    /**
+     * Evaluates a scorer on one split.
+     *
+     * @param data the dataset
+     * @param split "valid" or a test split name
+     * @param k cut-off
+     * @param scorer the model's scores
+     * @return metric to mean value over the split's users
+     */
+    public static Map<Metric, Double> evaluate(CfDataset data, String split, int k, Scorer scorer) {
+        int ni = data.numItems();
+        float[] s = new float[ni];
+        boolean[] excl = new boolean[ni];
+        boolean[] isPos = new boolean[ni];
+        double rec = 0;
+        double ndcg = 0;
+        double hr = 0;
+        int users = 0;
+        boolean isValid = split.equals(CfDataset.VALID);
+        for (int u = 0; u < data.numUsers(); u++) {
+            int[] pos = data.split(split, u);
+            if (pos.length == 0) {
+                continue;
+            }
+            users++;
+            scorer.score(u, s);
+            Arrays.fill(excl, false);
+            for (int i : data.train(u)) {
+                excl[i] = true;
+            }
+            if (!isValid) {
+                for (String other : data.splitNames()) {
+                    if (!other.equals(split)) {
+                        for (int i : data.split(other, u)) {
+                            excl[i] = true;
+                        }
+                    }
+                }
+            }
+            for (int i : pos) {
+                excl[i] = false;
+                isPos[i] = true;
+            }
+            int[] top = topK(s, excl, k);
+            int hits = 0;
+            double dcg = 0;
+            for (int r = 0; r < top.length; r++) {
+                if (isPos[top[r]]) {
+                    hits++;
+                    dcg += 1.0 / (Math.log(r + 2) / Math.log(2));
+                }
+            }
+            double idcg = 0;
+            for (int r = 0; r < Math.min(pos.length, k); r++) {
+                idcg += 1.0 / (Math.log(r + 2) / Math.log(2));
+            }
+            rec += (double) hits / pos.length;
+            hr += hits > 0 ? 1 : 0;
+            ndcg += dcg / idcg;
+            for (int i : pos) {
+                isPos[i] = false;
+            }
+        }
+        Map<Metric, Double> out = new LinkedHashMap<>();
+        out.put(Metric.RECALL, users == 0 ? 0 : rec / users);
+        out.put(Metric.NDCG, users == 0 ? 0 : ndcg / users);
+        out.put(Metric.HR, users == 0 ? 0 : hr / users);
+        return out;
+    }
+
+    /**
+     * Indices of the K highest scores among non-excluded items, best first, ties to the lower id.
+     *
+     * @param scores scores
+     * @param excluded items that are not candidates
+     * @param k cut-off
+     * @return at most K item ids
+     */
+    public static int[] topK(float[] scores, boolean[] excluded, int k) {
+        int[] top = new int[k];
+        int n = 0;
+        for (int i = 0; i < scores.length; i++) {
+            if (excluded[i]) {
+                continue;
+            }
+            float v = scores[i];
+            if (n == k && !(v > scores[top[k - 1]])) {
+                continue;
+            }
+            int p = n < k ? n++ : k - 1;
+            while (p > 0 && v > scores[top[p - 1]]) {
+                top[p] = top[p - 1];
+                p--;
+            }
+            top[p] = i;
+        }
+        return Arrays.copyOf(top, n);
+    }
+
+    /**
+     * A scorer from row-major embeddings {@code [U + I, d]} (users first): inner products.
+     *
+     * @param emb the embeddings
+     * @param numUsers U
+     * @param numItems I
+     * @param d embedding size
+     * @return the scorer
+     */
+    public static Scorer dot(float[] emb, int numUsers, int numItems, int d) {
+        return (u, out) -> {
+            int uo = u * d;
+            for (int i = 0; i < numItems; i++) {
+                int io = (numUsers + i) * d;
+                float acc = 0;
+                for (int j = 0; j < d; j++) {
+                    acc += emb[uo + j] * emb[io + j];
+                }
+                out[i] = acc;
+            }
+        };
+    }
+
+    /**
+     * The popularity baseline: every user gets the training interaction counts as scores.
+     *
+     * @param data the dataset
+     * @return the scorer
+     */
+    public static Scorer popularity(CfDataset data) {
+        long[] c = data.itemCounts();
+        return (u, out) -> {
+            for (int i = 0; i < out.length; i++) {
+                out[i] = c[i];
+            }
+        };
+    }
+}

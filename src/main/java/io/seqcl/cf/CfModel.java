@@ -1,0 +1,333 @@
+package io.seqcl.cf;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import io.seqcl.nn.Ops;
+import io.seqcl.nn.Params;
+
+import java.util.SplittableRandom;
+import java.util.function.Predicate;
+
+/**
+ * MF / LightGCN collaborative-filtering backbone with the InfoNCE, InfoNCE×k and AdvInfoNCE losses and the
+ * AdvInfoNCE hardness model (embedding tables or MLP).
+ *
+ * <p>AdvInfoNCE: Zhang et al., NeurIPS'23 (../shared/papers/004_d175cd9068ec927a.txt); LightGCN: He et al.,
+ * SIGIR'20. Implementation follows advinfonce.md §2–§4 (LehengTHU/AdvInfoNCE code): Xavier-normal embeddings,
+ * {@code Â = D^-1/2 A D^-1/2} of the bipartite graph without self loops, final embedding = mean of layers
+ * 0..L (MF: layer 0), cosine scores divided by τ. The AdvInfoNCE loss is computed in log space:
+ * {@code L = -log softmax([s⁺/τ, s_j/τ + ln(kN) + log softmax_j(ŝ_uj)])[0]}, which equals
+ * {@code -log(e^{s⁺/τ} / (e^{s⁺/τ} + kN Σ_j p_uj e^{s_j/τ}))} exactly; InfoNCE×k uses {@code + ln k}.
+ *
+ * <p>Deviations from the reference code: the regulariser uses {@code ½‖Q_neg‖²} where the code has the typo
+ * {@code 0.5^‖Q_neg‖} (advinfonce.md §3; negligible at 1e-5); MLP hardness weights are Xavier-normal with zero
+ * bias (torch Linear default init in the code); the propagation uses a sparse COO matrix product (as the code).
+ */
+public final class CfModel implements AutoCloseable {
+
+    /** Name of the user embedding table P. */
+    public static final String USER = "emb.user";
+    /** Name of the item embedding table Q. */
+    public static final String ITEM = "emb.item";
+    /** Selects the hardness-model parameters (names starting with "hard."). */
+    public static final Predicate<String> HARDNESS = n -> n.startsWith("hard.");
+    /** Selects the backbone parameters. */
+    public static final Predicate<String> BACKBONE = HARDNESS.negate();
+
+    private final CfConfig config;
+    private final int numUsers;
+    private final int numItems;
+    private final Params params;
+    private final NDArray adjacency;
+
+    /**
+     * Builds a model; parameters are drawn from {@code seed}.
+     *
+     * @param config the configuration
+     * @param data the dataset (its training graph defines the LightGCN adjacency)
+     * @param seed initialisation seed
+     */
+    public CfModel(CfConfig config, CfDataset data, long seed) {
+        noGrad();
+        this.config = config;
+        this.numUsers = data.numUsers();
+        this.numItems = data.numItems();
+        this.params = new Params();
+        SplittableRandom rng = new SplittableRandom(seed);
+        int d = config.dim();
+        params.normal(USER, Math.sqrt(2.0 / (numUsers + d)), rng.split(), numUsers, d);
+        params.normal(ITEM, Math.sqrt(2.0 / (numItems + d)), rng.split(), numItems, d);
+        SplittableRandom hr = rng.split();
+        if (config.loss() == CfConfig.Loss.ADV_INFONCE) {
+            int h = config.hardnessDim();
+            if (config.hardness() == CfConfig.Hardness.EMBED) {
+                params.normal("hard.user", Math.sqrt(2.0 / (numUsers + h)), hr.split(), numUsers, h);
+                params.normal("hard.item", Math.sqrt(2.0 / (numItems + h)), hr.split(), numItems, h);
+            } else {
+                params.normal("hard.user.w", Math.sqrt(2.0 / (d + h)), hr.split(), d, h);
+                params.constant("hard.user.b", 0f, h);
+                params.normal("hard.item.w", Math.sqrt(2.0 / (d + h)), hr.split(), d, h);
+                params.constant("hard.item.b", 0f, h);
+            }
+        }
+        this.adjacency = config.effectiveLayers() > 0 ? buildAdjacency(params.manager(), data) : null;
+    }
+
+    /**
+     * The symmetric normalised adjacency of the user-item graph as COO triplets over {@code U + I} nodes
+     * (users first, then items): {@code Â[u][U+i] = Â[U+i][u] = 1/sqrt(deg(u) deg(i))}.
+     *
+     * @param data the dataset
+     * @return {@code {rows, cols, values}} with values as doubles
+     */
+    public static double[][] adjacencyTriplets(CfDataset data) {
+        int nu = data.numUsers();
+        long[] itemDeg = data.itemCounts();
+        int nnz = Math.toIntExact(2 * data.numTrain());
+        double[] r = new double[nnz];
+        double[] c = new double[nnz];
+        double[] v = new double[nnz];
+        int k = 0;
+        for (int u = 0; u < nu; u++) {
+            int[] items = data.train(u);
+            for (int i : items) {
+                double w = 1.0 / Math.sqrt((double) items.length * itemDeg[i]);
+                r[k] = u;
+                c[k] = nu + i;
+                v[k++] = w;
+                r[k] = nu + i;
+                c[k] = u;
+                v[k++] = w;
+            }
+        }
+        return new double[][] {r, c, v};
+    }
+
+    private static NDArray buildAdjacency(NDManager manager, CfDataset data) {
+        double[][] t = adjacencyTriplets(data);
+        int nnz = t[0].length;
+        long[] idx = new long[2 * nnz];
+        float[] vals = new float[nnz];
+        for (int k = 0; k < nnz; k++) {
+            idx[k] = (long) t[0][k];
+            idx[nnz + k] = (long) t[1][k];
+            vals[k] = (float) t[2][k];
+        }
+        long n = data.numUsers() + data.numItems();
+        // NDManager.createCoo closes its temporary index/value arrays, whose Java-owned buffers the sparse tensor
+        // still uses (garbage indices after a GC); these two stay attached to the long-lived manager instead
+        NDArray indices = manager.create(idx, new Shape(2, nnz));
+        NDArray values = manager.create(vals);
+        return JniUtils.createSparseCoo((PtNDArray) indices, (PtNDArray) values, new Shape(n, n));
+    }
+
+    /**
+     * Turns autograd recording off for the calling thread outside gradient collectors. libtorch's grad mode is
+     * thread-local and DJL switches it off only on the thread that started the engine; on any other thread (a
+     * notebook kernel's execution thread, a JShell snippet) in-place parameter updates then fail with "a leaf
+     * Variable that requires grad is being used in an in-place operation" and forward passes record graphs.
+     */
+    static void noGrad() {
+        ai.djl.engine.Engine.getInstance();
+        JniUtils.setGradMode(false);
+    }
+
+    /** @return the configuration */
+    public CfConfig config() {
+        return config;
+    }
+
+    /** @return the parameter store (backbone "emb.*", hardness "hard.*") */
+    public Params params() {
+        return params;
+    }
+
+    /** @return number of users */
+    public int numUsers() {
+        return numUsers;
+    }
+
+    /** @return number of items */
+    public int numItems() {
+        return numItems;
+    }
+
+    /** @return whether the model has a learned hardness model (AdvInfoNCE) */
+    public boolean hasHardness() {
+        return config.loss() == CfConfig.Loss.ADV_INFONCE;
+    }
+
+    /**
+     * Final node embeddings {@code [U + I, d]} (users first): mean of {@code E^0..E^L}, {@code E^{k+1} = Â E^k};
+     * MF returns {@code E^0}. Differentiable w.r.t. P and Q.
+     *
+     * @return the embeddings (attached to the current scope)
+     */
+    public NDArray propagate() {
+        NDArray e0 = params.get(USER).concat(params.get(ITEM), 0);
+        int layers = config.effectiveLayers();
+        if (layers == 0) {
+            return e0;
+        }
+        NDArray sum = e0;
+        NDArray e = e0;
+        for (int l = 0; l < layers; l++) {
+            e = adjacency.matMul(e);
+            sum = sum.add(e);
+        }
+        return Ops.scale(sum, 1.0 / (layers + 1));
+    }
+
+    /**
+     * Hardness logits ŝ_uj for a batch.
+     *
+     * @param users user ids {@code [B]} (int64)
+     * @param items item ids {@code [B, N]} (int64, no offset)
+     * @return {@code [B, N]}
+     */
+    public NDArray hardnessLogits(NDArray users, NDArray items) {
+        NDArray hu;
+        NDArray hi;
+        if (config.hardness() == CfConfig.Hardness.EMBED) {
+            hu = Ops.rows(params.get("hard.user"), users);
+            hi = Ops.rows(params.get("hard.item"), items);
+        } else {
+            NDArray pu = Ops.rows(params.get(USER), users).stopGradient();
+            NDArray qi = Ops.rows(params.get(ITEM), items).stopGradient();
+            hu = pu.matMul(params.get("hard.user.w")).add(params.get("hard.user.b")).maximum(Ops.scalar(pu, 0));
+            hi = qi.matMul(params.get("hard.item.w")).add(params.get("hard.item.b")).maximum(Ops.scalar(qi, 0));
+        }
+        return hi.mul(hu.expandDims(1)).sum(new int[] {2});
+    }
+
+    /**
+     * The loss terms of one batch.
+     *
+     * @param loss mean contrastive loss over the batch (InfoNCE, InfoNCE×k or AdvInfoNCE per config)
+     * @param reg the L2 regulariser of the batch's layer-0 embeddings
+     * @param kl mean KL(p_u ‖ uniform) over the batch's rows (0 without a hardness model)
+     */
+    public record Terms(NDArray loss, NDArray reg, double kl) {
+    }
+
+    /**
+     * Computes the loss terms of a batch (call inside an NDScope; under a GradientCollector to train).
+     *
+     * @param b the batch
+     * @return the terms
+     */
+    public Terms terms(CfBatch b) {
+        NDManager m = params.manager();
+        int bs = b.size();
+        int n = b.numNegatives();
+        NDArray users = m.create(b.users());
+        NDArray pos = m.create(b.positives());
+        NDArray neg = m.create(b.negatives(), new Shape(bs, n));
+        NDArray offset = m.create((long) numUsers);
+        NDArray e = propagate();
+        NDArray u = Ops.rows(e, users);
+        NDArray p = Ops.rows(e, pos.add(offset));
+        NDArray q = Ops.rows(e, neg.add(offset));
+        if (config.trainNorm()) {
+            u = Ops.l2Normalize(u, 1e-12);
+            p = Ops.l2Normalize(p, 1e-12);
+            q = Ops.l2Normalize(q, 1e-12);
+        }
+        double invT = 1.0 / config.temperature();
+        NDArray sPos = Ops.scale(u.mul(p).sum(new int[] {1}, true), invT);
+        NDArray sNeg = Ops.scale(q.mul(u.expandDims(1)).sum(new int[] {2}), invT);
+        double kl = 0;
+        switch (config.loss()) {
+            case INFONCE -> {
+            }
+            case INFONCE_K -> sNeg = sNeg.add(Ops.scalar(sNeg, Math.log(config.kNeg())));
+            case ADV_INFONCE -> {
+                NDArray h = hardnessLogits(users, neg);
+                NDArray logp = h.logSoftmax(1);
+                sNeg = sNeg.add(logp).add(Ops.scalar(sNeg, Math.log(config.kNeg() * n)));
+                kl = meanKl(logp.toType(DataType.FLOAT32, false).toFloatArray(), bs, n);
+            }
+            default -> throw new IllegalStateException("unknown loss " + config.loss());
+        }
+        NDArray logits = sPos.concat(sNeg, 1);
+        NDArray loss = logits.logSoftmax(1).get(new NDIndex(":, 0")).neg().mean();
+        NDArray p0 = Ops.rows(params.get(USER), users);
+        NDArray q0 = Ops.rows(params.get(ITEM), pos);
+        NDArray n0 = Ops.rows(params.get(ITEM), neg);
+        NDArray sq = p0.square().sum().add(q0.square().sum()).add(n0.square().sum());
+        NDArray reg = Ops.scale(sq, 0.5 * config.regs() / bs);
+        return new Terms(loss, reg, kl);
+    }
+
+    /**
+     * Mean over rows of {@code KL(p ‖ uniform) = Σ_j p_j ln(N p_j)} from row-major log-probabilities.
+     *
+     * @param logp log p, {@code [rows * n]}
+     * @param rows number of rows
+     * @param n row length N
+     * @return the mean KL
+     */
+    public static double meanKl(float[] logp, int rows, int n) {
+        double total = 0;
+        double lnN = Math.log(n);
+        for (int r = 0; r < rows; r++) {
+            double kl = 0;
+            for (int j = 0; j < n; j++) {
+                double lp = logp[r * n + j];
+                kl += Math.exp(lp) * (lp + lnN);
+            }
+            total += kl;
+        }
+        return total / rows;
+    }
+
+    /**
+     * Final embeddings for ranking, L2-normalised when {@code predNorm}, copied to the heap.
+     *
+     * @return {@code [U + I][d]} row-major as {@code float[(U+I) * d]}
+     */
+    public float[] rankingEmbeddings() {
+        noGrad();
+        try (NDScope scope = new NDScope()) {
+            NDArray e = propagate();
+            if (config.predNorm()) {
+                e = Ops.l2Normalize(e, 1e-12);
+            }
+            return e.toFloatArray();
+        }
+    }
+
+    /**
+     * Hardness logits of one user for all items (for the learned-hardness analysis).
+     *
+     * @param user the user
+     * @return ŝ_uj for j = 0..I-1
+     * @throws IllegalStateException if the model has no hardness model
+     */
+    public float[] hardnessRow(int user) {
+        if (!hasHardness()) {
+            throw new IllegalStateException("loss " + config.loss() + " has no hardness model");
+        }
+        noGrad();
+        try (NDScope scope = new NDScope()) {
+            NDManager m = params.manager();
+            long[] all = new long[numItems];
+            for (int i = 0; i < numItems; i++) {
+                all[i] = i;
+            }
+            NDArray h = hardnessLogits(m.create(new long[] {user}), m.create(all, new Shape(1, numItems)));
+            return h.toFloatArray();
+        }
+    }
+
+    @Override
+    public void close() {
+        params.close();
+    }
+}
