@@ -127,15 +127,9 @@ public final class CfModel implements AutoCloseable {
         return JniUtils.createSparseCoo((PtNDArray) indices, (PtNDArray) values, new Shape(n, n));
     }
 
-    /**
-     * Turns autograd recording off for the calling thread outside gradient collectors. libtorch's grad mode is
-     * thread-local and DJL switches it off only on the thread that started the engine; on any other thread (a
-     * notebook kernel's execution thread, a JShell snippet) in-place parameter updates then fail with "a leaf
-     * Variable that requires grad is being used in an in-place operation" and forward passes record graphs.
-     */
+    /** Turns autograd recording off on the calling thread ({@link io.seqcl.nn.Devices#noGradOnThisThread()}). */
     static void noGrad() {
-        ai.djl.engine.Engine.getInstance();
-        JniUtils.setGradMode(false);
+        io.seqcl.nn.Devices.noGradOnThisThread();
     }
 
     /** @return the configuration */

@@ -63,6 +63,7 @@ public final class RankingEvaluator {
      * @throws IllegalStateException if the model returns NaN for a target
      */
     public EvalResult evaluate(SequentialRecommender model, EvalSet set) {
+        io.seqcl.nn.Devices.noGradOnThisThread();
         int n = set.size();
         int numItems = model.numItems();
         int[] ranks = new int[n];

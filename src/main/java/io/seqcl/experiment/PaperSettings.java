@@ -268,6 +268,12 @@ public final class PaperSettings {
                 return ModelSpec.sasrec(sasrec(ds, budget));
             case "metasgcl":
                 return ModelSpec.metasgcl(metaSGCL(ds, budget));
+            case "duorec":
+                return ModelSpec.duorec(io.seqcl.model.DuoRecConfig.defaults().withBackbone(
+                        io.seqcl.model.DuoRecConfig.defaults().backbone().withMaxLen(maxLen(ds, budget))));
+            case "cl4srec":
+                return ModelSpec.cl4srec(io.seqcl.model.CL4SRecConfig.defaults().withBackbone(
+                        io.seqcl.model.CL4SRecConfig.defaults().backbone().withMaxLen(maxLen(ds, budget))));
             default:
                 return ModelRegistry.get(name);
         }

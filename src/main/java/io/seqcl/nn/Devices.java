@@ -43,4 +43,16 @@ public final class Devices {
         }
         throw new IllegalArgumentException("SEQCL_DEVICE='" + v + "': expected cpu, gpu or gpu:N");
     }
+
+    /**
+     * Turns autograd recording off for the calling thread outside gradient collectors. libtorch's grad mode is
+     * thread-local and DJL switches it off only on the thread that started the engine; on any other thread (a
+     * notebook kernel's execution thread, a JShell snippet, a test's worker) in-place parameter updates before
+     * the first gradient collector then fail with "a leaf Variable that requires grad is being used in an
+     * in-place operation", and forward passes record graphs. Called by the trainers and evaluators.
+     */
+    public static void noGradOnThisThread() {
+        ai.djl.engine.Engine.getInstance();
+        ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+    }
 }

@@ -85,6 +85,7 @@ public final class Trainer {
      */
     public TrainResult fit(SequentialRecommender model, LeaveOneOutSplit split, ProgressListener listener) {
         long start = System.nanoTime();
+        io.seqcl.nn.Devices.noGradOnThisThread();
         RankingEvaluator evaluator = config.evaluator();
         model.prepare(split);
         Params params = model.params();

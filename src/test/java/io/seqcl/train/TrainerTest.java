@@ -120,6 +120,35 @@ class TrainerTest {
         assertEquals(3, resumed.curve().rowCount());
     }
 
+    /**
+     * libtorch's grad mode is per thread and DJL turns it off only on the engine's first thread: resuming (a
+     * Params.restore before any gradient collector) on a fresh thread, as a notebook kernel may do, must work.
+     */
+    @Test
+    void resumingOnAThreadThatDidNotStartTheEngineWorks() throws Exception {
+        Path ck = Files.createTempDirectory("seqcl").resolve("sasrec.ckpt");
+        try (SASRec m = new SASRec(DATA.numItems(), SMALL, 5)) {
+            new Trainer(quick(1).withMaxStepsPerEpoch(2)).withCheckpoint(ck).fit(m, LeaveOneOutSplit.of(DATA),
+                    ProgressListener.NONE);
+        }
+        Throwable[] failure = new Throwable[1];
+        TrainResult[] result = new TrainResult[1];
+        Thread t = new Thread(() -> {
+            try (SASRec m = new SASRec(DATA.numItems(), SMALL, 6)) {
+                result[0] = new Trainer(quick(2).withMaxStepsPerEpoch(2)).withCheckpoint(ck)
+                        .fit(m, LeaveOneOutSplit.of(DATA), ProgressListener.NONE);
+            } catch (Throwable e) {
+                failure[0] = e;
+            }
+        });
+        t.start();
+        t.join();
+        if (failure[0] != null) {
+            throw new AssertionError("training on a fresh thread failed: " + failure[0], failure[0]);
+        }
+        assertEquals(2, result[0].curve().rowCount());
+    }
+
     @Test
     void configValidationNamesTheParameter() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
