@@ -1,5 +1,6 @@
 package io.seqcl.experiment;
 
+import io.seqcl.model.ContrastVAEConfig;
 import io.seqcl.model.MetaSGCLConfig;
 import io.seqcl.model.SASRecConfig;
 
@@ -34,6 +35,8 @@ public final class ModelRegistry {
                 () -> ModelSpec.sasrec(SASRecConfig.defaults()));
         register("metasgcl", "Meta-SGCL (sequential VAE + meta-optimised sigma' contrastive view), metasgcl.md defaults",
                 () -> ModelSpec.metasgcl(MetaSGCLConfig.defaults()));
+        register("contrastvae", "ContrastVAE (Wang et al. CIKM'22): Transformer VAE + ContrastELBO, contrastvae.md Beauty defaults",
+                () -> ModelSpec.contrastvae(ContrastVAEConfig.defaults()));
     }
 
     private ModelRegistry() {

@@ -1,5 +1,7 @@
 package io.seqcl.experiment;
 
+import io.seqcl.model.ContrastVAE;
+import io.seqcl.model.ContrastVAEConfig;
 import io.seqcl.model.MetaSGCL;
 import io.seqcl.model.MetaSGCLConfig;
 import io.seqcl.model.Pop;
@@ -45,6 +47,16 @@ public record ModelSpec(String name, Object config, ModelFactory factory) {
      */
     public static ModelSpec metasgcl(MetaSGCLConfig config) {
         return new ModelSpec("Meta-SGCL", config, (n, seed) -> new MetaSGCL(n, config, seed));
+    }
+
+    /**
+     * ContrastVAE with a configuration.
+     *
+     * @param config the configuration
+     * @return the spec
+     */
+    public static ModelSpec contrastvae(ContrastVAEConfig config) {
+        return new ModelSpec("ContrastVAE", config, (n, seed) -> new ContrastVAE(n, config, seed));
     }
 
     /**
