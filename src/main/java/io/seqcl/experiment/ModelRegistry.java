@@ -3,6 +3,7 @@ package io.seqcl.experiment;
 import io.seqcl.model.CL4SRecConfig;
 import io.seqcl.model.DuoRecConfig;
 import io.seqcl.model.MCLRecConfig;
+import io.seqcl.model.ContrastVAEConfig;
 import io.seqcl.model.MetaSGCLConfig;
 import io.seqcl.model.SASRecConfig;
 
@@ -43,6 +44,8 @@ public final class ModelRegistry {
                 () -> ModelSpec.duorec(DuoRecConfig.defaults()));
         register("mclrec", "MCLRec (meta-optimised augmenter MLPs, L_cl1/L_cl2/R, 3-step schedule), mclrec.md code defaults",
                 () -> ModelSpec.mclrec(MCLRecConfig.defaults()));
+        register("contrastvae", "ContrastVAE (Wang et al. CIKM'22): Transformer VAE + ContrastELBO, contrastvae.md Beauty defaults",
+                () -> ModelSpec.contrastvae(ContrastVAEConfig.defaults()));
     }
 
     private ModelRegistry() {

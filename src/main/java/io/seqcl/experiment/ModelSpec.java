@@ -6,6 +6,8 @@ import io.seqcl.model.DuoRec;
 import io.seqcl.model.DuoRecConfig;
 import io.seqcl.model.MCLRec;
 import io.seqcl.model.MCLRecConfig;
+import io.seqcl.model.ContrastVAE;
+import io.seqcl.model.ContrastVAEConfig;
 import io.seqcl.model.MetaSGCL;
 import io.seqcl.model.MetaSGCLConfig;
 import io.seqcl.model.Pop;
@@ -82,6 +84,16 @@ public record ModelSpec(String name, Object config, ModelFactory factory) {
     public static ModelSpec mclrec(MCLRecConfig config) {
         String name = config.schedule() == MCLRecConfig.Schedule.JOINT ? "MCLRec-J" : "MCLRec";
         return new ModelSpec(name, config, (n, seed) -> new MCLRec(n, config, seed));
+    }
+
+    /**
+     * ContrastVAE with a configuration.
+     *
+     * @param config the configuration
+     * @return the spec
+     */
+    public static ModelSpec contrastvae(ContrastVAEConfig config) {
+        return new ModelSpec("ContrastVAE", config, (n, seed) -> new ContrastVAE(n, config, seed));
     }
 
     /**

@@ -28,18 +28,18 @@ import java.util.SplittableRandom;
 public final class PaperSettings {
 
     /** Users sampled by the quick budget (unless {@code SEQCL_QUICK_USERS} says otherwise). */
-    public static final int QUICK_USERS = 1500;
+    public static final int QUICK_USERS = 1000;
     /** Maximum sequence length T of the quick budget. */
     public static final int QUICK_MAX_LEN = 20;
     /** Epochs of the quick budget. */
-    public static final int QUICK_EPOCHS = 5;
+    public static final int QUICK_EPOCHS = 3;
     /** Batch size of the quick budget. */
     public static final int QUICK_BATCH = 128;
     /** At most this many batches per epoch at the quick budget (prefix-sample models have many more). */
-    public static final int QUICK_MAX_STEPS = 30;
+    public static final int QUICK_MAX_STEPS = 20;
 
     /** Users sampled by the quick budget for sweeps (many runs per notebook). */
-    public static final int QUICK_SWEEP_USERS = 800;
+    public static final int QUICK_SWEEP_USERS = 600;
     /** Epochs of the quick budget for sweeps. */
     public static final int QUICK_SWEEP_EPOCHS = 2;
 

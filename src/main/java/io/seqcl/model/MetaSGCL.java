@@ -47,7 +47,7 @@ import java.util.function.Predicate;
  * in stage 2 the CL term is {@code alpha Lcl} in both modes; the decoder has no cross-attention (the paper gives no
  * memory for it). Weights and noise come from Java random streams, so they differ from PyTorch draws.
  */
-public final class MetaSGCL implements SequentialRecommender {
+public final class MetaSGCL implements SequentialRecommender, LatentModel {
 
     /** Name prefix of the meta encoder Enc_sigma' (the parameter group Phi). */
     public static final String META_PREFIX = "meta.";
@@ -270,6 +270,13 @@ public final class MetaSGCL implements SequentialRecommender {
      */
     public NDArray metaLoss(Batch batch, StepContext ctx) {
         return terms(batch, ctx, metaTerms()).sum(config.alpha(), config.betaAt(ctx.globalStep()));
+    }
+
+    /** View 1's posterior in evaluation mode: {@code mu = W_mu F}, {@code ln sigma^2 = Enc_sigma(F)}. */
+    @Override
+    public Gaussian posterior(Batch batch) {
+        NDArray f = backbone.encode(batch, false);
+        return new Gaussian(mean.forward(f), logVar.forward(f));
     }
 
     @Override

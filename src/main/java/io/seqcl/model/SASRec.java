@@ -122,6 +122,19 @@ public class SASRec implements SequentialRecommender {
     }
 
     /**
+     * Runs the encoder stack on inputs that are already embedded, e.g. to feed one embedding (with one dropout
+     * mask) through the encoder twice (ContrastVAE's two passes).
+     *
+     * @param x embedded inputs {@code [B, T, d]} from {@link #embed}
+     * @param mask additive attention mask
+     * @param training whether dropout is active
+     * @return hidden states {@code [B, T, d]}
+     */
+    NDArray encodeEmbedded(NDArray x, NDArray mask, boolean training) {
+        return encoder.forward(x, mask, training);
+    }
+
+    /**
      * Picks each row's hidden state at its last real position.
      *
      * @param hidden {@code [B, T, d]}

@@ -1,0 +1,422 @@
+package io.seqcl.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import io.seqcl.loss.GaussianKL;
+import io.seqcl.loss.InfoNCE;
+import io.seqcl.model.ContrastVAEConfig.Latent;
+import io.seqcl.model.ContrastVAEConfig.Variant;
+import io.seqcl.nn.AttentionMask;
+import io.seqcl.nn.Gaussian;
+import io.seqcl.nn.Ops;
+import io.seqcl.nn.Params;
+import io.seqcl.nn.PositionMask;
+import io.seqcl.nn.TransformerStack;
+import io.seqcl.nn.VariationalHead;
+import io.seqcl.protocol.Batch;
+import io.seqcl.protocol.LeaveOneOutSplit;
+import io.seqcl.protocol.Padding;
+import io.seqcl.protocol.TrainingSamples;
+import io.seqcl.train.SingleLossStep;
+import io.seqcl.train.StepContext;
+import io.seqcl.train.TrainConfig;
+import io.seqcl.train.TrainStep;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * ContrastVAE, a Transformer VAE for sequential recommendation trained with the two-view ContrastELBO
+ * (reconstruction and KL of both views plus InfoNCE between their latents).
+ *
+ * <p>Wang et al., "ContrastVAE: Contrastive Variational AutoEncoder for Sequential Recommendation", CIKM 2022
+ * (../shared/papers/003_35e0abd0e5b770ab.txt), as implemented in YuWang-1024/ContrastVAE and specified in
+ * /work/shared/specs/contrastvae.md. Architecture (§1): input {@code X0 = Dropout(LN(E[x] + P))} (shared with
+ * {@link SASRec}, whose encoder stack is {@code Enc_mu}); a separate stack {@code Enc_logvar} (parameters
+ * {@code encoder_logvar.*}) reads the same {@code X0}; a decoder stack ({@code decoder.*}) reads the latent
+ * sequence z directly with the causal mask of the original ids; scores {@code D_t E^T} with the tied item table.
+ * Latents (§2, {@link Latent}): R0 vanilla, R1 without noise, R2 model augmentation (dropout on sigma), R3
+ * variational augmentation ({@code z = mu + alpha sigma eps}, {@code alpha = sigmoid(a)} one learnable scalar,
+ * parameter {@link #ALPHA_LOGIT}). Variants (§3, {@link Variant}): view 1 reuses {@code X0} for a second encoder
+ * pass (its own inner dropout masks) or encodes the reordered input. Loss (§4):
+ * {@code L = BCE(D1) + BCE(D2) + w_t (KL1 + KL2) + lambda_cl InfoNCE(sum_t z1, sum_t z2) [+ L_alpha]} with
+ * {@code w_t = min(cap, t / total)}, t = optimizer steps done so far, derived from the {@link StepContext} and
+ * the number of steps per epoch. One Adam step per batch ({@link SingleLossStep}). Inference decodes
+ * {@code z1 = mu + sigma} ({@link MetaSGCLConfig.EvalLatent}) and reads the last position.
+ *
+ * <p>Deviations from the reference code: no {@code [mask]} row in the item table (scores have N+1 columns; the
+ * evaluator never ranks ids 0 and N+1, see {@link io.seqcl.eval.HistoryMode#ZERO} for the history convention);
+ * negatives are never the mask id; all noise, the Bernoulli mask of R2 and the reorder augmentation are drawn in
+ * Java from {@link StepContext#rng()} (PyTorch draws differ); BCE uses softplus; the annealing step counter is
+ * {@code (epoch - 1) * stepsPerEpoch + step - 1}, which equals the reference's global counter for full epochs.
+ */
+public final class ContrastVAE implements SequentialRecommender, LatentModel {
+
+    /** Name of the logit {@code a} of the learnable scale {@code alpha = sigmoid(a)} (variational variants). */
+    public static final String ALPHA_LOGIT = "vd.alpha_logit";
+
+    /** Coefficients of the variational-dropout prior term L_alpha (spec §4). */
+    static final double C1 = 1.161451241083230;
+    static final double C2 = -1.502041176441722;
+    static final double C3 = 0.586299206427007;
+
+    /**
+     * Loss terms of one forward pass; terms the variant does not have are {@code null}.
+     *
+     * @param rec1 reconstruction BCE of view 1
+     * @param rec2 reconstruction BCE of view 2
+     * @param kl1 KL of view 1
+     * @param kl2 KL of view 2
+     * @param cl InfoNCE between the pooled latents (null if lambda_cl = 0 or one view)
+     * @param alphaPrior the prior term L_alpha of the variational variants
+     * @param klWeight the annealed KL weight {@code w_t} of this step
+     * @param clWeight lambda_cl
+     */
+    public record Terms(NDArray rec1, NDArray rec2, NDArray kl1, NDArray kl2, NDArray cl, NDArray alphaPrior,
+                        double klWeight, double clWeight) {
+
+        /** @return {@code rec1 + rec2 + w_t (kl1 + kl2) + lambda_cl cl + alphaPrior} over the present terms */
+        public NDArray total() {
+            NDArray t = rec1;
+            t = plus(t, rec2, 1);
+            t = plus(t, kl1, klWeight);
+            t = plus(t, kl2, klWeight);
+            t = plus(t, cl, clWeight);
+            return plus(t, alphaPrior, 1);
+        }
+
+        private static NDArray plus(NDArray total, NDArray term, double w) {
+            if (term == null) {
+                return total;
+            }
+            return total.add(w == 1 ? term : Ops.scale(term, w));
+        }
+
+        /**
+         * The terms as plain numbers for tables and plots: rec1, rec2, kl1, kl2, cl, alphaPrior (present ones),
+         * klWeight, clWeight and total.
+         *
+         * @return ordered name to value
+         */
+        public Map<String, Double> values() {
+            Map<String, Double> m = new LinkedHashMap<>();
+            put(m, "rec1", rec1);
+            put(m, "rec2", rec2);
+            put(m, "kl1", kl1);
+            put(m, "kl2", kl2);
+            put(m, "cl", cl);
+            put(m, "alphaPrior", alphaPrior);
+            m.put("klWeight", klWeight);
+            m.put("clWeight", clWeight);
+            put(m, "total", total());
+            return m;
+        }
+
+        private static void put(Map<String, Double> m, String name, NDArray a) {
+            if (a != null) {
+                m.put(name, a.toType(DataType.FLOAT64, false).getDouble());
+            }
+        }
+    }
+
+    private final int numItems;
+    private final ContrastVAEConfig config;
+    private final SASRec backbone;
+    private final Params params;
+    private final TransformerStack encLogVar;
+    private final TransformerStack decoder;
+    private final NDArray alphaLogit;
+    private final GaussianKL kl = new GaussianKL();
+    private final InfoNCE infoNCE;
+    private int trainSamples;
+    private int stepsPerEpoch;
+
+    /**
+     * Builds the model with weights drawn from {@code seed}.
+     *
+     * @param numItems number of items N
+     * @param config configuration
+     * @param seed initialisation seed
+     */
+    public ContrastVAE(int numItems, ContrastVAEConfig config, long seed) {
+        this.numItems = numItems;
+        this.config = config;
+        this.backbone = new SASRec(numItems, config.backbone(), seed);
+        this.params = backbone.params();
+        SplittableRandom rng = new SplittableRandom(seed ^ 0x9E3779B97F4A7C15L);
+        double std = config.initStd();
+        encLogVar = new TransformerStack(params, "encoder_logvar", config.transformer(), false, std, rng);
+        decoder = new TransformerStack(params, "decoder", config.transformer(), false, std, rng);
+        if (config.variant().variational()) {
+            double a = config.alphaInit();
+            alphaLogit = params.constant(ALPHA_LOGIT, (float) Math.log(a / (1 - a)), 1);
+        } else {
+            alphaLogit = null;
+        }
+        infoNCE = config.infoNCE();
+    }
+
+    @Override
+    public String name() {
+        return "ContrastVAE";
+    }
+
+    @Override
+    public int numItems() {
+        return numItems;
+    }
+
+    @Override
+    public InputSpec inputSpec() {
+        return backbone.inputSpec();
+    }
+
+    @Override
+    public Params params() {
+        return params;
+    }
+
+    @Override
+    public ContrastVAEConfig config() {
+        return config;
+    }
+
+    /** Counts the training samples per epoch (for the annealing step counter). */
+    @Override
+    public void prepare(LeaveOneOutSplit split) {
+        InputSpec s = inputSpec();
+        trainSamples = new TrainingSamples(split, s.sampleMode(), s.maxLen(), s.padding()).size();
+    }
+
+    /** {@link SingleLossStep} over all parameters; also fixes the steps per epoch of the annealing counter. */
+    @Override
+    public TrainStep newTrainStep(TrainConfig trainConfig) {
+        if (trainSamples > 0) {
+            int n = (trainSamples + trainConfig.batchSize() - 1) / trainConfig.batchSize();
+            setStepsPerEpoch(trainConfig.maxStepsPerEpoch() > 0 ? Math.min(n, trainConfig.maxStepsPerEpoch()) : n);
+        }
+        return new SingleLossStep(this, trainConfig);
+    }
+
+    /**
+     * Sets the number of optimizer steps per epoch used to turn a {@link StepContext} into the global step of
+     * the KL schedule. {@link io.seqcl.train.Trainer} sets it through {@link #prepare} and {@link #newTrainStep};
+     * call it only when driving training by hand over several epochs.
+     *
+     * @param n steps per epoch, &gt;= 1
+     */
+    public void setStepsPerEpoch(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("stepsPerEpoch must be >= 1, got " + n);
+        }
+        stepsPerEpoch = n;
+    }
+
+    /**
+     * Optimizer steps done before this step: {@code (epoch - 1) * stepsPerEpoch + step - 1} (0 at the first batch).
+     *
+     * @param ctx step information
+     * @return the global step t of the KL schedule
+     * @throws IllegalStateException past epoch 1 if the steps per epoch are unknown
+     */
+    public long globalStep(StepContext ctx) {
+        if (ctx.epoch() > 1 && stepsPerEpoch == 0) {
+            throw new IllegalStateException("ContrastVAE: steps per epoch unknown; train with Trainer or call "
+                    + "setStepsPerEpoch first");
+        }
+        return (long) (ctx.epoch() - 1) * stepsPerEpoch + ctx.step() - 1;
+    }
+
+    /**
+     * The annealed KL weight {@code w_t = min(annealCap, t / annealSteps)} of a step (spec §4).
+     *
+     * @param ctx step information
+     * @return the weight
+     */
+    public double klWeight(StepContext ctx) {
+        return config.klWeight(globalStep(ctx));
+    }
+
+    /** @return the current learnable scale {@code alpha = sigmoid(a)} of R3, or NaN if the variant has none */
+    public double alpha() {
+        if (alphaLogit == null) {
+            return Double.NaN;
+        }
+        return 1 / (1 + Math.exp(-alphaLogit.toType(DataType.FLOAT64, false).getDouble()));
+    }
+
+    /**
+     * Builds a latent sequence from a posterior (spec §2).
+     *
+     * @param g posterior {@code [B, T, d]}
+     * @param kind which construction
+     * @param training training (noise, dropout) or evaluation behaviour
+     * @param rng stream for noise and the dropout mask; may be {@code null} when none is drawn
+     * @return z {@code [B, T, d]}
+     * @throws IllegalStateException for R3 on a variant without the scale alpha
+     */
+    public NDArray latent(Gaussian g, Latent kind, boolean training, SplittableRandom rng) {
+        NDArray mu = g.mean();
+        NDArray sigma = g.std();
+        return switch (kind) {
+            case VANILLA -> training ? mu.add(sigma.mul(noise(mu, rng))) : mu.add(sigma);
+            case NO_NOISE -> mu.add(sigma);
+            case MODEL_AUGMENTATION -> training && config.reparamDropout() > 0
+                    ? mu.add(sigma.mul(dropoutMask(mu, config.reparamDropout(), rng))) : mu.add(sigma);
+            case VARIATIONAL_AUGMENTATION -> {
+                if (alphaLogit == null) {
+                    throw new IllegalStateException("variant " + config.variant() + " has no learnable scale alpha");
+                }
+                yield mu.add(sigma.mul(Activation.sigmoid(alphaLogit)).mul(noise(mu, rng)));
+            }
+        };
+    }
+
+    private static NDArray noise(NDArray like, SplittableRandom rng) {
+        return VariationalHead.standardNormal(like.getManager(), like.getShape(), rng)
+                .toType(like.getDataType(), false);
+    }
+
+    /** Inverted-dropout multiplier: 0 with probability p, else 1/(1-p), drawn from {@code rng}. */
+    private static NDArray dropoutMask(NDArray like, double p, SplittableRandom rng) {
+        Shape shape = like.getShape();
+        float[] v = new float[Math.toIntExact(shape.size())];
+        float keep = (float) (1 / (1 - p));
+        for (int i = 0; i < v.length; i++) {
+            v[i] = rng.nextDouble() < p ? 0f : keep;
+        }
+        return like.getManager().create(v, shape).toType(like.getDataType(), false);
+    }
+
+    /**
+     * The prior term of the variational variants, {@code L_alpha = -(0.5 ln alpha + c1 alpha + c2 alpha^2 +
+     * c3 alpha^3)} (spec §4).
+     *
+     * @return a scalar, or {@code null} if the variant has no alpha
+     */
+    public NDArray alphaPrior() {
+        if (alphaLogit == null) {
+            return null;
+        }
+        NDArray a = Activation.sigmoid(alphaLogit);
+        NDArray a2 = a.mul(a);
+        NDArray poly = Ops.scale(a.log(), 0.5).add(Ops.scale(a, C1)).add(Ops.scale(a2, C2))
+                .add(Ops.scale(a2.mul(a), C3));
+        return poly.neg().sum();
+    }
+
+    /**
+     * Runs a training forward (dropout on; noise, masks and augmentation from {@code ctx.rng()}) and computes every
+     * term of the variant's loss. Random draws: view-1 noise (R0), then the reorder (data-augmentation variants),
+     * then view-2 noise or mask.
+     *
+     * @param batch training batch
+     * @param ctx step context (its random stream is advanced)
+     * @return the terms
+     */
+    public Terms terms(Batch batch, StepContext ctx) {
+        NDManager m = params.manager();
+        Variant v = config.variant();
+        SplittableRandom rng = ctx.rng();
+        NDArray mask = AttentionMask.causal(m, batch.items());
+        NDArray x0 = backbone.embed(batch, true);
+        Gaussian g1 = encode(x0, mask, true);
+        NDArray z1 = latent(g1, v.view1(), true, rng);
+        NDArray rec1 = backbone.recLoss(decoder.forward(z1, mask, true), batch);
+        NDArray kl1 = klOf(g1, batch);
+        NDArray rec2 = null;
+        NDArray kl2 = null;
+        NDArray cl = null;
+        NDArray prior = null;
+        if (v.twoViews()) {
+            NDArray x2 = v.augmentsInput() ? backbone.embed(reorder(batch, config.reorderRate(), rng), true) : x0;
+            Gaussian g2 = encode(x2, mask, true);
+            NDArray z2 = latent(g2, v.view2(), true, rng);
+            rec2 = backbone.recLoss(decoder.forward(z2, mask, true), batch);
+            kl2 = klOf(g2, batch);
+            if (config.clWeight() > 0) {
+                cl = infoNCE.compute(pool(z1, batch), pool(z2, batch));
+            }
+            if (v.variational() && config.alphaPrior()) {
+                prior = alphaPrior();
+            }
+        }
+        return new Terms(rec1, rec2, kl1, kl2, cl, prior, klWeight(ctx), config.clWeight());
+    }
+
+    private Gaussian encode(NDArray x0, NDArray mask, boolean training) {
+        return new Gaussian(backbone.encodeEmbedded(x0, mask, training), encLogVar.forward(x0, mask, training));
+    }
+
+    private NDArray klOf(Gaussian g, Batch batch) {
+        return config.klOverPadding() ? kl.compute(g) : kl.compute(g, PositionMask.fromItems(params.manager(),
+                batch.items()));
+    }
+
+    private NDArray pool(NDArray z, Batch batch) {
+        return config.clOverPadding() ? config.clPooling().poolAllPositions(z) : config.clPooling().pool(z, batch);
+    }
+
+    /**
+     * CoSeRec's reorder augmentation on every row's real items: a window of {@code floor(beta * len)} items
+     * starting at a uniform index in {@code [0, len - window - 1]} is shuffled; lengths, targets and negatives are
+     * kept (spec §3: the data-augmentation variants always reorder with beta 0.6).
+     *
+     * @param batch the batch (not modified)
+     * @param beta window fraction
+     * @param rng the stream
+     * @return a batch with reordered items
+     */
+    public static Batch reorder(Batch batch, double beta, SplittableRandom rng) {
+        int[][] items = new int[batch.size()][];
+        int t = batch.maxLen();
+        for (int b = 0; b < items.length; b++) {
+            int[] row = batch.items()[b].clone();
+            int len = batch.lengths()[b];
+            int from = batch.padding() == Padding.RIGHT ? 0 : t - len;
+            int window = (int) (beta * len);
+            if (window > 1) {
+                int start = from + (len - window > 0 ? rng.nextInt(len - window) : 0);
+                for (int i = window - 1; i > 0; i--) {
+                    int j = rng.nextInt(i + 1);
+                    int tmp = row[start + i];
+                    row[start + i] = row[start + j];
+                    row[start + j] = tmp;
+                }
+            }
+            items[b] = row;
+        }
+        return new Batch(items, batch.targets(), batch.negatives(), batch.lengths(), batch.users(), batch.padding());
+    }
+
+    /** {@inheritDoc} {@code L = rec1 + rec2 + w_t (KL1 + KL2) + lambda_cl Lcl [+ L_alpha]}. */
+    @Override
+    public NDArray loss(Batch batch, StepContext ctx) {
+        return terms(batch, ctx).total();
+    }
+
+    /** View 1's posterior in evaluation mode: {@code mu = Enc_mu(X0)}, {@code ln sigma^2 = Enc_logvar(X0)}. */
+    @Override
+    public Gaussian posterior(Batch batch) {
+        NDArray mask = AttentionMask.causal(params.manager(), batch.items());
+        return encode(backbone.embed(batch, false), mask, false);
+    }
+
+    @Override
+    public NDArray scoreAll(Batch batch) {
+        Gaussian g = posterior(batch);
+        NDArray z = config.evalLatent() == MetaSGCLConfig.EvalLatent.MU ? g.mean()
+                : latent(g, config.variant().view1(), false, null);
+        NDArray d = decoder.forward(z, AttentionMask.causal(params.manager(), batch.items()), false);
+        return SASRec.lastHidden(d, batch).matMul(backbone.itemEmbedding().transpose());
+    }
+
+    @Override
+    public void close() {
+        backbone.close();
+    }
+}
