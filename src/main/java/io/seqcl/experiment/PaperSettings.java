@@ -271,6 +271,8 @@ public final class PaperSettings {
             case "duorec":
                 return ModelSpec.duorec(io.seqcl.model.DuoRecConfig.defaults().withBackbone(
                         io.seqcl.model.DuoRecConfig.defaults().backbone().withMaxLen(maxLen(ds, budget))));
+            case "contrastvae":
+                return ModelSpec.contrastvae(ContrastVAEExperiments.contrastvae(ds, budget));
             case "cl4srec":
                 return ModelSpec.cl4srec(io.seqcl.model.CL4SRecConfig.defaults().withBackbone(
                         io.seqcl.model.CL4SRecConfig.defaults().backbone().withMaxLen(maxLen(ds, budget))));
