@@ -1,4 +1,5 @@
 /**
- * The model contract SequentialRecommender and its implementations (Pop, SASRec).
+ * The model contract SequentialRecommender and its implementations (Pop, SASRec, Meta-SGCL, CL4SRec, DuoRec,
+ * MCLRec) with their configuration records.
  */
 package io.seqcl.model;

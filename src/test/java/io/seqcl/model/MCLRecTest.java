@@ -199,6 +199,27 @@ class MCLRecTest {
     }
 
     @Test
+    void optimizerStateOfBothGroupsRoundTrips() {
+        try (MCLRec a = new MCLRec(N, tiny(0.0), 3); MCLRec b = new MCLRec(N, tiny(0.0), 3)) {
+            TrainStep sa = a.newTrainStep(tc());
+            TrainStep sb = b.newTrainStep(tc());
+            sa.step(trainBatch(), ctx(1));
+            Map<String, float[]> st = sa.state();
+            assertTrue(st.containsKey("augmenters/m/augmenter2.layer2.weight"));
+            assertTrue(st.keySet().stream().allMatch(k -> k.startsWith("encoder/") || k.startsWith("augmenters/")));
+            b.params().restore(a.params().snapshot());
+            sb.loadState(st);
+            sa.step(trainBatch(), ctx(2));
+            sb.step(trainBatch(), ctx(2));
+            Map<String, float[]> pa = a.params().snapshot();
+            Map<String, float[]> pb = b.params().snapshot();
+            for (String n : pa.keySet()) {
+                assertArrayEquals(pa.get(n), pb.get(n), n);
+            }
+        }
+    }
+
+    @Test
     void jointScheduleIsOneStepOverEverythingAndDiffersFromMeta() {
         MCLRecConfig meta = tiny(0.0);
         try (MCLRec a = new MCLRec(N, meta, 3); MCLRec b = new MCLRec(N, meta.joint(), 3)) {
