@@ -100,6 +100,22 @@ public final class CfDatasets {
     }
 
     /**
+     * Loads a registered dataset if its files are in the data directory, otherwise (with a message) a synthetic
+     * dataset with cluster structure (600 users, 300 items), so that notebooks run on a fresh clone.
+     *
+     * @param name "coat" or "yahoo"
+     * @return the dataset
+     */
+    public static CfDataset loadOrSynthetic(String name) {
+        if (isAvailable(name)) {
+            return load(name);
+        }
+        System.out.println("dataset '" + name + "' is not in " + Datasets.dataDir()
+                + " (see data/README.md); using a synthetic CF dataset instead");
+        return synthetic(600, 300, 6, 20, 0.8, 7);
+    }
+
+    /**
      * Loads a registered dataset from {@link Datasets#dataDir()}, verifying checksums and counts.
      *
      * @param name "coat" or "yahoo"
