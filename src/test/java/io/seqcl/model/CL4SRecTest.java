@@ -105,15 +105,7 @@ class CL4SRecTest {
     /** CL4SRec learns the synthetic chain clearly better than Pop. */
     @Test
     void trainsToClearlyBetterHitRateThanPop() {
-        TrainResult pop;
-        try (Pop p = new Pop(DATA.numItems())) {
-            pop = new Trainer(MCLRecTest.quick(1)).fit(p, LeaveOneOutSplit.of(DATA), ProgressListener.NONE);
-        }
-        TrainResult r = fit(SMALL, MCLRecTest.quick(EPOCHS).withPatience(100));
-        double popHr = pop.test().value("HR@10");
-        double hr = r.test().value("HR@10");
-        System.out.printf("synthetic test HR@10: Pop %.4f, CL4SRec %.4f (%.1f s)%n", popHr, hr, r.seconds());
-        assertTrue(hr > popHr * 1.5 && hr > popHr + 0.1, "CL4SRec HR@10 " + hr + " vs Pop " + popHr);
+        io.seqcl.TestData.assertBeatsPop("CL4SRec", fit(SMALL, MCLRecTest.quick(EPOCHS).withPatience(100)));
     }
 
     @Test

@@ -411,16 +411,8 @@ class ContrastVAETest {
 
     @Test
     void trainsToClearlyBetterHitRateThanPop() {
-        TrainResult pop;
-        try (Pop p = new Pop(DATA.numItems())) {
-            pop = new Trainer(quick(1)).fit(p, LeaveOneOutSplit.of(DATA), ProgressListener.NONE);
-        }
-        TrainResult r = fit(SMALL, quick(30).withPatience(100), ProgressListener.NONE);
-        double popHr = pop.test().value("HR@10");
-        double hr = r.test().value("HR@10");
-        System.out.printf("synthetic test HR@10: Pop %.4f, ContrastVAE %.4f (best epoch %d, %.1f s)%n", popHr, hr,
-                r.bestEpoch(), r.seconds());
-        assertTrue(hr > popHr * 1.5 && hr > popHr + 0.1, "ContrastVAE HR@10 " + hr + " vs Pop " + popHr);
+        io.seqcl.TestData.assertBeatsPop("ContrastVAE",
+                fit(SMALL, quick(30).withPatience(100), ProgressListener.NONE));
     }
 
     @Test

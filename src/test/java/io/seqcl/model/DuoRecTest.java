@@ -158,15 +158,7 @@ class DuoRecTest {
     /** DuoRec learns the synthetic chain clearly better than Pop. */
     @Test
     void trainsToClearlyBetterHitRateThanPop() {
-        TrainResult pop;
-        try (Pop p = new Pop(DATA.numItems())) {
-            pop = new Trainer(MCLRecTest.quick(1)).fit(p, LeaveOneOutSplit.of(DATA), ProgressListener.NONE);
-        }
-        TrainResult r = fit(SMALL, MCLRecTest.quick(EPOCHS).withPatience(100));
-        double popHr = pop.test().value("HR@10");
-        double hr = r.test().value("HR@10");
-        System.out.printf("synthetic test HR@10: Pop %.4f, DuoRec %.4f (%.1f s)%n", popHr, hr, r.seconds());
-        assertTrue(hr > popHr * 1.5 && hr > popHr + 0.1, "DuoRec HR@10 " + hr + " vs Pop " + popHr);
+        io.seqcl.TestData.assertBeatsPop("DuoRec", fit(SMALL, MCLRecTest.quick(EPOCHS).withPatience(100)));
     }
 
     @Test

@@ -316,15 +316,7 @@ class MCLRecTest {
     /** MCLRec learns the synthetic chain clearly better than Pop. */
     @Test
     void trainsToClearlyBetterHitRateThanPop() {
-        TrainResult pop;
-        try (Pop p = new Pop(DATA.numItems())) {
-            pop = new Trainer(quick(1)).fit(p, LeaveOneOutSplit.of(DATA), ProgressListener.NONE);
-        }
-        TrainResult r = fit(SMALL, quick(EPOCHS).withPatience(100));
-        double popHr = pop.test().value("HR@10");
-        double hr = r.test().value("HR@10");
-        System.out.printf("synthetic test HR@10: Pop %.4f, MCLRec %.4f (%.1f s)%n", popHr, hr, r.seconds());
-        assertTrue(hr > popHr * 1.5 && hr > popHr + 0.1, "MCLRec HR@10 " + hr + " vs Pop " + popHr);
+        io.seqcl.TestData.assertBeatsPop("MCLRec", fit(SMALL, quick(EPOCHS).withPatience(100)));
     }
 
     @Test

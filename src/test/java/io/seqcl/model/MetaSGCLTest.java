@@ -227,15 +227,7 @@ class MetaSGCLTest {
      */
     @Test
     void trainsToClearlyBetterHitRateThanPop() {
-        TrainResult pop;
-        try (Pop p = new Pop(DATA.numItems())) {
-            pop = new Trainer(quick(1)).fit(p, LeaveOneOutSplit.of(DATA), ProgressListener.NONE);
-        }
-        TrainResult r = fit(quick(30).withPatience(100));
-        double popHr = pop.test().value("HR@10");
-        double hr = r.test().value("HR@10");
-        System.out.printf("synthetic test HR@10: Pop %.4f, Meta-SGCL %.4f (%.1f s)%n", popHr, hr, r.seconds());
-        assertTrue(hr > popHr * 1.5 && hr > popHr + 0.1, "Meta-SGCL HR@10 " + hr + " vs Pop " + popHr);
+        io.seqcl.TestData.assertBeatsPop("Meta-SGCL", fit(quick(30).withPatience(100)));
     }
 
     /** Small on purpose (d = 8, batch 32, two steps per epoch): see the note on the training test. */
