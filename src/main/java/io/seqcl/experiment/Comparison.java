@@ -68,7 +68,7 @@ public final class Comparison {
             for (String m : metrics) {
                 double v = r.test().value(m);
                 OptionalDouble pv = p == null ? OptionalDouble.empty()
-                        : PaperNumbers.value(paper, table, ds, p.setting(), p.model(), m);
+                        : PaperNumbers.lookup(paperTable, ds, p.setting(), p.model(), m);
                 dsCol.append(ds);
                 model.append(r.model());
                 metric.append(m);

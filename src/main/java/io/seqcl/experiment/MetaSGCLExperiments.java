@@ -20,7 +20,6 @@ import tech.tablesaw.api.Table;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.function.BiFunction;
 
@@ -440,15 +439,15 @@ public final class MetaSGCLExperiments {
     }
 
     /**
-     * The test metric of every model at one metric, as a wide display table (rows = model, column per metric).
+     * The rows of a noise table for one metric, for plotting against the ratio.
      *
      * @param noise a table from {@link #noise}
      * @param metric e.g. "NDCG@10"
-     * @return rows of (model, ratio, value) for the metric
+     * @return the rows (mode, ratio, model, metric, value) of that metric
      */
     public static Table noiseCurve(Table noise, String metric) {
         Table t = noise.where(noise.stringColumn("metric").isEqualTo(metric));
         return t.setName(metric + " vs noise ratio (" + String.join(", ",
-                noise.stringColumn("mode").unique().asList()) + ")".toLowerCase(Locale.ROOT));
+                noise.stringColumn("mode").unique().asList()) + ")");
     }
 }

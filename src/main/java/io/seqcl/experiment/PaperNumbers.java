@@ -69,7 +69,20 @@ public final class PaperNumbers {
      */
     public static OptionalDouble value(String paper, String table, String dataset, String setting, String model,
                                        String metric) {
-        Table t = table(paper, table);
+        return lookup(table(paper, table), dataset, setting, model, metric);
+    }
+
+    /**
+     * One number from a table returned by {@link #table} (so that callers looking up many values read it once).
+     *
+     * @param t the paper's table
+     * @param dataset dataset name, matched ignoring case
+     * @param setting e.g. "heads=2", or ""
+     * @param model the paper's model name
+     * @param metric e.g. "HR@10"
+     * @return the value, or empty
+     */
+    static OptionalDouble lookup(Table t, String dataset, String setting, String model, String metric) {
         for (int i = 0; i < t.rowCount(); i++) {
             if (t.stringColumn("dataset").get(i).equalsIgnoreCase(dataset)
                     && t.stringColumn("setting").get(i).equals(setting)

@@ -17,13 +17,9 @@ import io.seqcl.nn.PositionMask;
 import io.seqcl.nn.TransformerStack;
 import io.seqcl.nn.VariationalHead;
 import io.seqcl.protocol.Batch;
-import io.seqcl.protocol.LeaveOneOutSplit;
 import io.seqcl.protocol.Padding;
-import io.seqcl.protocol.TrainingSamples;
 import io.seqcl.train.SingleLossStep;
 import io.seqcl.train.StepContext;
-import io.seqcl.train.TrainConfig;
-import io.seqcl.train.TrainStep;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -132,7 +128,6 @@ public final class ContrastVAE implements SequentialRecommender, LatentModel {
     private final NDArray alphaLogit;
     private final GaussianKL kl = new GaussianKL();
     private final InfoNCE infoNCE;
-    private int trainSamples;
     private int stepsPerEpoch;
 
     /**
@@ -186,26 +181,10 @@ public final class ContrastVAE implements SequentialRecommender, LatentModel {
     }
 
     /** Counts the training samples per epoch (for the annealing step counter). */
-    @Override
-    public void prepare(LeaveOneOutSplit split) {
-        InputSpec s = inputSpec();
-        trainSamples = new TrainingSamples(split, s.sampleMode(), s.maxLen(), s.padding()).size();
-    }
-
-    /** {@link SingleLossStep} over all parameters; also fixes the steps per epoch of the annealing counter. */
-    @Override
-    public TrainStep newTrainStep(TrainConfig trainConfig) {
-        if (trainSamples > 0) {
-            int n = (trainSamples + trainConfig.batchSize() - 1) / trainConfig.batchSize();
-            setStepsPerEpoch(trainConfig.maxStepsPerEpoch() > 0 ? Math.min(n, trainConfig.maxStepsPerEpoch()) : n);
-        }
-        return new SingleLossStep(this, trainConfig);
-    }
-
     /**
      * Sets the number of optimizer steps per epoch used to turn a {@link StepContext} into the global step of
-     * the KL schedule. {@link io.seqcl.train.Trainer} sets it through {@link #prepare} and {@link #newTrainStep};
-     * call it only when driving training by hand over several epochs.
+     * the KL schedule when the context does not carry it ({@link io.seqcl.train.Trainer} passes it in every
+     * {@link StepContext}); call it only when driving training by hand over several epochs.
      *
      * @param n steps per epoch, &gt;= 1
      */
@@ -224,11 +203,12 @@ public final class ContrastVAE implements SequentialRecommender, LatentModel {
      * @throws IllegalStateException past epoch 1 if the steps per epoch are unknown
      */
     public long globalStep(StepContext ctx) {
-        if (ctx.epoch() > 1 && stepsPerEpoch == 0) {
+        int perEpoch = ctx.stepsPerEpoch() > 0 ? ctx.stepsPerEpoch() : stepsPerEpoch;
+        if (ctx.epoch() > 1 && perEpoch == 0) {
             throw new IllegalStateException("ContrastVAE: steps per epoch unknown; train with Trainer or call "
                     + "setStepsPerEpoch first");
         }
-        return (long) (ctx.epoch() - 1) * stepsPerEpoch + ctx.step() - 1;
+        return (long) (ctx.epoch() - 1) * perEpoch + ctx.step() - 1;
     }
 
     /**

@@ -217,17 +217,16 @@ class ContrastVAETest {
 
     @Test
     void globalStepComesFromTheStepContextAndTheTrainersStepsPerEpoch() {
-        LeaveOneOutSplit split = LeaveOneOutSplit.of(DATA);
         try (ContrastVAE m = new ContrastVAE(DATA.numItems(), tiny().withAnnealSteps(20).withAnnealCap(1), 1)) {
             assertEquals(0, m.globalStep(new StepContext(1, 1, null)));
             assertEquals(4, m.globalStep(new StepContext(1, 5, null)));
             assertThrows(IllegalStateException.class, () -> m.globalStep(new StepContext(2, 1, null)));
-            m.prepare(split);
-            m.newTrainStep(TrainConfig.defaults().withBatchSize(128));   // 600 users -> 5 steps per epoch
+            // the Trainer passes its (capped) number of steps per epoch in every context: 600 users / 128 -> 5
+            assertEquals(5 * 2 + 1, m.globalStep(new StepContext(3, 2, null, 5)));
+            assertEquals(0.55, m.klWeight(new StepContext(3, 2, null, 5)), 1e-12, "11 / 20");
+            assertEquals(2 * 2 + 1, m.globalStep(new StepContext(3, 2, null, 2)));
+            m.setStepsPerEpoch(5);   // hand-driven training: contexts without the epoch length
             assertEquals(5 * 2 + 1, m.globalStep(new StepContext(3, 2, null)));
-            assertEquals(0.55, m.klWeight(new StepContext(3, 2, null)), 1e-12, "11 / 20");
-            m.newTrainStep(TrainConfig.defaults().withBatchSize(128).withMaxStepsPerEpoch(2));
-            assertEquals(2 * 2 + 1, m.globalStep(new StepContext(3, 2, null)));
         }
     }
 
