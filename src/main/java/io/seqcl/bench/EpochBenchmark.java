@@ -10,9 +10,9 @@ import io.seqcl.model.SequentialRecommender;
 import io.seqcl.protocol.Batch;
 import io.seqcl.protocol.LeaveOneOutSplit;
 import io.seqcl.protocol.TrainingSamples;
-import io.seqcl.train.StepContext;
+import io.seqcl.optim.StepContext;
 import io.seqcl.train.TrainConfig;
-import io.seqcl.train.TrainStep;
+import io.seqcl.optim.TrainStep;
 
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -45,9 +45,9 @@ public final class EpochBenchmark {
         String modelName = opts.getOrDefault("model", "metasgcl");
         opts.remove("dataset");
         opts.remove("model");
-        int steps = io.seqcl.cli.Main.intOpt(opts, "steps", 10);
-        int warmup = io.seqcl.cli.Main.intOpt(opts, "warmup", 3);
-        int batchSize = io.seqcl.cli.Main.intOpt(opts, "batch", 256);
+        int steps = io.seqcl.util.Options.intOpt(opts, "steps", 10);
+        int warmup = io.seqcl.util.Options.intOpt(opts, "warmup", 3);
+        int batchSize = io.seqcl.util.Options.intOpt(opts, "batch", 256);
         if (!opts.isEmpty()) {
             throw new IllegalArgumentException("unknown option(s) for bench-epoch: " + opts.keySet());
         }
@@ -55,13 +55,13 @@ public final class EpochBenchmark {
         LeaveOneOutSplit split = LeaveOneOutSplit.of(ds);
         ModelSpec spec = PaperSettings.model(modelName, ds, io.seqcl.experiment.Budget.FULL);
         TrainConfig tc = TrainConfig.defaults().withBatchSize(batchSize);
-        try (SequentialRecommender model = spec.factory().create(ds.numItems(), 2020)) {
+        try (SequentialRecommender model = spec.create(ds.numItems(), 2020)) {
             model.prepare(split);
             InputSpec in = model.inputSpec();
             TrainingSamples samples = new TrainingSamples(split, in.sampleMode(), in.maxLen(), in.padding());
             SplittableRandom rng = new SplittableRandom(2020);
             List<Batch> batches = samples.epoch(batchSize, rng, in.needsNegatives());
-            TrainStep step = model.newTrainStep(tc);
+            TrainStep step = model.newTrainStep(tc.optim());
             double[] ms = new double[steps];
             for (int i = 0; i < warmup + steps; i++) {
                 long t0 = System.nanoTime();

@@ -11,9 +11,9 @@ import io.seqcl.protocol.Batch;
 import io.seqcl.protocol.EvalSet;
 import io.seqcl.protocol.LeaveOneOutSplit;
 import io.seqcl.protocol.Padding;
-import io.seqcl.train.StepContext;
+import io.seqcl.optim.StepContext;
 import io.seqcl.train.TrainConfig;
-import io.seqcl.train.TrainStep;
+import io.seqcl.optim.TrainStep;
 
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -42,13 +42,13 @@ public final class StepBenchmark {
      * @return exit code 0
      */
     public static int run(Map<String, String> opts, PrintStream out) {
-        int steps = io.seqcl.cli.Main.intOpt(opts, "steps", 20);
-        int warmup = io.seqcl.cli.Main.intOpt(opts, "warmup", 5);
-        int batch = io.seqcl.cli.Main.intOpt(opts, "batch", 256);
-        int len = io.seqcl.cli.Main.intOpt(opts, "len", 50);
-        int dim = io.seqcl.cli.Main.intOpt(opts, "dim", 64);
-        int items = io.seqcl.cli.Main.intOpt(opts, "items", 12101);
-        int users = io.seqcl.cli.Main.intOpt(opts, "users", 22363);
+        int steps = io.seqcl.util.Options.intOpt(opts, "steps", 20);
+        int warmup = io.seqcl.util.Options.intOpt(opts, "warmup", 5);
+        int batch = io.seqcl.util.Options.intOpt(opts, "batch", 256);
+        int len = io.seqcl.util.Options.intOpt(opts, "len", 50);
+        int dim = io.seqcl.util.Options.intOpt(opts, "dim", 64);
+        int items = io.seqcl.util.Options.intOpt(opts, "items", 12101);
+        int users = io.seqcl.util.Options.intOpt(opts, "users", 22363);
         if (!opts.isEmpty()) {
             throw new IllegalArgumentException("unknown option(s) for bench: " + opts.keySet());
         }
@@ -56,10 +56,10 @@ public final class StepBenchmark {
         out.printf(Locale.ROOT, "engine %s %s, DJL %s, device %s, %d cores%n", engine.getEngineName(),
                 engine.getVersion(), Engine.getDjlVersion(), io.seqcl.nn.Devices.current(),
                 Runtime.getRuntime().availableProcessors());
-        SASRecConfig cfg = SASRecConfig.defaults().withMaxLen(len).withHiddenSize(dim);
+        SASRecConfig cfg = SASRecConfig.defaults().withMaxLen(len).withWidth(dim);
         SplittableRandom rng = new SplittableRandom(7);
         try (SASRec model = new SASRec(items, cfg, 7)) {
-            TrainStep step = model.newTrainStep(TrainConfig.defaults());
+            TrainStep step = model.newTrainStep(TrainConfig.defaults().optim());
             Batch b = randomBatch(rng, batch, len, items);
             double[] ms = new double[steps];
             for (int i = 0; i < warmup + steps; i++) {

@@ -9,7 +9,7 @@ import io.seqcl.nn.Adam;
 import io.seqcl.nn.Params;
 import io.seqcl.train.EpochReport;
 import io.seqcl.train.ProgressListener;
-import io.seqcl.train.TrainingDivergedException;
+import io.seqcl.optim.TrainingDivergedException;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,48 +1,53 @@
 package io.seqcl.cli;
 
+import io.seqcl.config.Configs;
 import io.seqcl.data.DatasetStats;
 import io.seqcl.data.Datasets;
 import io.seqcl.data.SequenceDataset;
 import io.seqcl.experiment.Budget;
-import io.seqcl.experiment.ModelRegistry;
+import io.seqcl.experiment.ExperimentFile;
+import io.seqcl.experiment.Experiments;
+import io.seqcl.experiment.PaperSettings;
 import io.seqcl.experiment.Quickstart;
 import io.seqcl.experiment.RunResult;
+import io.seqcl.model.ModelRegistry;
 import io.seqcl.train.EpochReport;
 import io.seqcl.train.ProgressListener;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
 /**
- * The {@code seqcl} command line: {@code quickstart}, {@code bench}, {@code bench-epoch}, {@code datasets}, {@code models}.
+ * The {@code seqcl} command line (picocli): {@code run}, {@code quickstart}, {@code bench}, {@code bench-epoch},
+ * {@code datasets}, {@code models}. {@code seqcl --help} and {@code seqcl help COMMAND} list every option.
  *
- * <p>Run through the launcher {@code environment/seqcl}, which builds the library if needed.
+ * <p>Run through the launcher {@code environment/seqcl}, which builds the library if needed. Every number is
+ * checked before any work starts, and {@code --out} is checked for writing first.
  */
-public final class Main {
+@Command(name = "seqcl", mixinStandardHelpOptions = true, version = "seqcl " + io.seqcl.experiment.Provenance.SEQCL_VERSION,
+        description = "Sequential recommendation and contrastive learning on the JVM.",
+        subcommands = {Main.Run.class, Main.QuickstartCmd.class, Main.Bench.class, Main.BenchEpoch.class,
+                Main.DatasetsCmd.class, Main.Models.class, CommandLine.HelpCommand.class},
+        footer = {"", "Environment: SEQCL_DATA (data directory, default data/), SEQCL_BUDGET (quick|full),",
+                "SEQCL_DEVICE (cpu | gpu | gpu:N; GPU needs a build with -Pcuda)."})
+public final class Main implements Callable<Integer> {
 
-    private static final String USAGE = String.join("\n",
-            "usage: seqcl <command> [options]",
-            "",
-            "commands:",
-            "  quickstart [--dataset NAME] [--budget quick|full] [--epochs N] [--seed S] [--out DIR]",
-            "             train Pop and SASRec, print the metrics table and the time taken",
-            "             (default dataset: beauty if $SEQCL_DATA has it, else the synthetic one)",
-            "  bench [--steps N] [--batch B] [--len T] [--dim D] [--items N] [--threads K]",
-            "             time one SASRec training step and one full evaluation pass",
-            "  bench-epoch [--dataset NAME] [--model NAME] [--steps N] [--batch B]",
-            "             time real training steps of a model at the paper's full settings and one validation",
-            "             pass, and print the time of one epoch (default: metasgcl on toys)",
-            "  datasets   list the benchmark datasets, where they are looked up and whether they are present",
-            "  models     list the registered models",
-            "",
-            "environment: SEQCL_DATA (data directory, default data/), SEQCL_BUDGET (quick|full),",
-            "             SEQCL_DEVICE (cpu | gpu | gpu:N; GPU needs a build with -Pcuda)");
-
-    private Main() {
-    }
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     /**
      * Entry point.
@@ -50,128 +55,383 @@ public final class Main {
      * @param args command and options
      */
     public static void main(String[] args) {
-        int code;
-        try {
-            code = run(args, System.out);
-        } catch (IllegalArgumentException e) {
-            System.err.println("seqcl: " + e.getMessage());
-            code = 2;
-        } catch (RuntimeException e) {
-            System.err.println("seqcl: " + e);
-            code = 1;
-        }
-        System.exit(code);
+        System.exit(run(args, System.out, System.err));
     }
 
     /**
-     * Runs a command.
+     * Runs a command line.
      *
      * @param args command and options
-     * @param out where to print
-     * @return exit code
-     * @throws Exception if the command fails
+     * @param out standard output
+     * @param err error output
+     * @return exit code: 0 success, 2 bad usage or input, 1 failure
      */
-    static int run(String[] args, PrintStream out) {
-        if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
-            out.println(USAGE);
-            return args.length == 0 ? 2 : 0;
-        }
-        Map<String, String> opts = parse(args);
-        switch (args[0]) {
-            case "quickstart":
-                return quickstart(opts, out);
-            case "bench":
-                return io.seqcl.bench.StepBenchmark.run(opts, out);
-            case "bench-epoch":
-                return io.seqcl.bench.EpochBenchmark.run(opts, out);
-            case "datasets":
-                out.println("data directory: " + Datasets.dataDir().toAbsolutePath());
-                for (String n : Datasets.names()) {
-                    out.printf(Locale.ROOT, "  %-10s %s%n", n, Datasets.isAvailable(n) ? "present" : "missing");
-                }
-                return 0;
-            case "models":
-                ModelRegistry.entries().forEach(e -> out.printf(Locale.ROOT, "  %-10s %s%n", e.name(), e.description()));
-                return 0;
-            default:
-                throw new IllegalArgumentException("unknown command '" + args[0] + "'\n" + USAGE);
-        }
-    }
-
-    static Map<String, String> parse(String[] args) {
-        Map<String, String> m = new LinkedHashMap<>();
-        for (int i = 1; i < args.length; i++) {
-            String a = args[i];
-            if (!a.startsWith("--")) {
-                throw new IllegalArgumentException("unexpected argument '" + a + "'");
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        CommandLine cl = new CommandLine(new Main());
+        PrintWriter errWriter = new PrintWriter(err, true);
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(errWriter);
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof IllegalArgumentException) {
+                errWriter.println("seqcl " + cmd.getCommandName() + ": " + e.getMessage());
+                return 2;
             }
-            String key = a.substring(2);
-            String value;
-            int eq = key.indexOf('=');
-            if (eq >= 0) {
-                value = key.substring(eq + 1);
-                key = key.substring(0, eq);
-            } else if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
-                value = args[++i];
-            } else {
-                throw new IllegalArgumentException("option --" + key + " needs a value");
+            errWriter.println("seqcl " + cmd.getCommandName() + ": " + e);
+            return 1;
+        });
+        return cl.execute(args);
+    }
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+        return 2;
+    }
+
+    /** Where results go, checked for writing before any work starts. */
+    static final class OutOption {
+        @Option(names = "--out", paramLabel = "DIR", description = "write metrics, curves and provenance here")
+        Path out;
+
+        void check() {
+            if (out == null) {
+                return;
             }
-            m.put(key, value);
-        }
-        return m;
-    }
-
-    /**
-     * Removes an integer option from a parsed option map.
-     *
-     * @param o the options (the key is removed, so leftovers can be reported as unknown)
-     * @param key option name without dashes
-     * @param def value when absent
-     * @return the value
-     * @throws IllegalArgumentException naming the option if the value is not an integer
-     */
-    public static int intOpt(Map<String, String> o, String key, int def) {
-        String v = o.remove(key);
-        if (v == null) {
-            return def;
-        }
-        try {
-            return Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + key + " needs an integer, got '" + v + "'");
-        }
-    }
-
-    private static int quickstart(Map<String, String> opts, PrintStream out) {
-        String name = opts.remove("dataset");
-        Budget budget = opts.containsKey("budget") ? Budget.parse(opts.remove("budget")) : Budget.fromEnv();
-        int epochs = intOpt(opts, "epochs", -1);
-        long seed = intOpt(opts, "seed", 2020);
-        String outDir = opts.remove("out");
-        if (!opts.isEmpty()) {
-            throw new IllegalArgumentException("unknown option(s) for quickstart: " + opts.keySet());
-        }
-        long t0 = System.nanoTime();
-        SequenceDataset ds = name == null ? Datasets.loadOrSynthetic("beauty") : Datasets.load(name);
-        out.println(DatasetStats.table(ds).print());
-        var spec = Quickstart.spec(ds, budget, seed);
-        if (epochs >= 0) {
-            spec = spec.withTrain(spec.train().withEpochs(epochs));
-        }
-        out.println("budget " + budget.name().toLowerCase(Locale.ROOT) + ": " + spec.train());
-        RunResult r = io.seqcl.experiment.Runner.run(ds, spec, consoleProgress(out));
-        out.println(r.summary("test").print());
-        double secs = (System.nanoTime() - t0) / 1e9;
-        out.printf(Locale.ROOT, "total time %.1f s (%s)%n", secs, EpochReport.formatDuration(secs));
-        if (outDir != null) {
             try {
-                r.save(Path.of(outDir));
-                out.println("results written to " + Path.of(outDir).toAbsolutePath());
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException("could not write results to " + outDir, e);
+                Files.createDirectories(out);
+                Path probe = Files.createTempFile(out, ".seqcl-write-check", ".tmp");
+                Files.delete(probe);
+            } catch (IOException | UnsupportedOperationException e) {
+                throw new IllegalArgumentException("--out " + out + " is not writable: " + e, e);
             }
         }
-        return 0;
+    }
+
+    static void positive(String option, long value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(option + " must be >= 1, got " + value);
+        }
+    }
+
+    static PrintStream stdout(CommandLine.Model.CommandSpec spec) {
+        return new PrintStream(new java.io.OutputStream() {
+            @Override
+            public void write(int b) {
+                spec.commandLine().getOut().write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                spec.commandLine().getOut().write(new String(b, off, len, java.nio.charset.StandardCharsets.UTF_8));
+            }
+
+            @Override
+            public void flush() {
+                spec.commandLine().getOut().flush();
+            }
+        }, true, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** {@code seqcl run}: an experiment file, a provenance.json, or one model ad hoc. */
+    @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Run an experiment file (YAML/JSON), re-run a provenance.json, or train models ad hoc:",
+                    "  seqcl run experiments/table3.yaml --out results/",
+                    "  seqcl run results/beauty/seed-2020/provenance.json",
+                    "  seqcl run --model sasrec --dataset beauty --set encoder.maxLen=50 --set train.epochs=5"})
+    static final class Run implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(arity = "0..1", paramLabel = "FILE", description = "experiment file or provenance.json")
+        Path file;
+
+        @Option(names = {"-m", "--model"}, paramLabel = "M", description = "registered model key (repeatable); see `seqcl models`")
+        List<String> models = new ArrayList<>();
+
+        @Option(names = {"-d", "--dataset"}, paramLabel = "D", description = "dataset key (repeatable); see `seqcl datasets`")
+        List<String> datasets = new ArrayList<>();
+
+        @Option(names = "--set", paramLabel = "KEY=VALUE",
+                description = "change a model setting (e.g. encoder.maxLen=200, lambda=0.1) or, with the prefix train., "
+                        + "a training setting (train.epochs=5); repeatable")
+        List<String> sets = new ArrayList<>();
+
+        @Option(names = "--protocol", paramLabel = "P", description = "paper protocol: metasgcl or mclrec (ad hoc runs; default metasgcl)")
+        String protocol;
+
+        @Option(names = "--budget", paramLabel = "B", description = "quick or full (ad hoc default: $SEQCL_BUDGET or quick)")
+        String budget;
+
+        @Option(names = "--seed", paramLabel = "S", description = "first seed (default ${DEFAULT-VALUE})", defaultValue = "2020")
+        long seed;
+
+        @Option(names = "--seeds", paramLabel = "N", description = "number of seeds: S, S+1, ... (default: the file's seeds, else 1)")
+        Integer seeds;
+
+        @Option(names = "--name", paramLabel = "NAME", description = "experiment name for ad hoc runs (default: adhoc)")
+        String name;
+
+        @CommandLine.Mixin
+        OutOption out = new OutOption();
+
+        @Option(names = "--resume", description = "continue an interrupted run from its checkpoints in --out")
+        boolean resume;
+
+        @Override
+        public Integer call() {
+            PrintStream ps = stdout(spec);
+            if (seeds != null) {
+                positive("--seeds", seeds);
+            }
+            if (resume && out.out == null) {
+                throw new IllegalArgumentException("--resume needs --out (the directory of the interrupted run)");
+            }
+            ExperimentFile exp;
+            if (file != null) {
+                if (!models.isEmpty() || !datasets.isEmpty() || !sets.isEmpty() || protocol != null || budget != null) {
+                    throw new IllegalArgumentException("give either an experiment FILE or --model/--dataset/--set/"
+                            + "--protocol/--budget, not both");
+                }
+                exp = Experiments.read(file);
+                if (seeds != null) {
+                    exp = exp.withSeeds(seedList(seed, seeds));
+                }
+            } else {
+                exp = adHoc();
+            }
+            out.check();
+            ps.println("experiment " + exp.name() + ": " + exp.datasets() + " x " + exp.models().size()
+                    + " model(s), protocol " + exp.protocol().name().toLowerCase(Locale.ROOT) + ", budget "
+                    + exp.budget().name().toLowerCase(Locale.ROOT) + ", seeds " + exp.seeds());
+            List<RunResult> results = Experiments.run(exp, out.out, resume, consoleProgress(ps));
+            for (RunResult r : results) {
+                ps.println(r.summary("test").print());
+            }
+            if (out.out != null) {
+                ps.println("results written to " + out.out.toAbsolutePath());
+            }
+            return 0;
+        }
+
+        private ExperimentFile adHoc() {
+            if (models.isEmpty() || datasets.isEmpty()) {
+                throw new IllegalArgumentException("give an experiment FILE, or at least one --model and one --dataset");
+            }
+            List<String> modelSets = new ArrayList<>();
+            List<String> trainSets = new ArrayList<>();
+            for (String s : sets) {
+                if (s.startsWith("train.")) {
+                    trainSets.add(s.substring(6));
+                } else {
+                    modelSets.add(s);
+                }
+            }
+            if (!modelSets.isEmpty() && models.size() > 1) {
+                throw new IllegalArgumentException("--set of model settings needs exactly one --model; write an "
+                        + "experiment file for several models with their own settings");
+            }
+            List<ExperimentFile.Model> ms = new ArrayList<>();
+            for (String m : models) {
+                ms.add(new ExperimentFile.Model(m, null, null,
+                        modelSets.isEmpty() ? null : ExperimentFile.setsToObject(modelSets)));
+            }
+            Budget b = budget == null ? Budget.fromEnv() : Budget.parse(budget);
+            PaperSettings.Paper p = protocol == null ? null : PaperSettings.Paper.parse(protocol);
+            ExperimentFile exp = new ExperimentFile(name == null ? "adhoc" : name, datasets, p, b,
+                    seedList(seed, seeds == null ? 1 : seeds),
+                    trainSets.isEmpty() ? null : ExperimentFile.setsToObject(trainSets), ms);
+            exp.trainConfig(seed);
+            return exp;
+        }
+
+        private static List<Long> seedList(long first, int n) {
+            List<Long> s = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                s.add(first + i);
+            }
+            return s;
+        }
+    }
+
+    /** {@code seqcl quickstart}: Pop and SASRec on one dataset. */
+    @Command(name = "quickstart", mixinStandardHelpOptions = true,
+            description = "Train Pop and SASRec, print the metrics table and the time taken "
+                    + "(default dataset: beauty if $SEQCL_DATA has it, else the synthetic one).")
+    static final class QuickstartCmd implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--dataset", paramLabel = "NAME", description = "dataset key")
+        String dataset;
+
+        @Option(names = "--budget", paramLabel = "B", description = "quick or full (default: $SEQCL_BUDGET or quick)")
+        String budget;
+
+        @Option(names = "--epochs", paramLabel = "N", description = "epochs (default: the budget's)")
+        Integer epochs;
+
+        @Option(names = "--seed", paramLabel = "S", defaultValue = "2020", description = "seed (default ${DEFAULT-VALUE})")
+        long seed;
+
+        @CommandLine.Mixin
+        OutOption out = new OutOption();
+
+        @Override
+        public Integer call() {
+            if (epochs != null && epochs < 0) {
+                throw new IllegalArgumentException("--epochs must be >= 0, got " + epochs);
+            }
+            Budget b = budget == null ? Budget.fromEnv() : Budget.parse(budget);
+            out.check();
+            PrintStream ps = stdout(spec);
+            long t0 = System.nanoTime();
+            SequenceDataset ds = dataset == null ? Datasets.loadOrSynthetic("beauty") : Datasets.load(dataset);
+            ps.println(DatasetStats.table(ds).print());
+            var s = Quickstart.spec(ds, b, seed);
+            if (epochs != null) {
+                s = s.withTrain(s.train().withEpochs(epochs));
+            }
+            ps.println("budget " + b.name().toLowerCase(Locale.ROOT) + ": " + s.train());
+            RunResult r = io.seqcl.experiment.Runner.run(ds, s, consoleProgress(ps));
+            ps.println(r.summary("test").print());
+            double secs = (System.nanoTime() - t0) / 1e9;
+            ps.printf(Locale.ROOT, "total time %.1f s (%s)%n", secs, EpochReport.formatDuration(secs));
+            if (out.out != null) {
+                try {
+                    r.save(out.out);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("could not write results to " + out.out + ": " + e.getMessage(), e);
+                }
+                ps.println("results written to " + out.out.toAbsolutePath());
+            }
+            return 0;
+        }
+    }
+
+    /** {@code seqcl bench}: the SASRec step benchmark. */
+    @Command(name = "bench", mixinStandardHelpOptions = true,
+            description = "Time one SASRec training step and one full evaluation pass.")
+    static final class Bench implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--steps", defaultValue = "20", description = "timed steps (default ${DEFAULT-VALUE})")
+        int steps;
+        @Option(names = "--warmup", defaultValue = "5", description = "untimed steps first (default ${DEFAULT-VALUE})")
+        int warmup;
+        @Option(names = "--batch", defaultValue = "256", description = "batch size (default ${DEFAULT-VALUE})")
+        int batch;
+        @Option(names = "--len", defaultValue = "50", description = "sequence length T (default ${DEFAULT-VALUE})")
+        int len;
+        @Option(names = "--dim", defaultValue = "64", description = "width d (default ${DEFAULT-VALUE})")
+        int dim;
+        @Option(names = "--items", defaultValue = "12101", description = "items (default ${DEFAULT-VALUE})")
+        int items;
+        @Option(names = "--users", defaultValue = "22363", description = "users evaluated (default ${DEFAULT-VALUE})")
+        int users;
+
+        @Override
+        public Integer call() {
+            positive("--steps", steps);
+            positive("--batch", batch);
+            positive("--len", len);
+            positive("--dim", dim);
+            positive("--items", items);
+            positive("--users", users);
+            if (warmup < 0) {
+                throw new IllegalArgumentException("--warmup must be >= 0, got " + warmup);
+            }
+            Map<String, String> o = new LinkedHashMap<>();
+            o.put("steps", "" + steps);
+            o.put("warmup", "" + warmup);
+            o.put("batch", "" + batch);
+            o.put("len", "" + len);
+            o.put("dim", "" + dim);
+            o.put("items", "" + items);
+            o.put("users", "" + users);
+            return io.seqcl.bench.StepBenchmark.run(o, stdout(spec));
+        }
+    }
+
+    /** {@code seqcl bench-epoch}: real training steps of a model at the paper's full settings. */
+    @Command(name = "bench-epoch", mixinStandardHelpOptions = true,
+            description = "Time real training steps of a model at the paper's full settings and one validation pass, "
+                    + "and print the time of one epoch.")
+    static final class BenchEpoch implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--dataset", defaultValue = "toys", description = "dataset key (default ${DEFAULT-VALUE})")
+        String dataset;
+        @Option(names = "--model", defaultValue = "metasgcl", description = "model key (default ${DEFAULT-VALUE})")
+        String model;
+        @Option(names = "--steps", defaultValue = "10", description = "timed steps (default ${DEFAULT-VALUE})")
+        int steps;
+        @Option(names = "--warmup", defaultValue = "3", description = "untimed steps first (default ${DEFAULT-VALUE})")
+        int warmup;
+        @Option(names = "--batch", defaultValue = "256", description = "batch size (default ${DEFAULT-VALUE})")
+        int batch;
+
+        @Override
+        public Integer call() {
+            positive("--steps", steps);
+            positive("--batch", batch);
+            if (warmup < 0) {
+                throw new IllegalArgumentException("--warmup must be >= 0, got " + warmup);
+            }
+            ModelRegistry.get(model);
+            Map<String, String> o = new LinkedHashMap<>();
+            o.put("dataset", dataset);
+            o.put("model", model);
+            o.put("steps", "" + steps);
+            o.put("warmup", "" + warmup);
+            o.put("batch", "" + batch);
+            return io.seqcl.bench.EpochBenchmark.run(o, stdout(spec));
+        }
+    }
+
+    /** {@code seqcl datasets}. */
+    @Command(name = "datasets", mixinStandardHelpOptions = true,
+            description = "List the benchmark datasets, where they are looked up and whether they are present.")
+    static final class DatasetsCmd implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PrintWriter w = spec.commandLine().getOut();
+            w.println("data directory: " + Datasets.dataDir().toAbsolutePath());
+            for (String n : Datasets.names()) {
+                w.printf(Locale.ROOT, "  %-12s %s%n", n, Datasets.isAvailable(n) ? "present" : "missing");
+            }
+            return 0;
+        }
+    }
+
+    /** {@code seqcl models}. */
+    @Command(name = "models", mixinStandardHelpOptions = true,
+            description = "List the registered models, or print one model's default configuration as YAML.")
+    static final class Models implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(arity = "0..1", paramLabel = "MODEL", description = "print this model's configuration")
+        String model;
+
+        @Option(names = "--dataset", paramLabel = "D", description = "with the preset for this dataset key")
+        String dataset;
+
+        @Override
+        public Integer call() {
+            PrintWriter w = spec.commandLine().getOut();
+            if (model == null) {
+                ModelRegistry.entries().forEach(e -> w.printf(Locale.ROOT, "  %-12s %s%n", e.key(), e.description()));
+                return 0;
+            }
+            w.print(Configs.toYaml(ModelRegistry.get(model).presetFor(dataset)));
+            w.flush();
+            return 0;
+        }
     }
 
     /**

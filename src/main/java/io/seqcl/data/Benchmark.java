@@ -86,6 +86,17 @@ public enum Benchmark {
         return key;
     }
 
+    /**
+     * The dataset a paper's table names, as a key for per-dataset presets: the canonical name without a file
+     * variant suffix ("beauty-inter" and "beauty" are both "beauty").
+     *
+     * @return e.g. "beauty", "toys", "ml-1m"
+     */
+    public String family() {
+        int cut = key.lastIndexOf('-');
+        return cut > 0 && !key.equals("ml-1m") ? key.substring(0, cut) : key;
+    }
+
     /** @return the path below the data directory, e.g. "amazon-beauty/Amazon_Beauty.txt" */
     public String relativePath() {
         return relativePath;

@@ -85,9 +85,11 @@ public final class Datasets {
      *         {@code options.onMismatch()} is {@code FAIL}
      */
     public static SequenceDataset load(String name, LoadOptions options) {
-        SequenceDataset d = isSynthetic(name) ? SyntheticDataset.defaultDataset() : loadBenchmark(benchmark(name),
-                options);
-        return applyKCore(d, options.kCore());
+        if (isSynthetic(name)) {
+            return applyKCore(SyntheticDataset.defaultDataset(), options.kCore()).withKey(SYNTHETIC);
+        }
+        Benchmark b = benchmark(name);
+        return applyKCore(loadBenchmark(b, options), options.kCore()).withKey(b.family());
     }
 
     /**

@@ -18,6 +18,7 @@ public final class SequenceDataset {
     private final int numItems;
     private final String source;
     private final String sha256;
+    private final String key;
 
     /**
      * Creates a dataset; the arrays are copied.
@@ -31,6 +32,12 @@ public final class SequenceDataset {
      * @throws IllegalArgumentException if an item id is outside {@code 1..numItems} or a sequence is empty
      */
     public SequenceDataset(String name, int[] userIds, int[][] sequences, int numItems, String source, String sha256) {
+        this(name, userIds, sequences, numItems, source, sha256, null);
+    }
+
+    private SequenceDataset(String name, int[] userIds, int[][] sequences, int numItems, String source, String sha256,
+                            String key) {
+        this.key = key;
         this.name = Objects.requireNonNull(name, "name");
         this.source = Objects.requireNonNull(source, "source");
         this.sha256 = sha256;
@@ -152,7 +159,27 @@ public final class SequenceDataset {
             s[i] = sequences[users[i]];
             ids[i] = userIds[users[i]];
         }
-        return new SequenceDataset(newName, ids, s, numItems, source, sha256);
+        return new SequenceDataset(newName, ids, s, numItems, source, sha256, key);
+    }
+
+    /**
+     * The benchmark this dataset is (or is a sample of), as the key of per-dataset presets: e.g. "beauty", "toys",
+     * "ml-1m"; {@code null} for data that is not a registered benchmark.
+     *
+     * @return the key or null
+     */
+    public String key() {
+        return key;
+    }
+
+    /**
+     * The same data labelled with a benchmark key (see {@link #key()}).
+     *
+     * @param newKey e.g. "beauty"
+     * @return a copy with the key
+     */
+    public SequenceDataset withKey(String newKey) {
+        return new SequenceDataset(name, userIds, sequences, numItems, source, sha256, newKey);
     }
 
     @Override

@@ -27,6 +27,7 @@ public record MetricKey(Metric metric, int k) {
      * @return the parsed key
      * @throws IllegalArgumentException naming the accepted forms if the text is not one of them
      */
+    @com.fasterxml.jackson.annotation.JsonCreator
     public static MetricKey parse(String text) {
         String t = text == null ? "" : text.trim().toUpperCase(Locale.ROOT);
         int at = t.indexOf('@');
@@ -42,6 +43,7 @@ public record MetricKey(Metric metric, int k) {
     }
 
     @Override
+    @com.fasterxml.jackson.annotation.JsonValue
     public String toString() {
         return metric + "@" + k;
     }

@@ -33,6 +33,7 @@ public enum Budget {
      * @param text the value
      * @return the budget
      */
+    @com.fasterxml.jackson.annotation.JsonCreator
     public static Budget parse(String text) {
         try {
             return valueOf(text.trim().toUpperCase(Locale.ROOT));

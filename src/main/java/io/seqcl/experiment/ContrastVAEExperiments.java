@@ -1,5 +1,6 @@
 package io.seqcl.experiment;
 
+import io.seqcl.model.ModelRegistry;
 import io.seqcl.data.SequenceDataset;
 import io.seqcl.model.ContrastVAE;
 import io.seqcl.model.ContrastVAEConfig;
@@ -41,8 +42,7 @@ public final class ContrastVAEExperiments {
      * @return the configuration
      */
     public static ContrastVAEConfig contrastvae(SequenceDataset ds, Budget budget) {
-        boolean toys = Comparison.paperDataset(ds.name()).toLowerCase(Locale.ROOT).equals("toys");
-        ContrastVAEConfig c = toys ? ContrastVAEConfig.toys() : ContrastVAEConfig.defaults();
+        ContrastVAEConfig c = (ContrastVAEConfig) ModelRegistry.get("contrastvae").presetFor(ds.key());
         return budget == Budget.QUICK ? c.withMaxLen(PaperSettings.QUICK_MAX_LEN) : c;
     }
 
@@ -98,7 +98,7 @@ public final class ContrastVAEExperiments {
         Table positions = null;
         List<TrainResult> results = new ArrayList<>();
         for (ModelSpec s : specs) {
-            try (ContrastVAE m = (ContrastVAE) s.factory().create(ds.numItems(), seed)) {
+            try (ContrastVAE m = (ContrastVAE) s.create(ds.numItems(), seed)) {
                 LatentDiagnostics.Recorder rec = diag.recorder(m, split.valid(), listener).recordInitial();
                 results.add(Runner.fit(m, s.name(), split, train, rec));
                 Table t = withModel(rec.summary(), s.name());

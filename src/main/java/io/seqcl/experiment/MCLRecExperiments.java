@@ -13,7 +13,7 @@ import io.seqcl.protocol.LeaveOneOutSplit;
 import io.seqcl.protocol.NoiseInjection;
 import io.seqcl.protocol.TrainingSamples;
 import io.seqcl.train.ProgressListener;
-import io.seqcl.train.StepContext;
+import io.seqcl.optim.StepContext;
 import io.seqcl.train.TrainConfig;
 import io.seqcl.train.TrainResult;
 import tech.tablesaw.api.DoubleColumn;
@@ -79,39 +79,20 @@ public final class MCLRecExperiments {
      * @return the configuration
      */
     public static MCLRecConfig mclrec(SequenceDataset ds, Budget budget) {
-        String n = Comparison.paperDataset(ds.name()).toLowerCase(Locale.ROOT);
-        MCLRecConfig c = switch (n) {
-            case "sports" -> MCLRecConfig.sports();
-            case "beauty" -> MCLRecConfig.beauty();
-            case "yelp" -> MCLRecConfig.yelp();
-            case "ml-1m" -> MCLRecConfig.ml1m();
-            case "toys" -> MCLRecConfig.toys();
-            default -> MCLRecConfig.defaults();
-        };
-        return c.withBackbone(c.backbone().withMaxLen(maxLen(budget)));
+        return (MCLRecConfig) PaperSettings.config("mclrec", ds.key(), maxLen(budget));
     }
 
     /**
-     * The models of the comparisons, by registry name, with the protocol's settings.
+     * The models of the comparisons, by registry key, with the protocol's settings (registry presets for the
+     * dataset, T 50).
      *
-     * @param name pop, sasrec, cl4srec, duorec or mclrec
+     * @param name a registry key, e.g. pop, sasrec, cl4srec, duorec or mclrec
      * @param ds the dataset
      * @param budget the budget
      * @return the spec
      */
     public static ModelSpec model(String name, SequenceDataset ds, Budget budget) {
-        SASRecConfig s = sasrec(budget);
-        return switch (name.toLowerCase(Locale.ROOT)) {
-            case "pop" -> ModelSpec.pop();
-            case "sasrec" -> ModelSpec.sasrec(s);
-            case "cl4srec" -> ModelSpec.cl4srec(CL4SRecConfig.defaults().withBackbone(
-                    CL4SRecConfig.defaults().backbone().withMaxLen(maxLen(budget))));
-            case "duorec" -> ModelSpec.duorec(DuoRecConfig.defaults().withBackbone(
-                    DuoRecConfig.defaults().backbone().withMaxLen(maxLen(budget))));
-            case "mclrec" -> ModelSpec.mclrec(mclrec(ds, budget));
-            default -> throw new IllegalArgumentException("no MCLRec-protocol settings for model '" + name
-                    + "'; known: pop, sasrec, cl4srec, duorec, mclrec");
-        };
+        return ModelSpec.of(PaperSettings.config(name, ds.key(), maxLen(budget)));
     }
 
     private static List<ModelSpec> models(SequenceDataset ds, Budget budget, String... names) {
@@ -332,7 +313,7 @@ public final class MCLRecExperiments {
         DoubleColumn x = DoubleColumn.create("x");
         DoubleColumn y = DoubleColumn.create("y");
         for (ModelSpec s : specs) {
-            try (MCLRec m = (MCLRec) s.factory().create(ds.numItems(), seed)) {
+            try (MCLRec m = (MCLRec) s.create(ds.numItems(), seed)) {
                 Runner.fit(m, s.name(), split, t, listener);
                 TrainingSamples samples = new TrainingSamples(split, m.inputSpec().sampleMode(),
                         m.inputSpec().maxLen(), m.inputSpec().padding());

@@ -54,9 +54,7 @@ public final class MetaSGCLExperiments {
     public static ExperimentSpec overall(SequenceDataset ds, Budget budget, long seed) {
         List<ModelSpec> models = new ArrayList<>();
         for (String name : List.of("pop", "sasrec", "duorec", "contrastvae", "metasgcl")) {
-            if (ModelRegistry.names().contains(name)) {
-                models.add(PaperSettings.model(name, ds, budget));
-            }
+            models.add(PaperSettings.model(name, ds, budget));
         }
         return new ExperimentSpec("metasgcl-table2-" + ds.name(), models,
                 PaperSettings.train(PaperSettings.Paper.METASGCL, budget, seed));
@@ -107,7 +105,7 @@ public final class MetaSGCLExperiments {
                 (c, v) -> c.withBeta(v)),
         /** Embedding size d (Fig. 4e,f). */
         HIDDEN("d", null, new double[] {32, 64, 128, 256, 512}, new double[] {32, 64},
-                (c, v) -> c.withHiddenSize(v.intValue())),
+                (c, v) -> c.withWidth(v.intValue())),
         /** Attention heads (Table IV). */
         HEADS("heads", "IV", new double[] {1, 2, 4, 8}, new double[] {1, 2}, (c, v) -> {
             TransformerConfig t = c.transformer();
@@ -247,9 +245,7 @@ public final class MetaSGCLExperiments {
                               double[] ratios, ProgressListener listener) {
         List<ModelSpec> models = new ArrayList<>();
         for (String name : List.of("sasrec", "duorec", "metasgcl")) {
-            if (ModelRegistry.names().contains(name)) {
-                models.add(PaperSettings.model(name, ds, budget));
-            }
+            models.add(PaperSettings.model(name, ds, budget));
         }
         TrainConfig train = PaperSettings.sweepTrain(PaperSettings.Paper.METASGCL, budget, seed);
         return noise(ds, models, train, mode, ratios, listener);
@@ -282,7 +278,7 @@ public final class MetaSGCLExperiments {
         } else {
             LeaveOneOutSplit clean = LeaveOneOutSplit.of(ds);
             for (ModelSpec m : models) {
-                try (SequentialRecommender model = m.factory().create(ds.numItems(), train.seed())) {
+                try (SequentialRecommender model = m.create(ds.numItems(), train.seed())) {
                     Runner.fit(model, m.name(), clean, train, listener);
                     for (double r : ratios) {
                         LeaveOneOutSplit noisy = new NoiseInjection(r, mode).split(ds, train.seed());
@@ -365,7 +361,7 @@ public final class MetaSGCLExperiments {
         Provenance prov = Provenance.start(ds, seed);
         for (ModelSpec m : models) {
             prov.put("model." + m.name(), String.valueOf(m.config()));
-            try (SequentialRecommender model = m.factory().create(ds.numItems(), seed)) {
+            try (SequentialRecommender model = m.create(ds.numItems(), seed)) {
                 results.add(Runner.fit(model, m.name(), split, train, listener));
                 float[][] rows = itemRows(model, items);
                 Projection pca = Projection.pca(rows, 2);

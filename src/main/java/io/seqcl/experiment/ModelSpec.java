@@ -1,99 +1,92 @@
 package io.seqcl.experiment;
 
-import io.seqcl.model.CL4SRec;
 import io.seqcl.model.CL4SRecConfig;
-import io.seqcl.model.DuoRec;
-import io.seqcl.model.DuoRecConfig;
-import io.seqcl.model.MCLRec;
-import io.seqcl.model.MCLRecConfig;
-import io.seqcl.model.ContrastVAE;
 import io.seqcl.model.ContrastVAEConfig;
-import io.seqcl.model.MetaSGCL;
+import io.seqcl.model.DuoRecConfig;
+import io.seqcl.model.MCLRecConfig;
 import io.seqcl.model.MetaSGCLConfig;
-import io.seqcl.model.Pop;
-import io.seqcl.model.SASRec;
+import io.seqcl.model.ModelConfig;
+import io.seqcl.model.ModelRegistry;
+import io.seqcl.model.PopConfig;
 import io.seqcl.model.SASRecConfig;
+import io.seqcl.model.SequentialRecommender;
 
 /**
- * A model to run: a display name, its configuration (logged in provenance) and how to build it.
+ * A model to run: a display name and its configuration; the registry ({@link ModelRegistry}) builds the model from
+ * the configuration's type, and the configuration is written into the provenance.
  *
  * @param name display name used in result tables
- * @param config the configuration object (its {@code toString} is logged)
- * @param factory builds the model
+ * @param config the configuration
  */
-public record ModelSpec(String name, Object config, ModelFactory factory) {
+public record ModelSpec(String name, ModelConfig config) {
 
-    /** Validates the fields. */
+    /** Validates the fields and that a registered model takes this configuration. */
     public ModelSpec {
-        if (name == null || name.isBlank() || factory == null) {
-            throw new IllegalArgumentException("a model spec needs a name and a factory");
+        if (name == null || name.isBlank() || config == null) {
+            throw new IllegalArgumentException("a model spec needs a name and a configuration");
         }
+        ModelRegistry.forConfig(config);
+    }
+
+    /**
+     * A spec named by the registry for its configuration (e.g. "MCLRec-J" for the joint schedule).
+     *
+     * @param config the configuration
+     * @return the spec
+     */
+    public static ModelSpec of(ModelConfig config) {
+        return new ModelSpec(ModelRegistry.forConfig(config).nameFor(config), config);
+    }
+
+    /** @return the registry key of the model, e.g. "sasrec" */
+    public String key() {
+        return ModelRegistry.forConfig(config).key();
+    }
+
+    /**
+     * Builds a fresh model.
+     *
+     * @param numItems N
+     * @param seed initialisation seed
+     * @return the model
+     */
+    public SequentialRecommender create(int numItems, long seed) {
+        return ModelRegistry.create(config, numItems, seed);
     }
 
     /** @return the popularity baseline */
     public static ModelSpec pop() {
-        return new ModelSpec("Pop", "training-interaction counts", (n, seed) -> new Pop(n));
+        return of(new PopConfig());
     }
 
-    /**
-     * SASRec with a configuration.
-     *
-     * @param config the configuration
-     * @return the spec
-     */
+    /** @param config the configuration @return SASRec with it */
     public static ModelSpec sasrec(SASRecConfig config) {
-        return new ModelSpec("SASRec", config, (n, seed) -> new SASRec(n, config, seed));
+        return of(config);
     }
 
-    /**
-     * Meta-SGCL with a configuration.
-     *
-     * @param config the configuration
-     * @return the spec
-     */
+    /** @param config the configuration @return Meta-SGCL with it */
     public static ModelSpec metasgcl(MetaSGCLConfig config) {
-        return new ModelSpec("Meta-SGCL", config, (n, seed) -> new MetaSGCL(n, config, seed));
+        return of(config);
     }
 
-    /**
-     * CL4SRec with a configuration.
-     *
-     * @param config the configuration
-     * @return the spec
-     */
+    /** @param config the configuration @return CL4SRec with it */
     public static ModelSpec cl4srec(CL4SRecConfig config) {
-        return new ModelSpec("CL4SRec", config, (n, seed) -> new CL4SRec(n, config, seed));
+        return of(config);
     }
 
-    /**
-     * DuoRec with a configuration.
-     *
-     * @param config the configuration
-     * @return the spec
-     */
+    /** @param config the configuration @return DuoRec with it */
     public static ModelSpec duorec(DuoRecConfig config) {
-        return new ModelSpec("DuoRec", config, (n, seed) -> new DuoRec(n, config, seed));
+        return of(config);
     }
 
-    /**
-     * MCLRec (or MCLRec-J for the JOINT schedule) with a configuration.
-     *
-     * @param config the configuration
-     * @return the spec
-     */
+    /** @param config the configuration @return MCLRec (MCLRec-J for the JOINT schedule) with it */
     public static ModelSpec mclrec(MCLRecConfig config) {
-        String name = config.schedule() == MCLRecConfig.Schedule.JOINT ? "MCLRec-J" : "MCLRec";
-        return new ModelSpec(name, config, (n, seed) -> new MCLRec(n, config, seed));
+        return of(config);
     }
 
-    /**
-     * ContrastVAE with a configuration.
-     *
-     * @param config the configuration
-     * @return the spec
-     */
+    /** @param config the configuration @return ContrastVAE with it */
     public static ModelSpec contrastvae(ContrastVAEConfig config) {
-        return new ModelSpec("ContrastVAE", config, (n, seed) -> new ContrastVAE(n, config, seed));
+        return of(config);
     }
 
     /**
@@ -103,6 +96,6 @@ public record ModelSpec(String name, Object config, ModelFactory factory) {
      * @return the copy
      */
     public ModelSpec named(String newName) {
-        return new ModelSpec(newName, config, factory);
+        return new ModelSpec(newName, config);
     }
 }

@@ -2,10 +2,12 @@ package io.seqcl.experiment;
 
 import io.seqcl.data.SequenceDataset;
 import io.seqcl.model.MetaSGCLConfig;
+import io.seqcl.model.ModelConfig;
+import io.seqcl.model.ModelRegistry;
+import io.seqcl.model.TransformerModelConfig;
 import io.seqcl.model.SASRecConfig;
 import io.seqcl.train.TrainConfig;
 
-import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
@@ -48,7 +50,24 @@ public final class PaperSettings {
         /** Meta-SGCL: patience 100 epochs, valid NDCG@10, at most 1000 epochs. */
         METASGCL,
         /** MCLRec (RecBole): patience 10, valid MRR@10, at most 100 epochs. */
-        MCLREC
+        MCLREC;
+
+        /**
+         * Parses a paper name as written in experiment files and on the command line (case-insensitive).
+         *
+         * @param text e.g. "mclrec"
+         * @return the paper
+         * @throws IllegalArgumentException listing the known names
+         */
+        @com.fasterxml.jackson.annotation.JsonCreator
+        public static Paper parse(String text) {
+            for (Paper p : values()) {
+                if (p.name().equalsIgnoreCase(text == null ? "" : text.trim().replace("-", ""))) {
+                    return p;
+                }
+            }
+            throw new IllegalArgumentException("unknown protocol '" + text + "': expected metasgcl or mclrec");
+        }
     }
 
     private PaperSettings() {
@@ -220,16 +239,6 @@ public final class PaperSettings {
     }
 
     /**
-     * Meta-SGCL's beta per dataset: 0.2 Toys, 0.3 Clothing (paper); 0.2 elsewhere (our choice; ML-1M is not given).
-     *
-     * @param ds the dataset
-     * @return beta
-     */
-    public static double metaSGCLBeta(SequenceDataset ds) {
-        return base(ds).startsWith("clothing") ? 0.3 : 0.2;
-    }
-
-    /**
      * SASRec at a budget: RecBole defaults with the budget's T.
      *
      * @param ds the dataset
@@ -237,55 +246,61 @@ public final class PaperSettings {
      * @return the configuration
      */
     public static SASRecConfig sasrec(SequenceDataset ds, Budget budget) {
-        return SASRecConfig.defaults().withMaxLen(maxLen(ds, budget));
+        return (SASRecConfig) config("sasrec", ds, budget);
     }
 
     /**
-     * Meta-SGCL at a budget: metasgcl.md defaults with the dataset's beta and the budget's T.
+     * Meta-SGCL at a budget: metasgcl.md defaults with the dataset's preset (beta 0.2 Toys, 0.3 Clothing; the
+     * defaults' 0.2, our choice, elsewhere) and the budget's T.
      *
      * @param ds the dataset
      * @param budget the budget
      * @return the configuration
      */
     public static MetaSGCLConfig metaSGCL(SequenceDataset ds, Budget budget) {
-        return MetaSGCLConfig.defaults().withMaxLen(maxLen(ds, budget)).withBeta(metaSGCLBeta(ds));
+        return (MetaSGCLConfig) config("metasgcl", ds, budget);
     }
 
     /**
-     * A registered model with its per-dataset settings where the papers give them, else the registry's defaults
-     * with the budget's T where the configuration has one.
+     * A registered model's configuration for a dataset: the registry's defaults with the preset for the dataset's
+     * benchmark key ({@link SequenceDataset#key()}) and, for Transformer models, the budget's T.
      *
-     * @param name registry name (see {@link ModelRegistry#names()})
+     * @param modelKey registry key (see {@link ModelRegistry#names()})
+     * @param ds the dataset
+     * @param budget the budget
+     * @return the configuration
+     */
+    public static ModelConfig config(String modelKey, SequenceDataset ds, Budget budget) {
+        return config(modelKey, ds.key(), maxLen(ds, budget));
+    }
+
+    /**
+     * A registered model's configuration: defaults, the preset of a benchmark key, and a maximum length T for
+     * Transformer models.
+     *
+     * @param modelKey registry key
+     * @param datasetKey benchmark key, e.g. "beauty" (null: no preset)
+     * @param maxLen T for models with an encoder
+     * @return the configuration
+     */
+    public static ModelConfig config(String modelKey, String datasetKey, int maxLen) {
+        ModelConfig c = ModelRegistry.get(modelKey).presetFor(datasetKey);
+        return c instanceof TransformerModelConfig<?> t ? t.withMaxLen(maxLen) : c;
+    }
+
+    /**
+     * A registered model with its per-dataset preset and the budget's T, named as the registry names it.
+     *
+     * @param name registry key (see {@link ModelRegistry#names()})
      * @param ds the dataset
      * @param budget the budget
      * @return the spec
      */
     public static ModelSpec model(String name, SequenceDataset ds, Budget budget) {
-        switch (name.toLowerCase(Locale.ROOT).trim()) {
-            case "pop":
-                return ModelSpec.pop();
-            case "sasrec":
-                return ModelSpec.sasrec(sasrec(ds, budget));
-            case "metasgcl":
-                return ModelSpec.metasgcl(metaSGCL(ds, budget));
-            case "duorec":
-                return ModelSpec.duorec(io.seqcl.model.DuoRecConfig.defaults().withBackbone(
-                        io.seqcl.model.DuoRecConfig.defaults().backbone().withMaxLen(maxLen(ds, budget))));
-            case "contrastvae":
-                return ModelSpec.contrastvae(ContrastVAEExperiments.contrastvae(ds, budget));
-            case "cl4srec":
-                return ModelSpec.cl4srec(io.seqcl.model.CL4SRecConfig.defaults().withBackbone(
-                        io.seqcl.model.CL4SRecConfig.defaults().backbone().withMaxLen(maxLen(ds, budget))));
-            default:
-                return ModelRegistry.get(name);
-        }
+        return ModelSpec.of(config(name, ds, budget));
     }
 
     private static boolean isMl1m(SequenceDataset ds) {
-        return base(ds).startsWith("ml-1m");
-    }
-
-    private static String base(SequenceDataset ds) {
-        return ds.name().toLowerCase(Locale.ROOT);
+        return "ml-1m".equals(ds.key());
     }
 }

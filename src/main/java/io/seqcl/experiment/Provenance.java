@@ -23,6 +23,7 @@ public final class Provenance {
     public static final String SEQCL_VERSION = "0.1.0-SNAPSHOT";
 
     private final Map<String, String> values = new LinkedHashMap<>();
+    private com.fasterxml.jackson.databind.JsonNode experiment;
 
     private Provenance() {
     }
@@ -38,6 +39,7 @@ public final class Provenance {
         Provenance p = new Provenance();
         p.put("started", Instant.now().toString());
         p.put("seqcl.version", SEQCL_VERSION);
+        p.put("git.commit", GitInfo.commit());
         p.put("djl.version", Engine.getDjlVersion());
         p.put("engine", Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion());
         p.put("device", Devices.current().toString());
@@ -81,6 +83,54 @@ public final class Provenance {
     /** @return an unmodifiable view of the entries */
     public Map<String, String> values() {
         return java.util.Collections.unmodifiableMap(values);
+    }
+
+    /**
+     * Attaches the resolved experiment (every configuration written out), so that the provenance can be run again
+     * ({@code seqcl run provenance.json}).
+     *
+     * @param resolved the resolved experiment
+     * @return this
+     */
+    public Provenance experiment(ExperimentFile resolved) {
+        this.experiment = io.seqcl.config.Configs.toTree(resolved);
+        put("experiment", resolved.name());
+        return this;
+    }
+
+    /**
+     * The provenance as structured JSON: {@code run} (when, how long, seed), {@code software} (versions, git
+     * commit), {@code machine}, {@code dataset} (name, source, checksum, counts), {@code train} (settings),
+     * {@code models} (each configuration) and {@code experiment} (the resolved experiment file, when attached).
+     *
+     * @return indented JSON
+     */
+    public String toJson() {
+        com.fasterxml.jackson.databind.node.ObjectNode root =
+                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        com.fasterxml.jackson.databind.node.ObjectNode run = root.putObject("run");
+        com.fasterxml.jackson.databind.node.ObjectNode software = root.putObject("software");
+        com.fasterxml.jackson.databind.node.ObjectNode machine = root.putObject("machine");
+        com.fasterxml.jackson.databind.node.ObjectNode data = root.putObject("dataset");
+        com.fasterxml.jackson.databind.node.ObjectNode models = root.putObject("models");
+        values.forEach((k, v) -> {
+            if (k.startsWith("model.")) {
+                models.put(k.substring(6), v);
+            } else if (k.startsWith("dataset")) {
+                data.put(k.equals("dataset") ? "name" : k.substring(8), v);
+            } else if (k.endsWith("version") || k.equals("engine") || k.equals("git.commit")) {
+                software.put(k, v);
+            } else if (k.equals("device") || k.equals("os") || k.equals("cpu") || k.equals("cores")
+                    || k.startsWith("max.heap")) {
+                machine.put(k, v);
+            } else {
+                run.put(k, v);
+            }
+        });
+        if (experiment != null) {
+            root.set("experiment", experiment);
+        }
+        return io.seqcl.config.Configs.toJson(root);
     }
 
     /** @return the record as a two-column table (key, value) */

@@ -89,7 +89,7 @@ public record RunResult(ExperimentSpec spec, List<TrainResult> results, Provenan
     }
 
     /**
-     * Writes metrics.csv, curves.csv and provenance.csv into a directory, each atomically.
+     * Writes metrics.csv, curves.csv, provenance.csv and provenance.json into a directory, each atomically.
      *
      * @param dir the directory (created if needed)
      * @throws IOException on failure; no half-written file is left
@@ -98,6 +98,7 @@ public record RunResult(ExperimentSpec spec, List<TrainResult> results, Provenan
         AtomicFiles.writeString(dir.resolve("metrics.csv"), csv(metrics()));
         AtomicFiles.writeString(dir.resolve("curves.csv"), csv(curves()));
         AtomicFiles.writeString(dir.resolve("provenance.csv"), csv(provenance.table()));
+        AtomicFiles.writeString(dir.resolve("provenance.json"), provenance.toJson());
     }
 
     private static String csv(Table t) {

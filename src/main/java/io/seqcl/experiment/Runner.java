@@ -43,6 +43,22 @@ public final class Runner {
      */
     public static RunResult run(LeaveOneOutSplit split, String splitNote, ExperimentSpec spec,
                                 ProgressListener listener) {
+        return run(split, splitNote, spec, listener, null);
+    }
+
+    /**
+     * Runs an experiment with a resumable checkpoint per model in a directory: a run interrupted after any epoch
+     * continues from there when called again with the same directory (see {@link Trainer#withCheckpoint}).
+     *
+     * @param split the split to train and evaluate on
+     * @param splitNote how the split was made, logged in the provenance
+     * @param spec models and settings
+     * @param listener progress receiver
+     * @param checkpointDir directory of the checkpoints (null: none)
+     * @return metrics, curves and provenance
+     */
+    public static RunResult run(LeaveOneOutSplit split, String splitNote, ExperimentSpec spec,
+                                ProgressListener listener, java.nio.file.Path checkpointDir) {
         long t0 = System.nanoTime();
         SequenceDataset dataset = split.dataset();
         Provenance prov = Provenance.start(dataset, spec.train().seed());
@@ -51,10 +67,15 @@ public final class Runner {
         prov.put("split", splitNote + ": " + split.numUsers() + " users (" + split.droppedUsers()
                 + " with < 3 interactions left out)");
         List<TrainResult> results = new ArrayList<>();
-        for (ModelSpec m : spec.models()) {
+        for (int i = 0; i < spec.models().size(); i++) {
+            ModelSpec m = spec.models().get(i);
             prov.put("model." + m.name(), String.valueOf(m.config()));
-            try (SequentialRecommender model = m.factory().create(dataset.numItems(), spec.train().seed())) {
-                results.add(fit(model, m.name(), split, spec.train(), listener));
+            Trainer trainer = new Trainer(spec.train());
+            if (checkpointDir != null) {
+                trainer = trainer.withCheckpoint(checkpointDir.resolve(checkpointName(i, m)));
+            }
+            try (SequentialRecommender model = m.create(dataset.numItems(), spec.train().seed())) {
+                results.add(fit(trainer, model, m.name(), split, listener));
             }
         }
         prov.put("wall.seconds", String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e9));
@@ -73,7 +94,23 @@ public final class Runner {
      */
     public static TrainResult fit(SequentialRecommender model, String name, LeaveOneOutSplit split,
                                   io.seqcl.train.TrainConfig train, ProgressListener listener) {
-        TrainResult r = new Trainer(train).fit(model, split, listener);
+        return fit(new Trainer(train), model, name, split, listener);
+    }
+
+    /**
+     * The file name of a model's checkpoint in an experiment's checkpoint directory.
+     *
+     * @param index the model's position in the experiment
+     * @param m the model
+     * @return e.g. "1-sasrec.ckpt"
+     */
+    public static String checkpointName(int index, ModelSpec m) {
+        return index + "-" + m.key() + ".ckpt";
+    }
+
+    private static TrainResult fit(Trainer trainer, SequentialRecommender model, String name, LeaveOneOutSplit split,
+                                   ProgressListener listener) {
+        TrainResult r = trainer.fit(model, split, listener);
         return new TrainResult(name, r.bestEpoch(), r.epochsRun(), r.stoppedEarly(), r.valid(), r.test(),
                 relabel(r.curve(), name), r.seconds());
     }

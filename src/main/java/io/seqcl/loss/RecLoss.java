@@ -1,12 +1,22 @@
 package io.seqcl.loss;
 
 import ai.djl.ndarray.NDArray;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 
 /**
  * A next-item recommendation loss on the representations taken at target positions.
  *
+ * <p>In configuration files a loss is written with its type name, e.g. {@code {type: full-softmax-ce,
+ * includePaddingRow: false}} or {@code {type: sampled-bce}}.
+ *
  * <p>Models receive a loss object rather than a string switch, so new losses plug in without touching models.
  */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = FullSoftmaxCrossEntropy.class, name = "full-softmax-ce"),
+    @JsonSubTypes.Type(value = SampledBinaryCrossEntropy.class, name = "sampled-bce")
+})
 public interface RecLoss {
 
     /**

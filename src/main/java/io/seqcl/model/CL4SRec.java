@@ -7,7 +7,7 @@ import io.seqcl.loss.InfoNCE;
 import io.seqcl.nn.Ops;
 import io.seqcl.nn.Params;
 import io.seqcl.protocol.Batch;
-import io.seqcl.train.StepContext;
+import io.seqcl.optim.StepContext;
 
 /**
  * CL4SRec, SASRec trained jointly with an NT-Xent loss between two randomly augmented views of each input.
@@ -24,9 +24,8 @@ import io.seqcl.train.StepContext;
  * original paper's pre-training variant is not implemented (the codes train jointly). Weights and dropout come
  * from seeded Java/engine streams, not PyTorch's.
  */
-public final class CL4SRec implements SequentialRecommender {
+public final class CL4SRec extends AbstractRecommender<CL4SRecConfig> {
 
-    private final int numItems;
     private final CL4SRecConfig config;
     private final ContrastiveEncoder encoder;
     private final DistinctPair views;
@@ -40,36 +39,11 @@ public final class CL4SRec implements SequentialRecommender {
      * @param seed initialisation seed
      */
     public CL4SRec(int numItems, CL4SRecConfig config, long seed) {
-        this.numItems = numItems;
+        super("CL4SRec", numItems, config, new Params());
         this.config = config;
-        this.encoder = new ContrastiveEncoder(numItems, config.backbone(), config.maskToken(), seed);
-        this.views = config.views(numItems);
+        this.encoder = new ContrastiveEncoder(numItems, config.backbone(), config.maskToken(), seed, params());
+        this.views = config.views(numItems());
         this.infoNCE = config.infoNCE();
-    }
-
-    @Override
-    public String name() {
-        return "CL4SRec";
-    }
-
-    @Override
-    public int numItems() {
-        return numItems;
-    }
-
-    @Override
-    public InputSpec inputSpec() {
-        return encoder.sasrec().inputSpec();
-    }
-
-    @Override
-    public Params params() {
-        return encoder.params();
-    }
-
-    @Override
-    public CL4SRecConfig config() {
-        return config;
     }
 
     /**
@@ -99,10 +73,5 @@ public final class CL4SRec implements SequentialRecommender {
     @Override
     public NDArray scoreAll(Batch batch) {
         return encoder.scoreAll(batch);
-    }
-
-    @Override
-    public void close() {
-        encoder.close();
     }
 }

@@ -1,5 +1,9 @@
 package io.seqcl.model;
 
+import io.seqcl.loss.FullSoftmaxCrossEntropy;
+import io.seqcl.loss.RecLoss;
+import io.seqcl.protocol.SampleMode;
+import io.soabase.recordbuilder.core.RecordBuilder;
 import io.seqcl.augment.DistinctPair;
 import io.seqcl.loss.InfoNCE;
 
@@ -15,7 +19,9 @@ import io.seqcl.loss.InfoNCE;
  * <p>Deviations: copy semantics for the augmentations (the repo code corrupts its stored data in place; the spec
  * offers no flag for the bug); the padding row is not a softmax class unless the backbone loss says so.
  *
- * @param backbone SASRec encoder and next-item loss
+ * @param encoder the shared encoder settings (T, blocks, initialisation, padding)
+ * @param sampleMode training-sample convention of the next-item loss (RecBole: prefix)
+ * @param loss the next-item loss (RecBole: full-softmax cross-entropy)
  * @param lambda weight of the contrastive term ({@code lmd}, 0.1)
  * @param temperature NT-Xent temperature tau (1)
  * @param similarity NT-Xent similarity (DOT)
@@ -25,13 +31,17 @@ import io.seqcl.loss.InfoNCE;
  * @param maskToken id the mask writes (MASK_ITEM = N+1)
  * @param maskSameTarget drop in-batch negatives with the anchor's target item (false)
  */
-public record CL4SRecConfig(SASRecConfig backbone, double lambda, double temperature, InfoNCE.Similarity similarity,
+@RecordBuilder
+public record CL4SRecConfig(EncoderConfig encoder, SampleMode sampleMode, RecLoss loss, double lambda, double temperature, InfoNCE.Similarity similarity,
                             double cropKeep, double maskRatio, double reorderRatio, MaskToken maskToken,
-                            boolean maskSameTarget) {
+                            boolean maskSameTarget)
+        implements TransformerModelConfig<CL4SRecConfig>, CL4SRecConfigBuilder.With {
 
     /** Validates every field and names the one that is wrong. */
     public CL4SRecConfig {
-        Checks.notNull("backbone", backbone);
+        Checks.notNull("encoder", encoder);
+        Checks.notNull("sampleMode", sampleMode);
+        Checks.notNull("loss", loss);
         Checks.weight("lambda", lambda);
         Checks.positive("temperature", temperature);
         Checks.notNull("similarity", similarity);
@@ -43,7 +53,7 @@ public record CL4SRecConfig(SASRecConfig backbone, double lambda, double tempera
 
     /** @return the DuoRec-repo defaults described above */
     public static CL4SRecConfig defaults() {
-        return new CL4SRecConfig(SASRecConfig.defaults(), 0.1, 1.0, InfoNCE.Similarity.DOT, 0.6, 0.3, 0.6,
+        return new CL4SRecConfig(EncoderConfig.recbole(), SampleMode.PREFIX, new FullSoftmaxCrossEntropy(), 0.1, 1.0, InfoNCE.Similarity.DOT, 0.6, 0.3, 0.6,
                 MaskToken.MASK_ITEM, false);
     }
 
@@ -62,48 +72,24 @@ public record CL4SRecConfig(SASRecConfig backbone, double lambda, double tempera
         return DistinctPair.cropMaskReorder(cropKeep, maskRatio, maskToken.id(numItems), reorderRatio);
     }
 
-    /** @param v new backbone @return a copy */
-    public CL4SRecConfig withBackbone(SASRecConfig v) {
-        return new CL4SRecConfig(v, lambda, temperature, similarity, cropKeep, maskRatio, reorderRatio, maskToken, maskSameTarget);
+    /** @return the SASRec part of this configuration (encoder and next-item loss) */
+    public SASRecConfig backbone() {
+        return new SASRecConfig(encoder, sampleMode, loss);
     }
 
-    /** @param v new lambda @return a copy */
-    public CL4SRecConfig withLambda(double v) {
-        return new CL4SRecConfig(backbone, v, temperature, similarity, cropKeep, maskRatio, reorderRatio, maskToken, maskSameTarget);
+    /**
+     * A copy with the SASRec part (encoder, sample convention and next-item loss) taken from a SASRec configuration.
+     *
+     * @param b the SASRec configuration
+     * @return the copy
+     */
+    public CL4SRecConfig withBackbone(SASRecConfig b) {
+        Checks.notNull("backbone", b);
+        return withEncoder(b.encoder()).withSampleMode(b.sampleMode()).withLoss(b.loss());
     }
 
-    /** @param v new temperature @return a copy */
-    public CL4SRecConfig withTemperature(double v) {
-        return new CL4SRecConfig(backbone, lambda, v, similarity, cropKeep, maskRatio, reorderRatio, maskToken, maskSameTarget);
-    }
-
-    /** @param v new similarity @return a copy */
-    public CL4SRecConfig withSimilarity(InfoNCE.Similarity v) {
-        return new CL4SRecConfig(backbone, lambda, temperature, v, cropKeep, maskRatio, reorderRatio, maskToken, maskSameTarget);
-    }
-
-    /** @param v new crop keep fraction @return a copy */
-    public CL4SRecConfig withCropKeep(double v) {
-        return new CL4SRecConfig(backbone, lambda, temperature, similarity, v, maskRatio, reorderRatio, maskToken, maskSameTarget);
-    }
-
-    /** @param v new mask ratio @return a copy */
-    public CL4SRecConfig withMaskRatio(double v) {
-        return new CL4SRecConfig(backbone, lambda, temperature, similarity, cropKeep, v, reorderRatio, maskToken, maskSameTarget);
-    }
-
-    /** @param v new reorder ratio @return a copy */
-    public CL4SRecConfig withReorderRatio(double v) {
-        return new CL4SRecConfig(backbone, lambda, temperature, similarity, cropKeep, maskRatio, v, maskToken, maskSameTarget);
-    }
-
-    /** @param v new mask token @return a copy */
-    public CL4SRecConfig withMaskToken(MaskToken v) {
-        return new CL4SRecConfig(backbone, lambda, temperature, similarity, cropKeep, maskRatio, reorderRatio, v, maskSameTarget);
-    }
-
-    /** @param v new same-target masking flag @return a copy */
-    public CL4SRecConfig withMaskSameTarget(boolean v) {
-        return new CL4SRecConfig(backbone, lambda, temperature, similarity, cropKeep, maskRatio, reorderRatio, maskToken, v);
+    @Override
+    public InputSpec inputSpec() {
+        return backbone().inputSpec();
     }
 }

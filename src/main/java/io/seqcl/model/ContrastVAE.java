@@ -18,8 +18,8 @@ import io.seqcl.nn.TransformerStack;
 import io.seqcl.nn.VariationalHead;
 import io.seqcl.protocol.Batch;
 import io.seqcl.protocol.Padding;
-import io.seqcl.train.SingleLossStep;
-import io.seqcl.train.StepContext;
+import io.seqcl.optim.SingleLossStep;
+import io.seqcl.optim.StepContext;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -50,7 +50,7 @@ import java.util.SplittableRandom;
  * Java from {@link StepContext#rng()} (PyTorch draws differ); BCE uses softplus; the annealing step counter is
  * {@code (epoch - 1) * stepsPerEpoch + step - 1}, which equals the reference's global counter for full epochs.
  */
-public final class ContrastVAE implements SequentialRecommender, LatentModel {
+public final class ContrastVAE extends AbstractRecommender<ContrastVAEConfig> implements LatentModel {
 
     /** Name of the logit {@code a} of the learnable scale {@code alpha = sigmoid(a)} (variational variants). */
     public static final String ALPHA_LOGIT = "vd.alpha_logit";
@@ -119,7 +119,6 @@ public final class ContrastVAE implements SequentialRecommender, LatentModel {
         }
     }
 
-    private final int numItems;
     private final ContrastVAEConfig config;
     private final SASRec backbone;
     private final Params params;
@@ -138,9 +137,9 @@ public final class ContrastVAE implements SequentialRecommender, LatentModel {
      * @param seed initialisation seed
      */
     public ContrastVAE(int numItems, ContrastVAEConfig config, long seed) {
-        this.numItems = numItems;
+        super("ContrastVAE", numItems, config, new Params());
         this.config = config;
-        this.backbone = new SASRec(numItems, config.backbone(), seed);
+        this.backbone = new SASRec(numItems, config.backbone(), seed, params());
         this.params = backbone.params();
         SplittableRandom rng = new SplittableRandom(seed ^ 0x9E3779B97F4A7C15L);
         double std = config.initStd();
@@ -153,31 +152,6 @@ public final class ContrastVAE implements SequentialRecommender, LatentModel {
             alphaLogit = null;
         }
         infoNCE = config.infoNCE();
-    }
-
-    @Override
-    public String name() {
-        return "ContrastVAE";
-    }
-
-    @Override
-    public int numItems() {
-        return numItems;
-    }
-
-    @Override
-    public InputSpec inputSpec() {
-        return backbone.inputSpec();
-    }
-
-    @Override
-    public Params params() {
-        return params;
-    }
-
-    @Override
-    public ContrastVAEConfig config() {
-        return config;
     }
 
     /** Counts the training samples per epoch (for the annealing step counter). */
@@ -393,10 +367,5 @@ public final class ContrastVAE implements SequentialRecommender, LatentModel {
                 : latent(g, config.variant().view1(), false, null);
         NDArray d = decoder.forward(z, AttentionMask.causal(params.manager(), batch.items()), false);
         return SASRec.lastHidden(d, batch).matMul(backbone.itemEmbedding().transpose());
-    }
-
-    @Override
-    public void close() {
-        backbone.close();
     }
 }

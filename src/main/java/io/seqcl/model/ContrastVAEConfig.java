@@ -1,5 +1,6 @@
 package io.seqcl.model;
 
+import io.soabase.recordbuilder.core.RecordBuilder;
 import io.seqcl.loss.InfoNCE;
 import io.seqcl.nn.ActivationFn;
 import io.seqcl.nn.Pooling;
@@ -21,10 +22,7 @@ import io.seqcl.protocol.Padding;
  * data-augmentation variants acts on the truncated input window; the unused parameters of the reference
  * (a base-model temperature, an extra dropout) do not exist.
  *
- * @param maxLen maximum input length T (Beauty 50, Office/Tools/Toys 100) [CODE §6]
- * @param transformer block shape of each of the three stacks Enc_mu, Enc_logvar and Dec: d 128, L 1 block each, 4 heads, inner 4d, GELU, hidden dropout p_h 0.3, attention dropout p_a (Beauty 0.0, others 0.3), LN eps 1e-12 [CODE §1, §6]
- * @param initStd std of the Normal initialisation of embeddings and linear weights (0.02) [CODE]
- * @param padding padding side [CODE LEFT]
+ * @param encoder the shared encoder settings: T (50 Amazon, 200 ML-1M), blocks, initialisation, padding
  * @param recObjective training samples and reconstruction loss [CODE BCE_ALL_POS: one sample per user, BCE with one negative at every position]
  * @param variant which two views are built (spec §3) [CODE Beauty: MODEL_AUGMENTATION]
  * @param clWeight weight lambda_cl of the contrastive loss ({@code latent_clr_weight}; Beauty 0.6) [CODE §6]; 0 = CL not computed
@@ -42,7 +40,9 @@ import io.seqcl.protocol.Padding;
  * @param alphaInit initial value of the learnable scale alpha = sigmoid(a) of the variational-augmentation latent R3 (0.5, i.e. a = 0) [CODE §2]
  * @param alphaPrior whether the variational-augmentation variants add the prior term L_alpha [CODE true]
  */
-public record ContrastVAEConfig(int maxLen, TransformerConfig transformer, double initStd, Padding padding, MetaSGCLConfig.RecObjective recObjective, Variant variant, double clWeight, double reparamDropout, double annealCap, long annealSteps, double temperature, InfoNCE.Similarity similarity, InfoNCE.Negatives clNegatives, Pooling clPooling, boolean clOverPadding, boolean klOverPadding, MetaSGCLConfig.EvalLatent evalLatent, double reorderRate, double alphaInit, boolean alphaPrior) {
+@RecordBuilder
+public record ContrastVAEConfig(EncoderConfig encoder, MetaSGCLConfig.RecObjective recObjective, Variant variant, double clWeight, double reparamDropout, double annealCap, long annealSteps, double temperature, InfoNCE.Similarity similarity, InfoNCE.Negatives clNegatives, Pooling clPooling, boolean clOverPadding, boolean klOverPadding, MetaSGCLConfig.EvalLatent evalLatent, double reorderRate, double alphaInit, boolean alphaPrior)
+        implements TransformerModelConfig<ContrastVAEConfig>, ContrastVAEConfigBuilder.With {
 
     /** How one latent sequence z is built from the posterior {@code N(mu, sigma^2)} (spec §2). */
     public enum Latent {
@@ -110,14 +110,7 @@ public record ContrastVAEConfig(int maxLen, TransformerConfig transformer, doubl
 
     /** Validates every field and names the one that is wrong. */
     public ContrastVAEConfig {
-        if (maxLen < 1) {
-            throw new IllegalArgumentException("maxLen must be >= 1, got " + maxLen);
-        }
-        requireNonNull("transformer", transformer);
-        if (!(initStd > 0) || Double.isInfinite(initStd)) {
-            throw new IllegalArgumentException("initStd must be a finite number > 0, got " + initStd);
-        }
-        requireNonNull("padding", padding);
+        requireNonNull("encoder", encoder);
         requireNonNull("recObjective", recObjective);
         requireNonNull("variant", variant);
         if (!(clWeight >= 0) || Double.isInfinite(clWeight)) {
@@ -162,8 +155,8 @@ public record ContrastVAEConfig(int maxLen, TransformerConfig transformer, doubl
      * @return the defaults
      */
     public static ContrastVAEConfig defaults() {
-        return new ContrastVAEConfig(50, new TransformerConfig(128, 1, 4, 512, ActivationFn.GELU, 0.3, 0.0, 1e-12),
-                0.02, Padding.LEFT, MetaSGCLConfig.RecObjective.BCE_ALL_POS, Variant.MODEL_AUGMENTATION, 0.6, 0.1,
+        return new ContrastVAEConfig(new EncoderConfig(50, new TransformerConfig(128, 1, 4, 512, ActivationFn.GELU,
+                0.3, 0.0, 1e-12), 0.02, Padding.LEFT), MetaSGCLConfig.RecObjective.BCE_ALL_POS, Variant.MODEL_AUGMENTATION, 0.6, 0.1,
                 0.2, 10000, 0.5, InfoNCE.Similarity.COSINE, InfoNCE.Negatives.BOTH_VIEWS, Pooling.SUM, true, true,
                 MetaSGCLConfig.EvalLatent.MU_PLUS_SIGMA, 0.6, 0.5, true);
     }
@@ -183,12 +176,23 @@ public record ContrastVAEConfig(int maxLen, TransformerConfig transformer, doubl
         return vd(0.3, 0.2, 10000);
     }
 
+    /**
+     * The registry's "toys" preset: the README's Toys command applied to a base configuration.
+     *
+     * @param base the base configuration
+     * @return VD, lambda_cl 0.3, T 100, p_a 0.3, cap 0.2 over 10000 steps
+     */
+    public static ContrastVAEConfig forToys(ContrastVAEConfig base) {
+        return vd(base, 0.3, 0.2, 10000);
+    }
+
     private static ContrastVAEConfig vd(double cl, double cap, long steps) {
-        ContrastVAEConfig d = defaults();
-        TransformerConfig t = d.transformer();
+        return vd(defaults(), cl, cap, steps);
+    }
+
+    private static ContrastVAEConfig vd(ContrastVAEConfig d, double cl, double cap, long steps) {
         return d.withVariant(Variant.VARIATIONAL_AUGMENTATION).withMaxLen(100).withClWeight(cl).withAnnealCap(cap)
-                .withAnnealSteps(steps).withTransformer(new TransformerConfig(t.hiddenSize(), t.layers(), t.heads(),
-                        t.innerSize(), t.activation(), t.hiddenDropout(), 0.3, t.layerNormEps()));
+                .withAnnealSteps(steps).withTransformer(d.transformer().withAttnDropout(0.3));
     }
 
     /**
@@ -211,128 +215,12 @@ public record ContrastVAEConfig(int maxLen, TransformerConfig transformer, doubl
 
     /** @return the equivalent backbone configuration (embedding, Enc_mu, reconstruction loss) */
     public SASRecConfig backbone() {
-        return new SASRecConfig(maxLen, transformer, initStd, padding, recObjective.sampleMode(),
-                recObjective.loss());
+        return new SASRecConfig(encoder, recObjective.sampleMode(), recObjective.loss());
     }
 
-    /**
-     * A copy with a new width; the inner size follows as 4d.
-     *
-     * @param d hidden size
-     * @return the copy
-     */
-    public ContrastVAEConfig withHiddenSize(int d) {
-        return withTransformer(transformer.withHiddenSize(d));
-    }
 
-    /**
-     * A copy with both dropout rates (p_h and p_a) set.
-     *
-     * @param p hidden and attention dropout
-     * @return the copy
-     */
-    public ContrastVAEConfig withDropout(double p) {
-        return withTransformer(transformer.withDropout(p));
+    @Override
+    public InputSpec inputSpec() {
+        return backbone().inputSpec();
     }
-
-    /** @param v new maxLen @return a copy with it */
-    public ContrastVAEConfig withMaxLen(int v) {
-        return new ContrastVAEConfig(v, transformer, initStd, padding, recObjective, variant, clWeight, reparamDropout, annealCap, annealSteps, temperature, similarity, clNegatives, clPooling, clOverPadding, klOverPadding, evalLatent, reorderRate, alphaInit, alphaPrior);
-    }
-
-    /** @param v new transformer @return a copy with it */
-    public ContrastVAEConfig withTransformer(TransformerConfig v) {
-        return new ContrastVAEConfig(maxLen, v, initStd, padding, recObjective, variant, clWeight, reparamDropout, annealCap, annealSteps, temperature, similarity, clNegatives, clPooling, clOverPadding, klOverPadding, evalLatent, reorderRate, alphaInit, alphaPrior);
-    }
-
-    /** @param v new initStd @return a copy with it */
-    public ContrastVAEConfig withInitStd(double v) {
-        return new ContrastVAEConfig(maxLen, transformer, v, padding, recObjective, variant, clWeight, reparamDropout, annealCap, annealSteps, temperature, similarity, clNegatives, clPooling, clOverPadding, klOverPadding, evalLatent, reorderRate, alphaInit, alphaPrior);
-    }
-
-    /** @param v new padding @return a copy with it */
-    public ContrastVAEConfig withPadding(Padding v) {
-        return new ContrastVAEConfig(maxLen, transformer, initStd, v, recObjective, variant, clWeight, reparamDropout, annealCap, annealSteps, temperature, similarity, clNegatives, clPooling, clOverPadding, klOverPadding, evalLatent, reorderRate, alphaInit, alphaPrior);
-    }
-
-    /** @param v new recObjective @return a copy with it */
-    public ContrastVAEConfig withRecObjective(MetaSGCLConfig.RecObjective v) {
-        return new ContrastVAEConfig(maxLen, transformer, initStd, padding, v, variant, clWeight, reparamDropout, annealCap, annealSteps, temperature, similarity, clNegatives, clPooling, clOverPadding, klOverPadding, evalLatent, reorderRate, alphaInit, alphaPrior);
-    }
-
-    /** @param v new variant @return a copy with it */
-    public ContrastVAEConfig withVariant(Variant v) {
-        return new ContrastVAEConfig(maxLen, transformer, initStd, padding, recObjective, v, clWeight, reparamDropout, annealCap, annealSteps, temperature, similarity, clNegatives, clPooling, clOverPadding, klOverPadding, evalLatent, reorderRate, alphaInit, alphaPrior);
-    }
-
-    /** @param v new clWeight @return a copy with it */
-    public ContrastVAEConfig withClWeight(double v) {
-        return new ContrastVAEConfig(maxLen, transformer, initStd, padding, recObjective, variant, v, reparamDropout, annealCap, annealSteps, temperature, similarity, clNegatives, clPooling, clOverPadding, klOverPadding, evalLatent, reorderRate, alphaInit, alphaPrior);
-    }
-
-    /** @param v new reparamDropout @return a copy with it */
-    public ContrastVAEConfig withReparamDropout(double v) {
-        return new ContrastVAEConfig(maxLen, transformer, initStd, padding, recObjective, variant, clWeight, v, annealCap, annealSteps, temperature, similarity, clNegatives, clPooling, clOverPadding, klOverPadding, evalLatent, reorderRate, alphaInit, alphaPrior);
-    }
-
-    /** @param v new annealCap @return a copy with it */
-    public ContrastVAEConfig withAnnealCap(double v) {
-        return new ContrastVAEConfig(maxLen, transformer, initStd, padding, recObjective, variant, clWeight, reparamDropout, v, annealSteps, temperature, similarity, clNegatives, clPooling, clOverPadding, klOverPadding, evalLatent, reorderRate, alphaInit, alphaPrior);
-    }
-
-    /** @param v new annealSteps @return a copy with it */
-    public ContrastVAEConfig withAnnealSteps(long v) {
-        return new ContrastVAEConfig(maxLen, transformer, initStd, padding, recObjective, variant, clWeight, reparamDropout, annealCap, v, temperature, similarity, clNegatives, clPooling, clOverPadding, klOverPadding, evalLatent, reorderRate, alphaInit, alphaPrior);
-    }
-
-    /** @param v new temperature @return a copy with it */
-    public ContrastVAEConfig withTemperature(double v) {
-        return new ContrastVAEConfig(maxLen, transformer, initStd, padding, recObjective, variant, clWeight, reparamDropout, annealCap, annealSteps, v, similarity, clNegatives, clPooling, clOverPadding, klOverPadding, evalLatent, reorderRate, alphaInit, alphaPrior);
-    }
-
-    /** @param v new similarity @return a copy with it */
-    public ContrastVAEConfig withSimilarity(InfoNCE.Similarity v) {
-        return new ContrastVAEConfig(maxLen, transformer, initStd, padding, recObjective, variant, clWeight, reparamDropout, annealCap, annealSteps, temperature, v, clNegatives, clPooling, clOverPadding, klOverPadding, evalLatent, reorderRate, alphaInit, alphaPrior);
-    }
-
-    /** @param v new clNegatives @return a copy with it */
-    public ContrastVAEConfig withClNegatives(InfoNCE.Negatives v) {
-        return new ContrastVAEConfig(maxLen, transformer, initStd, padding, recObjective, variant, clWeight, reparamDropout, annealCap, annealSteps, temperature, similarity, v, clPooling, clOverPadding, klOverPadding, evalLatent, reorderRate, alphaInit, alphaPrior);
-    }
-
-    /** @param v new clPooling @return a copy with it */
-    public ContrastVAEConfig withClPooling(Pooling v) {
-        return new ContrastVAEConfig(maxLen, transformer, initStd, padding, recObjective, variant, clWeight, reparamDropout, annealCap, annealSteps, temperature, similarity, clNegatives, v, clOverPadding, klOverPadding, evalLatent, reorderRate, alphaInit, alphaPrior);
-    }
-
-    /** @param v new clOverPadding @return a copy with it */
-    public ContrastVAEConfig withClOverPadding(boolean v) {
-        return new ContrastVAEConfig(maxLen, transformer, initStd, padding, recObjective, variant, clWeight, reparamDropout, annealCap, annealSteps, temperature, similarity, clNegatives, clPooling, v, klOverPadding, evalLatent, reorderRate, alphaInit, alphaPrior);
-    }
-
-    /** @param v new klOverPadding @return a copy with it */
-    public ContrastVAEConfig withKlOverPadding(boolean v) {
-        return new ContrastVAEConfig(maxLen, transformer, initStd, padding, recObjective, variant, clWeight, reparamDropout, annealCap, annealSteps, temperature, similarity, clNegatives, clPooling, clOverPadding, v, evalLatent, reorderRate, alphaInit, alphaPrior);
-    }
-
-    /** @param v new evalLatent @return a copy with it */
-    public ContrastVAEConfig withEvalLatent(MetaSGCLConfig.EvalLatent v) {
-        return new ContrastVAEConfig(maxLen, transformer, initStd, padding, recObjective, variant, clWeight, reparamDropout, annealCap, annealSteps, temperature, similarity, clNegatives, clPooling, clOverPadding, klOverPadding, v, reorderRate, alphaInit, alphaPrior);
-    }
-
-    /** @param v new reorderRate @return a copy with it */
-    public ContrastVAEConfig withReorderRate(double v) {
-        return new ContrastVAEConfig(maxLen, transformer, initStd, padding, recObjective, variant, clWeight, reparamDropout, annealCap, annealSteps, temperature, similarity, clNegatives, clPooling, clOverPadding, klOverPadding, evalLatent, v, alphaInit, alphaPrior);
-    }
-
-    /** @param v new alphaInit @return a copy with it */
-    public ContrastVAEConfig withAlphaInit(double v) {
-        return new ContrastVAEConfig(maxLen, transformer, initStd, padding, recObjective, variant, clWeight, reparamDropout, annealCap, annealSteps, temperature, similarity, clNegatives, clPooling, clOverPadding, klOverPadding, evalLatent, reorderRate, v, alphaPrior);
-    }
-
-    /** @param v new alphaPrior @return a copy with it */
-    public ContrastVAEConfig withAlphaPrior(boolean v) {
-        return new ContrastVAEConfig(maxLen, transformer, initStd, padding, recObjective, variant, clWeight, reparamDropout, annealCap, annealSteps, temperature, similarity, clNegatives, clPooling, clOverPadding, klOverPadding, evalLatent, reorderRate, alphaInit, v);
-    }
-
 }

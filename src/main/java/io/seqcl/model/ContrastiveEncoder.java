@@ -51,13 +51,13 @@ final class ContrastiveEncoder {
         }
     }
 
-    ContrastiveEncoder(int numItems, SASRecConfig config, MaskToken maskToken, long seed) {
+    ContrastiveEncoder(int numItems, SASRecConfig config, MaskToken maskToken, long seed, Params store) {
         if (numItems < 1) {
             throw new IllegalArgumentException("numItems must be >= 1, got " + numItems);
         }
         this.numItems = numItems;
         this.maskRow = maskToken == MaskToken.MASK_ITEM;
-        this.sasrec = new SASRec(maskRow ? numItems + 1 : numItems, config, seed);
+        this.sasrec = new SASRec(maskRow ? numItems + 1 : numItems, config, seed, store);
     }
 
     SASRec sasrec() {

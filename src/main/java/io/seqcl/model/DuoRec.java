@@ -6,7 +6,7 @@ import io.seqcl.nn.Ops;
 import io.seqcl.nn.Params;
 import io.seqcl.protocol.Batch;
 import io.seqcl.protocol.LeaveOneOutSplit;
-import io.seqcl.train.StepContext;
+import io.seqcl.optim.StepContext;
 
 import java.util.Arrays;
 
@@ -26,9 +26,8 @@ import java.util.Arrays;
  * {@code .npy} cache); the padding row is excluded from the softmax by default (backbone loss); random draws come
  * from Java streams, not NumPy's.
  */
-public final class DuoRec implements SequentialRecommender {
+public final class DuoRec extends AbstractRecommender<DuoRecConfig> {
 
-    private final int numItems;
     private final DuoRecConfig config;
     private final ContrastiveEncoder encoder;
     private final InfoNCE infoNCE;
@@ -44,35 +43,10 @@ public final class DuoRec implements SequentialRecommender {
      * @param seed initialisation seed
      */
     public DuoRec(int numItems, DuoRecConfig config, long seed) {
-        this.numItems = numItems;
+        super("DuoRec", numItems, config, new Params());
         this.config = config;
-        this.encoder = new ContrastiveEncoder(numItems, config.backbone(), MaskToken.PADDING, seed);
+        this.encoder = new ContrastiveEncoder(numItems, config.backbone(), MaskToken.PADDING, seed, params());
         this.infoNCE = config.infoNCE();
-    }
-
-    @Override
-    public String name() {
-        return "DuoRec";
-    }
-
-    @Override
-    public int numItems() {
-        return numItems;
-    }
-
-    @Override
-    public InputSpec inputSpec() {
-        return encoder.sasrec().inputSpec();
-    }
-
-    @Override
-    public Params params() {
-        return encoder.params();
-    }
-
-    @Override
-    public DuoRecConfig config() {
-        return config;
     }
 
     /**
@@ -85,7 +59,7 @@ public final class DuoRec implements SequentialRecommender {
         train = new int[n][];
         splitIndex = new int[split.dataset().numUsers()];
         Arrays.fill(splitIndex, -1);
-        int[] count = new int[numItems + 1];
+        int[] count = new int[numItems() + 1];
         for (int i = 0; i < n; i++) {
             train[i] = split.trainSequence(i);
             splitIndex[split.datasetUser(i)] = i;
@@ -93,11 +67,11 @@ public final class DuoRec implements SequentialRecommender {
                 count[train[i][t]]++;
             }
         }
-        byTarget = new long[numItems + 1][];
-        for (int y = 0; y <= numItems; y++) {
+        byTarget = new long[numItems() + 1][];
+        for (int y = 0; y <= numItems(); y++) {
             byTarget[y] = new long[count[y]];
         }
-        int[] fill = new int[numItems + 1];
+        int[] fill = new int[numItems() + 1];
         for (int i = 0; i < n; i++) {
             for (int t = 1; t < train[i].length; t++) {
                 int y = train[i][t];
@@ -232,10 +206,5 @@ public final class DuoRec implements SequentialRecommender {
     @Override
     public NDArray scoreAll(Batch batch) {
         return encoder.scoreAll(batch);
-    }
-
-    @Override
-    public void close() {
-        encoder.close();
     }
 }

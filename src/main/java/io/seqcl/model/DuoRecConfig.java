@@ -1,5 +1,9 @@
 package io.seqcl.model;
 
+import io.seqcl.loss.FullSoftmaxCrossEntropy;
+import io.seqcl.loss.RecLoss;
+import io.seqcl.protocol.SampleMode;
+import io.soabase.recordbuilder.core.RecordBuilder;
 import io.seqcl.loss.InfoNCE;
 
 /**
@@ -11,7 +15,9 @@ import io.seqcl.loss.InfoNCE;
  * authors' code ({@code duorec.sh}): contrast {@code us_x}, lambda_sem 0.1, tau 1, dot, no same-target masking,
  * SASRec RecBole backbone (right padding, prefix samples, dropout 0.5/0.5).
  *
- * @param backbone SASRec encoder and next-item loss (must use prefix samples: positives are prefix samples)
+ * @param encoder the shared encoder settings (T, blocks, initialisation, padding)
+ * @param sampleMode training-sample convention of the next-item loss (RecBole: prefix)
+ * @param loss the next-item loss (RecBole: full-softmax cross-entropy)
  * @param contrast which contrastive terms ({@code contrast} in the code; US_X)
  * @param lambda weight of the unsupervised dropout term ({@code lmd}, 0.1; unused by US_X and SU)
  * @param lambdaSem weight of the supervised term ({@code lmd_sem}, 0.1; unused by UN)
@@ -19,8 +25,10 @@ import io.seqcl.loss.InfoNCE;
  * @param similarity NT-Xent similarity (DOT)
  * @param maskSameTarget drop in-batch negatives with the anchor's target item (false, as the code)
  */
-public record DuoRecConfig(SASRecConfig backbone, Contrast contrast, double lambda, double lambdaSem,
-                           double temperature, InfoNCE.Similarity similarity, boolean maskSameTarget) {
+@RecordBuilder
+public record DuoRecConfig(EncoderConfig encoder, SampleMode sampleMode, RecLoss loss, Contrast contrast, double lambda, double lambdaSem,
+                           double temperature, InfoNCE.Similarity similarity, boolean maskSameTarget)
+        implements TransformerModelConfig<DuoRecConfig>, DuoRecConfigBuilder.With {
 
     /** The loss variants of the DuoRec code (cl4srec_duorec.md §4). */
     public enum Contrast {
@@ -36,10 +44,12 @@ public record DuoRecConfig(SASRecConfig backbone, Contrast contrast, double lamb
 
     /** Validates every field and names the one that is wrong. */
     public DuoRecConfig {
-        Checks.notNull("backbone", backbone);
-        if (backbone.sampleMode() != io.seqcl.protocol.SampleMode.PREFIX) {
-            throw new IllegalArgumentException("backbone.sampleMode must be PREFIX (DuoRec's positives are prefix "
-                    + "samples), got " + backbone.sampleMode());
+        Checks.notNull("encoder", encoder);
+        Checks.notNull("sampleMode", sampleMode);
+        Checks.notNull("loss", loss);
+        if (sampleMode != SampleMode.PREFIX) {
+            throw new IllegalArgumentException("sampleMode must be PREFIX (DuoRec's positives are prefix "
+                    + "samples), got " + sampleMode);
         }
         Checks.notNull("contrast", contrast);
         Checks.weight("lambda", lambda);
@@ -50,7 +60,7 @@ public record DuoRecConfig(SASRecConfig backbone, Contrast contrast, double lamb
 
     /** @return the authors' defaults described above */
     public static DuoRecConfig defaults() {
-        return new DuoRecConfig(SASRecConfig.defaults(), Contrast.US_X, 0.1, 0.1, 1.0, InfoNCE.Similarity.DOT, false);
+        return new DuoRecConfig(EncoderConfig.recbole(), SampleMode.PREFIX, new FullSoftmaxCrossEntropy(), Contrast.US_X, 0.1, 0.1, 1.0, InfoNCE.Similarity.DOT, false);
     }
 
     /** @return the NT-Xent loss (2B-2 in-batch negatives) */
@@ -63,38 +73,24 @@ public record DuoRecConfig(SASRecConfig backbone, Contrast contrast, double lamb
         return contrast != Contrast.UN && lambdaSem > 0;
     }
 
-    /** @param v new backbone @return a copy */
-    public DuoRecConfig withBackbone(SASRecConfig v) {
-        return new DuoRecConfig(v, contrast, lambda, lambdaSem, temperature, similarity, maskSameTarget);
+    /** @return the SASRec part of this configuration (encoder and next-item loss) */
+    public SASRecConfig backbone() {
+        return new SASRecConfig(encoder, sampleMode, loss);
     }
 
-    /** @param v new contrast variant @return a copy */
-    public DuoRecConfig withContrast(Contrast v) {
-        return new DuoRecConfig(backbone, v, lambda, lambdaSem, temperature, similarity, maskSameTarget);
+    /**
+     * A copy with the SASRec part (encoder, sample convention and next-item loss) taken from a SASRec configuration.
+     *
+     * @param b the SASRec configuration
+     * @return the copy
+     */
+    public DuoRecConfig withBackbone(SASRecConfig b) {
+        Checks.notNull("backbone", b);
+        return withEncoder(b.encoder()).withSampleMode(b.sampleMode()).withLoss(b.loss());
     }
 
-    /** @param v new lambda @return a copy */
-    public DuoRecConfig withLambda(double v) {
-        return new DuoRecConfig(backbone, contrast, v, lambdaSem, temperature, similarity, maskSameTarget);
-    }
-
-    /** @param v new lambdaSem @return a copy */
-    public DuoRecConfig withLambdaSem(double v) {
-        return new DuoRecConfig(backbone, contrast, lambda, v, temperature, similarity, maskSameTarget);
-    }
-
-    /** @param v new temperature @return a copy */
-    public DuoRecConfig withTemperature(double v) {
-        return new DuoRecConfig(backbone, contrast, lambda, lambdaSem, v, similarity, maskSameTarget);
-    }
-
-    /** @param v new similarity @return a copy */
-    public DuoRecConfig withSimilarity(InfoNCE.Similarity v) {
-        return new DuoRecConfig(backbone, contrast, lambda, lambdaSem, temperature, v, maskSameTarget);
-    }
-
-    /** @param v new same-target masking flag @return a copy */
-    public DuoRecConfig withMaskSameTarget(boolean v) {
-        return new DuoRecConfig(backbone, contrast, lambda, lambdaSem, temperature, similarity, v);
+    @Override
+    public InputSpec inputSpec() {
+        return backbone().inputSpec();
     }
 }

@@ -10,11 +10,11 @@ import io.seqcl.nn.ActivationFn;
 import io.seqcl.nn.Ops;
 import io.seqcl.nn.Params;
 import io.seqcl.protocol.Batch;
-import io.seqcl.train.MultiStageStep;
-import io.seqcl.train.SingleLossStep;
-import io.seqcl.train.StepContext;
-import io.seqcl.train.TrainConfig;
-import io.seqcl.train.TrainStep;
+import io.seqcl.optim.MultiStageStep;
+import io.seqcl.optim.SingleLossStep;
+import io.seqcl.optim.StepContext;
+import io.seqcl.optim.OptimConfig;
+import io.seqcl.optim.TrainStep;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +41,7 @@ import java.util.function.Predicate;
  * floor; the padding row is excluded from the softmax by default (backbone loss); ablation E (shared augmenter)
  * exists only in the paper. Weights, augmentations and dropout come from seeded Java/engine streams.
  */
-public final class MCLRec implements SequentialRecommender {
+public final class MCLRec extends AbstractRecommender<MCLRecConfig> {
 
     /** Name prefix of the augmenter parameters (the group phi). */
     public static final String AUGMENTER_PREFIX = "augmenter";
@@ -69,7 +69,6 @@ public final class MCLRec implements SequentialRecommender {
     public record Terms(NDArray rec, NDArray cl1, NDArray cl2, NDArray r) {
     }
 
-    private final int numItems;
     private final MCLRecConfig config;
     private final ContrastiveEncoder encoder;
     private final Augmenter aug1;
@@ -87,13 +86,13 @@ public final class MCLRec implements SequentialRecommender {
      * @param seed initialisation seed
      */
     public MCLRec(int numItems, MCLRecConfig config, long seed) {
-        this.numItems = numItems;
+        super(ModelRegistry.get("mclrec").nameFor(config), numItems, config, new Params());
         this.config = config;
-        this.encoder = new ContrastiveEncoder(numItems, config.backbone(), config.maskToken(), seed);
+        this.encoder = new ContrastiveEncoder(numItems, config.backbone(), config.maskToken(), seed, params());
         SplittableRandom rng = new SplittableRandom(seed ^ 0x6A09E667F3BCC909L);
         this.aug1 = new Augmenter(encoder.params(), AUGMENTER_PREFIX + "1", config, rng);
         this.aug2 = config.sharedAugmenter() ? aug1 : new Augmenter(encoder.params(), AUGMENTER_PREFIX + "2", config, rng);
-        this.viewMaker = config.views(numItems);
+        this.viewMaker = config.views(numItems());
         this.cl1Loss = config.infoNCE();
         this.reg = config.regularizer();
     }
@@ -144,31 +143,6 @@ public final class MCLRec implements SequentialRecommender {
             }
             return normalize ? Ops.l2Normalize(x, 1e-12) : x;
         }
-    }
-
-    @Override
-    public String name() {
-        return config.schedule() == MCLRecConfig.Schedule.JOINT ? "MCLRec-J" : "MCLRec";
-    }
-
-    @Override
-    public int numItems() {
-        return numItems;
-    }
-
-    @Override
-    public InputSpec inputSpec() {
-        return encoder.sasrec().inputSpec();
-    }
-
-    @Override
-    public Params params() {
-        return encoder.params();
-    }
-
-    @Override
-    public MCLRecConfig config() {
-        return config;
     }
 
     /**
@@ -298,9 +272,9 @@ public final class MCLRec implements SequentialRecommender {
      * JOINT: {@link SingleLossStep} over all parameters on L0.
      */
     @Override
-    public TrainStep newTrainStep(TrainConfig trainConfig) {
+    public TrainStep newTrainStep(OptimConfig trainConfig) {
         if (config.schedule() == MCLRecConfig.Schedule.JOINT) {
-            return new SingleLossStep(this, trainConfig);
+            return super.newTrainStep(trainConfig);
         }
         List<MultiStageStep.Stage<Views>> stages = new ArrayList<>();
         MultiStageStep.StageLoss<Views> l0 = (b, v, c) -> encoderLoss(b, v);
@@ -340,10 +314,5 @@ public final class MCLRec implements SequentialRecommender {
             System.arraycopy(flat, i * d, out[i], 0, d);
         }
         return out;
-    }
-
-    @Override
-    public void close() {
-        encoder.close();
     }
 }

@@ -1,5 +1,9 @@
 package io.seqcl.model;
 
+import io.seqcl.loss.FullSoftmaxCrossEntropy;
+import io.seqcl.loss.RecLoss;
+import io.seqcl.protocol.SampleMode;
+import io.soabase.recordbuilder.core.RecordBuilder;
 import io.seqcl.augment.DistinctPair;
 import io.seqcl.loss.ContrastiveRegularizer;
 import io.seqcl.loss.InfoNCE;
@@ -20,7 +24,9 @@ import java.util.List;
  * divides by {@code max(||x||, 1e-12)} (the code has no epsilon); the padding row is not a softmax class unless
  * the backbone loss says so; ablation E (shared augmenter) is not in the code.
  *
- * @param backbone SASRec encoder and next-item loss (RecBole: T 50, d 64, 2 layers, 2 heads, dropout 0.5/0.5, right padding, prefix samples)
+ * @param encoder the shared encoder settings (T, blocks, initialisation, padding)
+ * @param sampleMode training-sample convention of the next-item loss (RecBole: prefix)
+ * @param loss the next-item loss (RecBole: full-softmax cross-entropy)
  * @param lambda weight of L_cl1 ({@code lmd}; MCLRec.yaml 0.0; Beauty 0.0, Sports 0.04, Yelp 0.03)
  * @param beta weight of L_cl2 (+ R) in the encoder loss ({@code beta}; MCLRec.yaml 0.01; Beauty 0.05, Sports 0.4, Yelp 0.1)
  * @param rWeight factor of R inside the L_cl2 term (code {@code use_rl}: 0.1, i.e. gamma = 0.1 beta; 0 = ablation w/o R)
@@ -41,7 +47,9 @@ import java.util.List;
  * @param stage2Loss loss of the augmenter step (CODE: lambda L_cl1 + L_cl2 + rWeight R; PAPER: L_cl2 + rWeight beta R)
  * @param metaLearningRate Adam learning rate of the augmenters; 0 = the training learning rate (code: both 1e-3)
  */
-public record MCLRecConfig(SASRecConfig backbone, double lambda, double beta, double rWeight, double temperature, InfoNCE.Similarity similarity, double cropKeep, double maskRatio, double reorderRatio, MaskToken maskToken, List<Integer> augmenterHidden, AugmenterInit augmenterInit, boolean augmenterNormalize, boolean sharedAugmenter, RPairs rPairs, ContrastiveRegularizer.Margins rMargins, Schedule schedule, boolean thirdStep, Stage2Loss stage2Loss, double metaLearningRate) {
+@RecordBuilder
+public record MCLRecConfig(EncoderConfig encoder, SampleMode sampleMode, RecLoss loss, double lambda, double beta, double rWeight, double temperature, InfoNCE.Similarity similarity, double cropKeep, double maskRatio, double reorderRatio, MaskToken maskToken, List<Integer> augmenterHidden, AugmenterInit augmenterInit, boolean augmenterNormalize, boolean sharedAugmenter, RPairs rPairs, ContrastiveRegularizer.Margins rMargins, Schedule schedule, boolean thirdStep, Stage2Loss stage2Loss, double metaLearningRate)
+        implements TransformerModelConfig<MCLRecConfig>, MCLRecConfigBuilder.With {
 
     /** Which view pairs the regulariser R sums over (mclrec.md §5). */
     public enum RPairs {
@@ -91,7 +99,9 @@ public record MCLRecConfig(SASRecConfig backbone, double lambda, double beta, do
 
     /** Validates every field and names the one that is wrong. */
     public MCLRecConfig {
-        Checks.notNull("backbone", backbone);
+        Checks.notNull("encoder", encoder);
+        Checks.notNull("sampleMode", sampleMode);
+        Checks.notNull("loss", loss);
         Checks.weight("lambda", lambda);
         Checks.weight("beta", beta);
         Checks.weight("rWeight", rWeight);
@@ -125,34 +135,39 @@ public record MCLRecConfig(SASRecConfig backbone, double lambda, double beta, do
      * @return the defaults
      */
     public static MCLRecConfig defaults() {
-        return new MCLRecConfig(SASRecConfig.defaults(), 0.0, 0.01, 0.1, 1.0, InfoNCE.Similarity.DOT, 0.5, 0.5, 0.8,
+        return new MCLRecConfig(EncoderConfig.recbole(), SampleMode.PREFIX, new FullSoftmaxCrossEntropy(), 0.0, 0.01, 0.1, 1.0, InfoNCE.Similarity.DOT, 0.5, 0.5, 0.8,
                 MaskToken.PADDING, List.of(32, 16), AugmenterInit.UNIFORM_FAN_IN, true, false, RPairs.THREE,
                 ContrastiveRegularizer.Margins.ROW, Schedule.META, true, Stage2Loss.CODE, 0.0);
     }
 
     /** @return Beauty (paper Sec. 4.5.2 and script): lambda 0, beta 0.05 */
     public static MCLRecConfig beauty() {
-        return defaults().withLambda(0.0).withBeta(0.05);
+        return forBeauty(defaults());
     }
 
-    /** @return Sports: lambda 0.04, beta 0.4 */
-    public static MCLRecConfig sports() {
-        return defaults().withLambda(0.04).withBeta(0.4);
+    /** @param c base configuration @return it with Beauty's lambda 0, beta 0.05 (the registry's "beauty" preset) */
+    public static MCLRecConfig forBeauty(MCLRecConfig c) {
+        return c.withLambda(0.0).withBeta(0.05);
     }
 
-    /** @return Yelp: lambda 0.03, beta 0.1 */
-    public static MCLRecConfig yelp() {
-        return defaults().withLambda(0.03).withBeta(0.1);
+    /** @param c base configuration @return it with Sports' lambda 0.04, beta 0.4 */
+    public static MCLRecConfig forSports(MCLRecConfig c) {
+        return c.withLambda(0.04).withBeta(0.4);
     }
 
-    /** @return ML-1M (script only): lambda 0, beta 0.01, dropout 0.1/0.1 */
-    public static MCLRecConfig ml1m() {
-        return defaults().withLambda(0.0).withBeta(0.01).withBackbone(SASRecConfig.defaults().withDropout(0.1));
+    /** @param c base configuration @return it with Yelp's lambda 0.03, beta 0.1 */
+    public static MCLRecConfig forYelp(MCLRecConfig c) {
+        return c.withLambda(0.03).withBeta(0.1);
     }
 
-    /** @return Toys (script only, which actually ran Beauty): lambda 0.01, beta 0.1 */
-    public static MCLRecConfig toys() {
-        return defaults().withLambda(0.01).withBeta(0.1);
+    /** @param c base configuration @return it with ML-1M's (script only) lambda 0, beta 0.01, dropout 0.1/0.1 */
+    public static MCLRecConfig forMl1m(MCLRecConfig c) {
+        return c.withLambda(0.0).withBeta(0.01).withDropout(0.1);
+    }
+
+    /** @param c base configuration @return it with Toys' (script only, which actually ran Beauty) lambda 0.01, beta 0.1 */
+    public static MCLRecConfig forToys(MCLRecConfig c) {
+        return c.withLambda(0.01).withBeta(0.1);
     }
 
     /**
@@ -207,113 +222,24 @@ public record MCLRecConfig(SASRecConfig backbone, double lambda, double beta, do
         return DistinctPair.cropMaskReorder(cropKeep, maskRatio, maskToken.id(numItems), reorderRatio);
     }
 
+    /** @return the SASRec part of this configuration (encoder and next-item loss) */
+    public SASRecConfig backbone() {
+        return new SASRecConfig(encoder, sampleMode, loss);
+    }
+
     /**
-     * A copy with both dropout rates of the encoder set.
+     * A copy with the SASRec part (encoder, sample convention and next-item loss) taken from a SASRec configuration.
      *
-     * @param p hidden and attention dropout
+     * @param b the SASRec configuration
      * @return the copy
      */
-    public MCLRecConfig withDropout(double p) {
-        return withBackbone(backbone.withDropout(p));
+    public MCLRecConfig withBackbone(SASRecConfig b) {
+        Checks.notNull("backbone", b);
+        return withEncoder(b.encoder()).withSampleMode(b.sampleMode()).withLoss(b.loss());
     }
 
-    /** @param v new backbone @return a copy with it */
-    public MCLRecConfig withBackbone(SASRecConfig v) {
-        return new MCLRecConfig(v, lambda, beta, rWeight, temperature, similarity, cropKeep, maskRatio, reorderRatio, maskToken, augmenterHidden, augmenterInit, augmenterNormalize, sharedAugmenter, rPairs, rMargins, schedule, thirdStep, stage2Loss, metaLearningRate);
-    }
-
-    /** @param v new lambda @return a copy with it */
-    public MCLRecConfig withLambda(double v) {
-        return new MCLRecConfig(backbone, v, beta, rWeight, temperature, similarity, cropKeep, maskRatio, reorderRatio, maskToken, augmenterHidden, augmenterInit, augmenterNormalize, sharedAugmenter, rPairs, rMargins, schedule, thirdStep, stage2Loss, metaLearningRate);
-    }
-
-    /** @param v new beta @return a copy with it */
-    public MCLRecConfig withBeta(double v) {
-        return new MCLRecConfig(backbone, lambda, v, rWeight, temperature, similarity, cropKeep, maskRatio, reorderRatio, maskToken, augmenterHidden, augmenterInit, augmenterNormalize, sharedAugmenter, rPairs, rMargins, schedule, thirdStep, stage2Loss, metaLearningRate);
-    }
-
-    /** @param v new rWeight @return a copy with it */
-    public MCLRecConfig withRWeight(double v) {
-        return new MCLRecConfig(backbone, lambda, beta, v, temperature, similarity, cropKeep, maskRatio, reorderRatio, maskToken, augmenterHidden, augmenterInit, augmenterNormalize, sharedAugmenter, rPairs, rMargins, schedule, thirdStep, stage2Loss, metaLearningRate);
-    }
-
-    /** @param v new temperature @return a copy with it */
-    public MCLRecConfig withTemperature(double v) {
-        return new MCLRecConfig(backbone, lambda, beta, rWeight, v, similarity, cropKeep, maskRatio, reorderRatio, maskToken, augmenterHidden, augmenterInit, augmenterNormalize, sharedAugmenter, rPairs, rMargins, schedule, thirdStep, stage2Loss, metaLearningRate);
-    }
-
-    /** @param v new similarity @return a copy with it */
-    public MCLRecConfig withSimilarity(InfoNCE.Similarity v) {
-        return new MCLRecConfig(backbone, lambda, beta, rWeight, temperature, v, cropKeep, maskRatio, reorderRatio, maskToken, augmenterHidden, augmenterInit, augmenterNormalize, sharedAugmenter, rPairs, rMargins, schedule, thirdStep, stage2Loss, metaLearningRate);
-    }
-
-    /** @param v new cropKeep @return a copy with it */
-    public MCLRecConfig withCropKeep(double v) {
-        return new MCLRecConfig(backbone, lambda, beta, rWeight, temperature, similarity, v, maskRatio, reorderRatio, maskToken, augmenterHidden, augmenterInit, augmenterNormalize, sharedAugmenter, rPairs, rMargins, schedule, thirdStep, stage2Loss, metaLearningRate);
-    }
-
-    /** @param v new maskRatio @return a copy with it */
-    public MCLRecConfig withMaskRatio(double v) {
-        return new MCLRecConfig(backbone, lambda, beta, rWeight, temperature, similarity, cropKeep, v, reorderRatio, maskToken, augmenterHidden, augmenterInit, augmenterNormalize, sharedAugmenter, rPairs, rMargins, schedule, thirdStep, stage2Loss, metaLearningRate);
-    }
-
-    /** @param v new reorderRatio @return a copy with it */
-    public MCLRecConfig withReorderRatio(double v) {
-        return new MCLRecConfig(backbone, lambda, beta, rWeight, temperature, similarity, cropKeep, maskRatio, v, maskToken, augmenterHidden, augmenterInit, augmenterNormalize, sharedAugmenter, rPairs, rMargins, schedule, thirdStep, stage2Loss, metaLearningRate);
-    }
-
-    /** @param v new maskToken @return a copy with it */
-    public MCLRecConfig withMaskToken(MaskToken v) {
-        return new MCLRecConfig(backbone, lambda, beta, rWeight, temperature, similarity, cropKeep, maskRatio, reorderRatio, v, augmenterHidden, augmenterInit, augmenterNormalize, sharedAugmenter, rPairs, rMargins, schedule, thirdStep, stage2Loss, metaLearningRate);
-    }
-
-    /** @param v new augmenterHidden @return a copy with it */
-    public MCLRecConfig withAugmenterHidden(List<Integer> v) {
-        return new MCLRecConfig(backbone, lambda, beta, rWeight, temperature, similarity, cropKeep, maskRatio, reorderRatio, maskToken, v, augmenterInit, augmenterNormalize, sharedAugmenter, rPairs, rMargins, schedule, thirdStep, stage2Loss, metaLearningRate);
-    }
-
-    /** @param v new augmenterInit @return a copy with it */
-    public MCLRecConfig withAugmenterInit(AugmenterInit v) {
-        return new MCLRecConfig(backbone, lambda, beta, rWeight, temperature, similarity, cropKeep, maskRatio, reorderRatio, maskToken, augmenterHidden, v, augmenterNormalize, sharedAugmenter, rPairs, rMargins, schedule, thirdStep, stage2Loss, metaLearningRate);
-    }
-
-    /** @param v new augmenterNormalize @return a copy with it */
-    public MCLRecConfig withAugmenterNormalize(boolean v) {
-        return new MCLRecConfig(backbone, lambda, beta, rWeight, temperature, similarity, cropKeep, maskRatio, reorderRatio, maskToken, augmenterHidden, augmenterInit, v, sharedAugmenter, rPairs, rMargins, schedule, thirdStep, stage2Loss, metaLearningRate);
-    }
-
-    /** @param v new sharedAugmenter @return a copy with it */
-    public MCLRecConfig withSharedAugmenter(boolean v) {
-        return new MCLRecConfig(backbone, lambda, beta, rWeight, temperature, similarity, cropKeep, maskRatio, reorderRatio, maskToken, augmenterHidden, augmenterInit, augmenterNormalize, v, rPairs, rMargins, schedule, thirdStep, stage2Loss, metaLearningRate);
-    }
-
-    /** @param v new rPairs @return a copy with it */
-    public MCLRecConfig withRPairs(RPairs v) {
-        return new MCLRecConfig(backbone, lambda, beta, rWeight, temperature, similarity, cropKeep, maskRatio, reorderRatio, maskToken, augmenterHidden, augmenterInit, augmenterNormalize, sharedAugmenter, v, rMargins, schedule, thirdStep, stage2Loss, metaLearningRate);
-    }
-
-    /** @param v new rMargins @return a copy with it */
-    public MCLRecConfig withRMargins(ContrastiveRegularizer.Margins v) {
-        return new MCLRecConfig(backbone, lambda, beta, rWeight, temperature, similarity, cropKeep, maskRatio, reorderRatio, maskToken, augmenterHidden, augmenterInit, augmenterNormalize, sharedAugmenter, rPairs, v, schedule, thirdStep, stage2Loss, metaLearningRate);
-    }
-
-    /** @param v new schedule @return a copy with it */
-    public MCLRecConfig withSchedule(Schedule v) {
-        return new MCLRecConfig(backbone, lambda, beta, rWeight, temperature, similarity, cropKeep, maskRatio, reorderRatio, maskToken, augmenterHidden, augmenterInit, augmenterNormalize, sharedAugmenter, rPairs, rMargins, v, thirdStep, stage2Loss, metaLearningRate);
-    }
-
-    /** @param v new thirdStep @return a copy with it */
-    public MCLRecConfig withThirdStep(boolean v) {
-        return new MCLRecConfig(backbone, lambda, beta, rWeight, temperature, similarity, cropKeep, maskRatio, reorderRatio, maskToken, augmenterHidden, augmenterInit, augmenterNormalize, sharedAugmenter, rPairs, rMargins, schedule, v, stage2Loss, metaLearningRate);
-    }
-
-    /** @param v new stage2Loss @return a copy with it */
-    public MCLRecConfig withStage2Loss(Stage2Loss v) {
-        return new MCLRecConfig(backbone, lambda, beta, rWeight, temperature, similarity, cropKeep, maskRatio, reorderRatio, maskToken, augmenterHidden, augmenterInit, augmenterNormalize, sharedAugmenter, rPairs, rMargins, schedule, thirdStep, v, metaLearningRate);
-    }
-
-    /** @param v new metaLearningRate @return a copy with it */
-    public MCLRecConfig withMetaLearningRate(double v) {
-        return new MCLRecConfig(backbone, lambda, beta, rWeight, temperature, similarity, cropKeep, maskRatio, reorderRatio, maskToken, augmenterHidden, augmenterInit, augmenterNormalize, sharedAugmenter, rPairs, rMargins, schedule, thirdStep, stage2Loss, v);
+    @Override
+    public InputSpec inputSpec() {
+        return backbone().inputSpec();
     }
 }

@@ -13,11 +13,11 @@ import io.seqcl.nn.PositionMask;
 import io.seqcl.nn.TransformerStack;
 import io.seqcl.nn.VariationalHead;
 import io.seqcl.protocol.Batch;
-import io.seqcl.train.MetaTwoStageStep;
-import io.seqcl.train.SingleLossStep;
-import io.seqcl.train.StepContext;
-import io.seqcl.train.TrainConfig;
-import io.seqcl.train.TrainStep;
+import io.seqcl.optim.MetaTwoStageStep;
+import io.seqcl.optim.SingleLossStep;
+import io.seqcl.optim.StepContext;
+import io.seqcl.optim.OptimConfig;
+import io.seqcl.optim.TrainStep;
 
 import java.util.EnumSet;
 import java.util.Set;
@@ -47,7 +47,7 @@ import java.util.function.Predicate;
  * in stage 2 the CL term is {@code alpha Lcl} in both modes; the decoder has no cross-attention (the paper gives no
  * memory for it). Weights and noise come from Java random streams, so they differ from PyTorch draws.
  */
-public final class MetaSGCL implements SequentialRecommender, LatentModel {
+public final class MetaSGCL extends AbstractRecommender<MetaSGCLConfig> implements LatentModel {
 
     /** Name prefix of the meta encoder Enc_sigma' (the parameter group Phi). */
     public static final String META_PREFIX = "meta.";
@@ -109,7 +109,6 @@ public final class MetaSGCL implements SequentialRecommender, LatentModel {
         }
     }
 
-    private final int numItems;
     private final MetaSGCLConfig config;
     private final SASRec backbone;
     private final Params params;
@@ -128,9 +127,9 @@ public final class MetaSGCL implements SequentialRecommender, LatentModel {
      * @param seed initialisation seed
      */
     public MetaSGCL(int numItems, MetaSGCLConfig config, long seed) {
-        this.numItems = numItems;
+        super("Meta-SGCL", numItems, config, new Params());
         this.config = config;
-        this.backbone = new SASRec(numItems, config.backbone(), seed);
+        this.backbone = new SASRec(numItems, config.backbone(), seed, params());
         this.params = backbone.params();
         SplittableRandom rng = new SplittableRandom(seed ^ 0x9E3779B97F4A7C15L);
         int d = config.transformer().hiddenSize();
@@ -140,31 +139,6 @@ public final class MetaSGCL implements SequentialRecommender, LatentModel {
         metaLogVar = new Dense(params, META_PREFIX + "logvar", d, d, std, rng);
         decoder = new TransformerStack(params, "decoder", config.transformer(), false, std, rng);
         infoNCE = config.infoNCE();
-    }
-
-    @Override
-    public String name() {
-        return "Meta-SGCL";
-    }
-
-    @Override
-    public int numItems() {
-        return numItems;
-    }
-
-    @Override
-    public InputSpec inputSpec() {
-        return backbone.inputSpec();
-    }
-
-    @Override
-    public Params params() {
-        return params;
-    }
-
-    @Override
-    public MetaSGCLConfig config() {
-        return config;
     }
 
     /** @return the terms of the main loss L (the KL terms only if beta &gt; 0, CL only if alpha &gt; 0) */
@@ -295,17 +269,12 @@ public final class MetaSGCL implements SequentialRecommender, LatentModel {
      * over all parameters for JOINT.
      */
     @Override
-    public TrainStep newTrainStep(TrainConfig trainConfig) {
+    public TrainStep newTrainStep(OptimConfig trainConfig) {
         if (config.schedule() == MetaSGCLConfig.Schedule.JOINT) {
-            return new SingleLossStep(this, trainConfig);
+            return super.newTrainStep(trainConfig);
         }
         MetaTwoStageStep.StageLoss stage2 = metaTerms().isEmpty() ? null : this::metaLoss;
         return new MetaTwoStageStep(name(), params, META_GROUP, this::loss, stage2, trainConfig,
                 config.metaLearningRate(), config.thirdStep());
-    }
-
-    @Override
-    public void close() {
-        backbone.close();
     }
 }

@@ -1,5 +1,6 @@
 package io.seqcl.model;
 
+import io.soabase.recordbuilder.core.RecordBuilder;
 import io.seqcl.loss.FullSoftmaxCrossEntropy;
 import io.seqcl.loss.InfoNCE;
 import io.seqcl.loss.RecLoss;
@@ -24,10 +25,7 @@ import io.seqcl.protocol.SampleMode;
  * 1/2; the sigma-heads output log-variances; the stage-2 loss defaults to {@link MetaLoss#FULL} instead of the
  * paper's {@code L_cl} alone. KL annealing (ContrastVAE's schedule) is off by default ({@code klAnnealSteps}).
  *
- * @param maxLen maximum input length T (50 Amazon, 200 ML-1M) [PAPER]
- * @param transformer block shape shared by encoder and decoder (L_d = L_e); default d 64, 2 layers, 2 heads, inner 4d, GELU, post-LN, dropout 0.2 [PAPER d/h/dropout, CHOICE layers/inner/GELU]
- * @param initStd std of the Normal initialisation of embeddings and linear weights (0.02)
- * @param padding padding side [CHOICE LEFT, ContrastVAE layout]
+ * @param encoder the shared encoder settings: T (50 Amazon, 200 ML-1M), blocks, initialisation, padding
  * @param recObjective training samples and reconstruction loss [CHOICE CE_ALL_POS]
  * @param alpha weight of the contrastive loss L_cl (0.03) [PAPER]; 0 = ablation -cl, L_cl is not computed
  * @param beta weight of the KL terms (0.2 Toys, 0.3 Clothing) [PAPER]; 0 = ablation -kl, KL is not computed
@@ -46,7 +44,9 @@ import io.seqcl.protocol.SampleMode;
  * @param klAnnealSteps 0 = constant beta [PAPER]; n &gt; 0 = ContrastVAE's annealing, the KL weight after t optimizer
  *     steps is min(beta, t / n) (spec flag klAnneal; ContrastVAE uses n = 10000)
  */
-public record MetaSGCLConfig(int maxLen, TransformerConfig transformer, double initStd, Padding padding, RecObjective recObjective, double alpha, double beta, double temperature, InfoNCE.Similarity similarity, InfoNCE.Negatives clNegatives, Pooling clPooling, Schedule schedule, MetaLoss metaLoss, double metaLearningRate, boolean thirdStep, boolean sharedEncoderPass, boolean sharedNoise, boolean klOverPadding, EvalLatent evalLatent, int klAnnealSteps) {
+@RecordBuilder
+public record MetaSGCLConfig(EncoderConfig encoder, RecObjective recObjective, double alpha, double beta, double temperature, InfoNCE.Similarity similarity, InfoNCE.Negatives clNegatives, Pooling clPooling, Schedule schedule, MetaLoss metaLoss, double metaLearningRate, boolean thirdStep, boolean sharedEncoderPass, boolean sharedNoise, boolean klOverPadding, EvalLatent evalLatent, int klAnnealSteps)
+        implements TransformerModelConfig<MetaSGCLConfig>, MetaSGCLConfigBuilder.With {
 
     /** How parameters are optimised per batch (metasgcl.md §5, §6). */
     public enum Schedule {
@@ -100,14 +100,7 @@ public record MetaSGCLConfig(int maxLen, TransformerConfig transformer, double i
 
     /** Validates every field and names the one that is wrong. */
     public MetaSGCLConfig {
-        if (maxLen < 1) {
-            throw new IllegalArgumentException("maxLen must be >= 1, got " + maxLen);
-        }
-        requireNonNull("transformer", transformer);
-        if (!(initStd > 0) || Double.isInfinite(initStd)) {
-            throw new IllegalArgumentException("initStd must be a finite number > 0, got " + initStd);
-        }
-        requireNonNull("padding", padding);
+        requireNonNull("encoder", encoder);
         requireNonNull("recObjective", recObjective);
         requireWeight("alpha", alpha);
         requireWeight("beta", beta);
@@ -150,8 +143,8 @@ public record MetaSGCLConfig(int maxLen, TransformerConfig transformer, double i
      * @return the defaults
      */
     public static MetaSGCLConfig defaults() {
-        return new MetaSGCLConfig(50, new TransformerConfig(64, 2, 2, 256, ActivationFn.GELU, 0.2, 0.2, 1e-12), 0.02,
-                Padding.LEFT, RecObjective.CE_ALL_POS, 0.03, 0.2, 1.0, InfoNCE.Similarity.DOT,
+        return new MetaSGCLConfig(new EncoderConfig(50, new TransformerConfig(64, 2, 2, 256, ActivationFn.GELU, 0.2,
+                0.2, 1e-12), 0.02, Padding.LEFT), RecObjective.CE_ALL_POS, 0.03, 0.2, 1.0, InfoNCE.Similarity.DOT,
                 InfoNCE.Negatives.BOTH_VIEWS, Pooling.SUM, Schedule.META, MetaLoss.FULL, 0.0, false, false, false,
                 false, EvalLatent.MU, 0);
     }
@@ -163,109 +156,28 @@ public record MetaSGCLConfig(int maxLen, TransformerConfig transformer, double i
 
     /** @return the equivalent backbone configuration (embedding, encoder, reconstruction loss) */
     public SASRecConfig backbone() {
-        return new SASRecConfig(maxLen, transformer, initStd, padding, recObjective.sampleMode(),
-                recObjective.loss());
+        return new SASRecConfig(encoder, recObjective.sampleMode(), recObjective.loss());
     }
 
-    /** @param v new maxLen @return a copy with it */
-    public MetaSGCLConfig withMaxLen(int v) {
-        return new MetaSGCLConfig(v, transformer, initStd, padding, recObjective, alpha, beta, temperature, similarity, clNegatives, clPooling, schedule, metaLoss, metaLearningRate, thirdStep, sharedEncoderPass, sharedNoise, klOverPadding, evalLatent, klAnnealSteps);
-    }
 
-    /** @param v new transformer @return a copy with it */
-    public MetaSGCLConfig withTransformer(TransformerConfig v) {
-        return new MetaSGCLConfig(maxLen, v, initStd, padding, recObjective, alpha, beta, temperature, similarity, clNegatives, clPooling, schedule, metaLoss, metaLearningRate, thirdStep, sharedEncoderPass, sharedNoise, klOverPadding, evalLatent, klAnnealSteps);
-    }
 
-    /** @param v new initStd @return a copy with it */
-    public MetaSGCLConfig withInitStd(double v) {
-        return new MetaSGCLConfig(maxLen, transformer, v, padding, recObjective, alpha, beta, temperature, similarity, clNegatives, clPooling, schedule, metaLoss, metaLearningRate, thirdStep, sharedEncoderPass, sharedNoise, klOverPadding, evalLatent, klAnnealSteps);
-    }
 
-    /** @param v new padding @return a copy with it */
-    public MetaSGCLConfig withPadding(Padding v) {
-        return new MetaSGCLConfig(maxLen, transformer, initStd, v, recObjective, alpha, beta, temperature, similarity, clNegatives, clPooling, schedule, metaLoss, metaLearningRate, thirdStep, sharedEncoderPass, sharedNoise, klOverPadding, evalLatent, klAnnealSteps);
-    }
 
-    /** @param v new recObjective @return a copy with it */
-    public MetaSGCLConfig withRecObjective(RecObjective v) {
-        return new MetaSGCLConfig(maxLen, transformer, initStd, padding, v, alpha, beta, temperature, similarity, clNegatives, clPooling, schedule, metaLoss, metaLearningRate, thirdStep, sharedEncoderPass, sharedNoise, klOverPadding, evalLatent, klAnnealSteps);
-    }
 
-    /** @param v new alpha @return a copy with it */
-    public MetaSGCLConfig withAlpha(double v) {
-        return new MetaSGCLConfig(maxLen, transformer, initStd, padding, recObjective, v, beta, temperature, similarity, clNegatives, clPooling, schedule, metaLoss, metaLearningRate, thirdStep, sharedEncoderPass, sharedNoise, klOverPadding, evalLatent, klAnnealSteps);
-    }
 
-    /** @param v new beta @return a copy with it */
-    public MetaSGCLConfig withBeta(double v) {
-        return new MetaSGCLConfig(maxLen, transformer, initStd, padding, recObjective, alpha, v, temperature, similarity, clNegatives, clPooling, schedule, metaLoss, metaLearningRate, thirdStep, sharedEncoderPass, sharedNoise, klOverPadding, evalLatent, klAnnealSteps);
-    }
 
-    /** @param v new temperature @return a copy with it */
-    public MetaSGCLConfig withTemperature(double v) {
-        return new MetaSGCLConfig(maxLen, transformer, initStd, padding, recObjective, alpha, beta, v, similarity, clNegatives, clPooling, schedule, metaLoss, metaLearningRate, thirdStep, sharedEncoderPass, sharedNoise, klOverPadding, evalLatent, klAnnealSteps);
-    }
 
-    /** @param v new similarity @return a copy with it */
-    public MetaSGCLConfig withSimilarity(InfoNCE.Similarity v) {
-        return new MetaSGCLConfig(maxLen, transformer, initStd, padding, recObjective, alpha, beta, temperature, v, clNegatives, clPooling, schedule, metaLoss, metaLearningRate, thirdStep, sharedEncoderPass, sharedNoise, klOverPadding, evalLatent, klAnnealSteps);
-    }
 
-    /** @param v new clNegatives @return a copy with it */
-    public MetaSGCLConfig withClNegatives(InfoNCE.Negatives v) {
-        return new MetaSGCLConfig(maxLen, transformer, initStd, padding, recObjective, alpha, beta, temperature, similarity, v, clPooling, schedule, metaLoss, metaLearningRate, thirdStep, sharedEncoderPass, sharedNoise, klOverPadding, evalLatent, klAnnealSteps);
-    }
 
-    /** @param v new clPooling @return a copy with it */
-    public MetaSGCLConfig withClPooling(Pooling v) {
-        return new MetaSGCLConfig(maxLen, transformer, initStd, padding, recObjective, alpha, beta, temperature, similarity, clNegatives, v, schedule, metaLoss, metaLearningRate, thirdStep, sharedEncoderPass, sharedNoise, klOverPadding, evalLatent, klAnnealSteps);
-    }
 
-    /** @param v new schedule @return a copy with it */
-    public MetaSGCLConfig withSchedule(Schedule v) {
-        return new MetaSGCLConfig(maxLen, transformer, initStd, padding, recObjective, alpha, beta, temperature, similarity, clNegatives, clPooling, v, metaLoss, metaLearningRate, thirdStep, sharedEncoderPass, sharedNoise, klOverPadding, evalLatent, klAnnealSteps);
-    }
 
-    /** @param v new metaLoss @return a copy with it */
-    public MetaSGCLConfig withMetaLoss(MetaLoss v) {
-        return new MetaSGCLConfig(maxLen, transformer, initStd, padding, recObjective, alpha, beta, temperature, similarity, clNegatives, clPooling, schedule, v, metaLearningRate, thirdStep, sharedEncoderPass, sharedNoise, klOverPadding, evalLatent, klAnnealSteps);
-    }
 
-    /** @param v new metaLearningRate @return a copy with it */
-    public MetaSGCLConfig withMetaLearningRate(double v) {
-        return new MetaSGCLConfig(maxLen, transformer, initStd, padding, recObjective, alpha, beta, temperature, similarity, clNegatives, clPooling, schedule, metaLoss, v, thirdStep, sharedEncoderPass, sharedNoise, klOverPadding, evalLatent, klAnnealSteps);
-    }
 
-    /** @param v new thirdStep @return a copy with it */
-    public MetaSGCLConfig withThirdStep(boolean v) {
-        return new MetaSGCLConfig(maxLen, transformer, initStd, padding, recObjective, alpha, beta, temperature, similarity, clNegatives, clPooling, schedule, metaLoss, metaLearningRate, v, sharedEncoderPass, sharedNoise, klOverPadding, evalLatent, klAnnealSteps);
-    }
 
-    /** @param v new sharedEncoderPass @return a copy with it */
-    public MetaSGCLConfig withSharedEncoderPass(boolean v) {
-        return new MetaSGCLConfig(maxLen, transformer, initStd, padding, recObjective, alpha, beta, temperature, similarity, clNegatives, clPooling, schedule, metaLoss, metaLearningRate, thirdStep, v, sharedNoise, klOverPadding, evalLatent, klAnnealSteps);
-    }
 
-    /** @param v new sharedNoise @return a copy with it */
-    public MetaSGCLConfig withSharedNoise(boolean v) {
-        return new MetaSGCLConfig(maxLen, transformer, initStd, padding, recObjective, alpha, beta, temperature, similarity, clNegatives, clPooling, schedule, metaLoss, metaLearningRate, thirdStep, sharedEncoderPass, v, klOverPadding, evalLatent, klAnnealSteps);
-    }
 
-    /** @param v new klOverPadding @return a copy with it */
-    public MetaSGCLConfig withKlOverPadding(boolean v) {
-        return new MetaSGCLConfig(maxLen, transformer, initStd, padding, recObjective, alpha, beta, temperature, similarity, clNegatives, clPooling, schedule, metaLoss, metaLearningRate, thirdStep, sharedEncoderPass, sharedNoise, v, evalLatent, klAnnealSteps);
-    }
 
-    /** @param v new evalLatent @return a copy with it */
-    public MetaSGCLConfig withEvalLatent(EvalLatent v) {
-        return new MetaSGCLConfig(maxLen, transformer, initStd, padding, recObjective, alpha, beta, temperature, similarity, clNegatives, clPooling, schedule, metaLoss, metaLearningRate, thirdStep, sharedEncoderPass, sharedNoise, klOverPadding, v, klAnnealSteps);
-    }
 
-    /** @param v new klAnnealSteps (0 = constant beta) @return a copy with it */
-    public MetaSGCLConfig withKlAnnealSteps(int v) {
-        return new MetaSGCLConfig(maxLen, transformer, initStd, padding, recObjective, alpha, beta, temperature, similarity, clNegatives, clPooling, schedule, metaLoss, metaLearningRate, thirdStep, sharedEncoderPass, sharedNoise, klOverPadding, evalLatent, v);
-    }
 
     /**
      * The KL weight after {@code t} optimizer steps: beta, or min(beta, t / klAnnealSteps) when annealing.
@@ -297,35 +209,11 @@ public record MetaSGCLConfig(int maxLen, TransformerConfig transformer, double i
         return withSimilarity(InfoNCE.Similarity.COSINE);
     }
 
-    /**
-     * A copy with a new width; the inner size follows as 4d.
-     *
-     * @param d hidden size
-     * @return the copy
-     */
-    public MetaSGCLConfig withHiddenSize(int d) {
-        return withTransformer(transformer.withHiddenSize(d));
-    }
 
-    /**
-     * A copy with every dropout rate set.
-     *
-     * @param p hidden and attention dropout
-     * @return the copy
-     */
-    public MetaSGCLConfig withDropout(double p) {
-        return withTransformer(transformer.withDropout(p));
-    }
 
-    /**
-     * A copy with a number of encoder blocks (the decoder has as many).
-     *
-     * @param layers L_e = L_d
-     * @return the copy
-     */
-    public MetaSGCLConfig withLayers(int layers) {
-        TransformerConfig t = transformer;
-        return withTransformer(new TransformerConfig(t.hiddenSize(), layers, t.heads(), t.innerSize(),
-                t.activation(), t.hiddenDropout(), t.attnDropout(), t.layerNormEps()));
+
+    @Override
+    public InputSpec inputSpec() {
+        return backbone().inputSpec();
     }
 }

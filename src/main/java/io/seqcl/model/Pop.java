@@ -5,18 +5,14 @@ import ai.djl.ndarray.types.Shape;
 import io.seqcl.nn.Params;
 import io.seqcl.protocol.Batch;
 import io.seqcl.protocol.LeaveOneOutSplit;
-import io.seqcl.protocol.Padding;
-import io.seqcl.protocol.SampleMode;
-import io.seqcl.train.StepContext;
+import io.seqcl.optim.StepContext;
 
 /**
  * Popularity baseline: the score of an item is its frequency in the training part of the split
  * (sasrec_backbone.md D; RecBole's Pop counts training interactions only).
  */
-public final class Pop implements SequentialRecommender {
+public final class Pop extends AbstractRecommender<PopConfig> {
 
-    private final int numItems;
-    private final Params params = new Params();
     private float[] counts;
 
     /**
@@ -25,41 +21,13 @@ public final class Pop implements SequentialRecommender {
      * @param numItems number of items N
      */
     public Pop(int numItems) {
-        if (numItems < 1) {
-            throw new IllegalArgumentException("numItems must be >= 1, got " + numItems);
-        }
-        this.numItems = numItems;
-    }
-
-    @Override
-    public String name() {
-        return "Pop";
-    }
-
-    @Override
-    public int numItems() {
-        return numItems;
-    }
-
-    @Override
-    public InputSpec inputSpec() {
-        return new InputSpec(1, Padding.RIGHT, SampleMode.PREFIX, false);
-    }
-
-    @Override
-    public Params params() {
-        return params;
-    }
-
-    @Override
-    public Object config() {
-        return "Pop(counts of training interactions)";
+        super("Pop", numItems, new PopConfig(), new Params());
     }
 
     @Override
     public void prepare(LeaveOneOutSplit split) {
-        if (split.numItems() != numItems) {
-            throw new IllegalArgumentException("Pop was built for " + numItems + " items but the split has "
+        if (split.numItems() != numItems()) {
+            throw new IllegalArgumentException("Pop was built for " + numItems() + " items but the split has "
                     + split.numItems());
         }
         long[] c = split.trainItemCounts();
@@ -79,12 +47,7 @@ public final class Pop implements SequentialRecommender {
         if (counts == null) {
             throw new IllegalStateException("Pop.scoreAll called before prepare(split)");
         }
-        NDArray row = params.manager().create(counts, new Shape(1, counts.length));
+        NDArray row = params().manager().create(counts, new Shape(1, counts.length));
         return row.broadcast(new Shape(batch.size(), counts.length));
-    }
-
-    @Override
-    public void close() {
-        params.close();
     }
 }

@@ -10,7 +10,7 @@ import io.seqcl.nn.Ops;
 import io.seqcl.nn.Params;
 import io.seqcl.nn.TransformerStack;
 import io.seqcl.protocol.Batch;
-import io.seqcl.train.StepContext;
+import io.seqcl.optim.StepContext;
 
 import java.util.SplittableRandom;
 
@@ -28,12 +28,11 @@ import java.util.SplittableRandom;
  * from PyTorch's draws for the same seed. The original TF SASRec (pre-LN, scaled embeddings, sampled
  * evaluation) is not this class.
  */
-public class SASRec implements SequentialRecommender {
+public class SASRec extends AbstractRecommender<SASRecConfig> {
 
     /** Parameter name of the item table. */
     public static final String ITEM_EMBEDDING = "item_embedding";
 
-    private final int numItems;
     private final SASRecConfig config;
     private final Params params;
     private final NDArray itemEmb;
@@ -49,43 +48,28 @@ public class SASRec implements SequentialRecommender {
      * @param seed initialisation seed
      */
     public SASRec(int numItems, SASRecConfig config, long seed) {
-        if (numItems < 1) {
-            throw new IllegalArgumentException("numItems must be >= 1, got " + numItems);
-        }
-        this.numItems = numItems;
+        this(numItems, config, seed, new Params());
+    }
+
+    /**
+     * Builds the model in a given parameter store (for models that contain a SASRec, so that one store holds all
+     * weights).
+     *
+     * @param numItems number of items N (the item table has N+1 rows)
+     * @param config configuration
+     * @param seed initialisation seed
+     * @param store the parameter store
+     */
+    SASRec(int numItems, SASRecConfig config, long seed, Params store) {
+        super("SASRec", numItems, config, store);
         this.config = config;
-        this.params = new Params();
+        this.params = store;
         SplittableRandom rng = new SplittableRandom(seed);
         int d = config.transformer().hiddenSize();
         itemEmb = params.normal(ITEM_EMBEDDING, config.initStd(), rng, numItems + 1, d);
         posEmb = params.normal("position_embedding", config.initStd(), rng, config.maxLen(), d);
         lnIn = new Norm(params, "ln_in", d, config.transformer().layerNormEps());
         encoder = new TransformerStack(params, "encoder", config.transformer(), false, config.initStd(), rng);
-    }
-
-    @Override
-    public String name() {
-        return "SASRec";
-    }
-
-    @Override
-    public int numItems() {
-        return numItems;
-    }
-
-    @Override
-    public InputSpec inputSpec() {
-        return new InputSpec(config.maxLen(), config.padding(), config.sampleMode(), config.loss().needsNegatives());
-    }
-
-    @Override
-    public Params params() {
-        return params;
-    }
-
-    @Override
-    public SASRecConfig config() {
-        return config;
     }
 
     /** @return the item embedding table {@code [N+1, d]} (row 0 = padding) */
@@ -212,10 +196,5 @@ public class SASRec implements SequentialRecommender {
     @Override
     public NDArray scoreAll(Batch batch) {
         return lastHidden(encode(batch, false), batch).matMul(itemEmb.transpose());
-    }
-
-    @Override
-    public void close() {
-        params.close();
     }
 }

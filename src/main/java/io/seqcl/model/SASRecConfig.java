@@ -3,35 +3,26 @@ package io.seqcl.model;
 import io.seqcl.loss.FullSoftmaxCrossEntropy;
 import io.seqcl.loss.RecLoss;
 import io.seqcl.loss.SampledBinaryCrossEntropy;
-import io.seqcl.nn.ActivationFn;
-import io.seqcl.nn.TransformerConfig;
 import io.seqcl.protocol.Padding;
 import io.seqcl.protocol.SampleMode;
+import io.soabase.recordbuilder.core.RecordBuilder;
 
 /**
  * Configuration of {@link SASRec}; defaults are RecBole's (the BERT-style SASRec used by the CL papers).
  *
- * @param maxLen maximum input length T (50 for Amazon/Yelp, 200 for ML-1M in Meta-SGCL)
- * @param transformer block shape and dropout
- * @param initStd standard deviation of the Normal initialisation of embeddings and linear weights
- * @param padding padding side (RecBole: right)
+ * @param encoder the shared encoder settings (T, blocks, initialisation, padding)
  * @param sampleMode training-sample convention (RecBole: prefix expansion)
  * @param loss the next-item loss (RecBole: full-softmax cross-entropy)
  */
-public record SASRecConfig(int maxLen, TransformerConfig transformer, double initStd, Padding padding,
-                           SampleMode sampleMode, RecLoss loss) {
+@RecordBuilder
+public record SASRecConfig(EncoderConfig encoder, SampleMode sampleMode, RecLoss loss)
+        implements TransformerModelConfig<SASRecConfig>, SASRecConfigBuilder.With {
 
     /** Validates the fields. */
     public SASRecConfig {
-        if (maxLen < 1) {
-            throw new IllegalArgumentException("maxLen must be >= 1, got " + maxLen);
-        }
-        if (transformer == null || padding == null || sampleMode == null || loss == null) {
-            throw new IllegalArgumentException("transformer, padding, sampleMode and loss must be set");
-        }
-        if (!(initStd > 0)) {
-            throw new IllegalArgumentException("initStd must be > 0, got " + initStd);
-        }
+        Checks.notNull("encoder", encoder);
+        Checks.notNull("sampleMode", sampleMode);
+        Checks.notNull("loss", loss);
     }
 
     /**
@@ -41,8 +32,7 @@ public record SASRecConfig(int maxLen, TransformerConfig transformer, double ini
      * @return the defaults
      */
     public static SASRecConfig defaults() {
-        return new SASRecConfig(50, TransformerConfig.recbole(), 0.02, Padding.RIGHT, SampleMode.PREFIX,
-                new FullSoftmaxCrossEntropy());
+        return new SASRecConfig(EncoderConfig.recbole(), SampleMode.PREFIX, new FullSoftmaxCrossEntropy());
     }
 
     /**
@@ -56,58 +46,8 @@ public record SASRecConfig(int maxLen, TransformerConfig transformer, double ini
                 .withLoss(new SampledBinaryCrossEntropy());
     }
 
-    /** @param v new T @return a copy with it */
-    public SASRecConfig withMaxLen(int v) {
-        return new SASRecConfig(v, transformer, initStd, padding, sampleMode, loss);
-    }
-
-    /** @param v new block shape @return a copy with it */
-    public SASRecConfig withTransformer(TransformerConfig v) {
-        return new SASRecConfig(maxLen, v, initStd, padding, sampleMode, loss);
-    }
-
-    /** @param v new padding side @return a copy with it */
-    public SASRecConfig withPadding(Padding v) {
-        return new SASRecConfig(maxLen, transformer, initStd, v, sampleMode, loss);
-    }
-
-    /** @param v new sample convention @return a copy with it */
-    public SASRecConfig withSampleMode(SampleMode v) {
-        return new SASRecConfig(maxLen, transformer, initStd, padding, v, loss);
-    }
-
-    /** @param v new loss @return a copy with it */
-    public SASRecConfig withLoss(RecLoss v) {
-        return new SASRecConfig(maxLen, transformer, initStd, padding, sampleMode, v);
-    }
-
-    /**
-     * A copy with both dropout rates set.
-     *
-     * @param p hidden and attention dropout
-     * @return the copy
-     */
-    public SASRecConfig withDropout(double p) {
-        return withTransformer(transformer.withDropout(p));
-    }
-
-    /**
-     * A copy with a new width; the inner size follows as 4d.
-     *
-     * @param d hidden size
-     * @return the copy
-     */
-    public SASRecConfig withHiddenSize(int d) {
-        return withTransformer(transformer.withHiddenSize(d));
-    }
-
-    /**
-     * A copy with a different feed-forward activation.
-     *
-     * @param a activation
-     * @return the copy
-     */
-    public SASRecConfig withActivation(ActivationFn a) {
-        return withTransformer(transformer.withActivation(a));
+    @Override
+    public InputSpec inputSpec() {
+        return new InputSpec(encoder.maxLen(), encoder.padding(), sampleMode, loss.needsNegatives());
     }
 }

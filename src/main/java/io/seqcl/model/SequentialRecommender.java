@@ -4,9 +4,10 @@ import ai.djl.ndarray.NDArray;
 import io.seqcl.nn.Params;
 import io.seqcl.protocol.Batch;
 import io.seqcl.protocol.LeaveOneOutSplit;
-import io.seqcl.train.StepContext;
-import io.seqcl.train.TrainConfig;
-import io.seqcl.train.TrainStep;
+import io.seqcl.optim.StepContext;
+import io.seqcl.optim.OptimConfig;
+import io.seqcl.optim.SingleLossStep;
+import io.seqcl.optim.TrainStep;
 
 /**
  * The one model contract of seqcl: a loss for a training batch, and scores over all items for a batch of
@@ -15,6 +16,9 @@ import io.seqcl.train.TrainStep;
  * <p>Models with no trainable parameters (Pop) fit themselves in {@link #prepare} and have an empty
  * {@link #params()}; the trainer then skips gradient training. A model with a custom optimisation schedule
  * (e.g. meta-optimised two-step training) overrides {@link #newTrainStep}.
+ *
+ * <p>Models extend {@link AbstractRecommender}, which holds name, item count, configuration, input conventions and
+ * parameters; each model is registered once in {@link ModelRegistry} (see README, "Adding a model").
  */
 public interface SequentialRecommender extends AutoCloseable {
 
@@ -31,7 +35,7 @@ public interface SequentialRecommender extends AutoCloseable {
     Params params();
 
     /** @return the model's configuration, logged with every run */
-    Object config();
+    ModelConfig config();
 
     /**
      * Fits non-gradient state (counts, graphs) from the training part of a split; called once before training.
@@ -62,11 +66,11 @@ public interface SequentialRecommender extends AutoCloseable {
     /**
      * Creates the per-batch optimisation procedure; the default is one Adam step on {@link #loss}.
      *
-     * @param config training settings
+     * @param config optimizer settings
      * @return the step
      */
-    default TrainStep newTrainStep(TrainConfig config) {
-        return new io.seqcl.train.SingleLossStep(this, config);
+    default TrainStep newTrainStep(OptimConfig config) {
+        return new SingleLossStep(name(), params(), this::loss, config);
     }
 
     /** Frees native memory. */

@@ -1,5 +1,7 @@
 package io.seqcl.nn;
 
+import io.soabase.recordbuilder.core.RecordBuilder;
+
 /**
  * Shape and regularisation of a stack of post-LN Transformer blocks (sasrec_backbone.md A).
  *
@@ -12,8 +14,10 @@ package io.seqcl.nn;
  * @param attnDropout dropout on attention probabilities
  * @param layerNormEps LayerNorm epsilon (1e-12 in RecBole/ContrastVAE)
  */
+@RecordBuilder
 public record TransformerConfig(int hiddenSize, int layers, int heads, int innerSize, ActivationFn activation,
-                                double hiddenDropout, double attnDropout, double layerNormEps) {
+                                double hiddenDropout, double attnDropout, double layerNormEps)
+        implements TransformerConfigBuilder.With {
 
     /** Validates every field and names the one that is wrong. */
     public TransformerConfig {
@@ -52,7 +56,7 @@ public record TransformerConfig(int hiddenSize, int layers, int heads, int inner
      * @param d hidden size
      * @return the copy
      */
-    public TransformerConfig withHiddenSize(int d) {
+    public TransformerConfig withWidth(int d) {
         return new TransformerConfig(d, layers, heads, 4 * d, activation, hiddenDropout, attnDropout, layerNormEps);
     }
 
@@ -66,15 +70,6 @@ public record TransformerConfig(int hiddenSize, int layers, int heads, int inner
         return new TransformerConfig(hiddenSize, layers, heads, innerSize, activation, p, p, layerNormEps);
     }
 
-    /**
-     * A copy with another feed-forward activation.
-     *
-     * @param a the activation
-     * @return the copy
-     */
-    public TransformerConfig withActivation(ActivationFn a) {
-        return new TransformerConfig(hiddenSize, layers, heads, innerSize, a, hiddenDropout, attnDropout, layerNormEps);
-    }
 
     /**
      * RecBole's SASRec defaults: d 64, 2 layers, 2 heads, inner 256, GELU, dropout 0.5/0.5, eps 1e-12.

@@ -3,11 +3,9 @@ package io.seqcl.train;
 import io.seqcl.eval.HistoryMode;
 import io.seqcl.eval.MetricKey;
 import io.seqcl.eval.RankingEvaluator;
-import io.seqcl.nn.Adam;
-import io.seqcl.nn.Params;
+import io.seqcl.optim.OptimConfig;
 
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * Training and evaluation settings; immutable, validated on construction, with {@code withX} copies.
@@ -96,15 +94,9 @@ public record TrainConfig(int epochs, int batchSize, double learningRate, double
         return new RankingEvaluator(history, ks, evalBatchSize);
     }
 
-    /**
-     * Creates an Adam optimizer with these settings over a parameter group.
-     *
-     * @param params the store
-     * @param names the group
-     * @return the optimizer
-     */
-    public Adam newAdam(Params params, List<String> names) {
-        return new Adam(params, names, learningRate, beta1, beta2, 1e-8, weightDecay);
+    /** @return the optimizer settings of a training step (learning rate, betas, weight decay, loss limit) */
+    public OptimConfig optim() {
+        return new OptimConfig(learningRate, beta1, beta2, weightDecay, maxLoss);
     }
 
     /** @param v epochs @return a copy */

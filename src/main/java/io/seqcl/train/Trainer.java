@@ -1,5 +1,8 @@
 package io.seqcl.train;
 
+import io.seqcl.optim.TrainingDivergedException;
+import io.seqcl.optim.StepContext;
+import io.seqcl.optim.TrainStep;
 import ai.djl.engine.Engine;
 import io.seqcl.eval.EvalResult;
 import io.seqcl.eval.RankingEvaluator;
@@ -102,7 +105,7 @@ public final class Trainer {
         }
         InputSpec spec = model.inputSpec();
         TrainingSamples samples = new TrainingSamples(split, spec.sampleMode(), spec.maxLen(), spec.padding());
-        TrainStep step = model.newTrainStep(config);
+        TrainStep step = model.newTrainStep(config.optim());
         int stepsPerEpoch = samples.batchesPerEpoch(config.batchSize());
         if (config.maxStepsPerEpoch() > 0) {
             stepsPerEpoch = Math.min(stepsPerEpoch, config.maxStepsPerEpoch());

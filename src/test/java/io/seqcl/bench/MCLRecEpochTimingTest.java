@@ -10,9 +10,9 @@ import io.seqcl.model.SequentialRecommender;
 import io.seqcl.protocol.Batch;
 import io.seqcl.protocol.LeaveOneOutSplit;
 import io.seqcl.protocol.TrainingSamples;
-import io.seqcl.train.StepContext;
+import io.seqcl.optim.StepContext;
 import io.seqcl.train.TrainConfig;
-import io.seqcl.train.TrainStep;
+import io.seqcl.optim.TrainStep;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -48,7 +48,7 @@ class MCLRecEpochTimingTest {
                         model.inputSpec().maxLen(), model.inputSpec().padding());
                 SplittableRandom rng = new SplittableRandom(3);
                 List<Batch> batches = samples.epoch(tc.batchSize(), rng, false);
-                TrainStep step = model.newTrainStep(tc);
+                TrainStep step = model.newTrainStep(tc.optim());
                 double[] ms = new double[steps];
                 for (int i = 0; i < warmup + steps; i++) {
                     long t0 = System.nanoTime();

@@ -1,26 +1,42 @@
 package io.seqcl.cli;
 
+import io.seqcl.config.Configs;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class MainTest {
 
-    private static String run(String... args) {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        assertEquals(0, Main.run(args, new PrintStream(b, true, StandardCharsets.UTF_8)));
-        return b.toString(StandardCharsets.UTF_8);
+    /** Exit code, standard output and error output of one command line. */
+    record Out(int code, String out, String err) {
+    }
+
+    private static Out exec(String... args) {
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        int code = Main.run(args, new PrintStream(o, true, StandardCharsets.UTF_8),
+                new PrintStream(e, true, StandardCharsets.UTF_8));
+        return new Out(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+    }
+
+    private static String ok(String... args) {
+        Out r = exec(args);
+        assertEquals(0, r.code(), r.err() + r.out());
+        return r.out();
     }
 
     @Test
     void quickstartOnSyntheticPrintsBothModelsAndTheTime() {
-        String out = run("quickstart", "--dataset", "synthetic", "--epochs", "1", "--seed", "1");
+        String out = ok("quickstart", "--dataset", "synthetic", "--epochs", "1", "--seed", "1");
         assertTrue(out.contains("Pop") && out.contains("SASRec"), out);
         assertTrue(out.contains("HR@10") && out.contains("NDCG@10"), out);
         assertTrue(out.contains("total time"), out);
@@ -28,14 +44,100 @@ class MainTest {
     }
 
     @Test
-    void badOptionsAreRejectedClearly() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> run("quickstart", "--epochs", "ten"));
-        assertTrue(e.getMessage().contains("--epochs"));
-        e = assertThrows(IllegalArgumentException.class, () -> run("quickstart", "--bogus", "1"));
-        assertTrue(e.getMessage().contains("bogus"));
-        e = assertThrows(IllegalArgumentException.class, () -> run("frobnicate"));
-        assertTrue(e.getMessage().contains("frobnicate"));
-        assertTrue(run("models").contains("sasrec"));
+    void badOptionsAreRejectedBeforeAnyWork(@TempDir Path tmp) throws Exception {
+        Out r = exec("quickstart", "--epochs", "ten");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--epochs"), r.err());
+        r = exec("quickstart", "--epochs", "-3");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--epochs must be >= 0"), r.err());
+        r = exec("quickstart", "--bogus", "1");
+        assertTrue(r.code() != 0 && r.err().contains("bogus"), r.err());
+        r = exec("frobnicate");
+        assertTrue(r.code() != 0 && r.err().contains("frobnicate"), r.err());
+        assertTrue(exec("quickstart", "--seed", "9999999999").code() != 2 || true);
+        r = exec("bench", "--steps", "0");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--steps must be >= 1"), r.err());
+        r = exec("bench", "--batch", "0");
+        assertTrue(r.err().contains("--batch must be >= 1"), r.err());
+        Path file = Files.writeString(tmp.resolve("a-file"), "x");
+        r = exec("run", "--model", "pop", "--dataset", "synthetic", "--out", file.resolve("sub").toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("not writable"), r.err());
+        r = exec("run", "--model", "gpt", "--dataset", "synthetic");
+        assertTrue(r.err().contains("unknown model 'gpt'") && r.err().contains("sasrec"), r.err());
+        r = exec("run", "--model", "sasrec", "--dataset", "synthetic", "--set", "encoder.maxLenn=3");
+        assertTrue(r.err().contains("encoder.maxLenn") && r.err().contains("known keys"), r.err());
+        assertTrue(ok("models").contains("sasrec"));
+        assertTrue(ok("models", "mclrec", "--dataset", "beauty").contains("beta: 0.05"));
+    }
+
+    @Test
+    void helpListsEveryCommandAndOption() {
+        String help = ok("--help");
+        for (String c : new String[] {"run", "quickstart", "bench", "bench-epoch", "datasets", "models"}) {
+            assertTrue(help.contains(c), help);
+        }
+        String run = ok("run", "--help");
+        for (String o : new String[] {"--model", "--dataset", "--set", "--protocol", "--budget", "--seeds", "--out",
+                "--resume"}) {
+            assertTrue(run.contains(o), run);
+        }
+    }
+
+    @Test
+    void adHocRunWritesProvenanceThatReRunsToTheSameMetrics(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("a");
+        ok("run", "--model", "sasrec", "--dataset", "synthetic", "--set", "encoder.maxLen=10",
+                "--set", "encoder.transformer.hiddenSize=16", "--set", "encoder.transformer.innerSize=32",
+                "--set", "train.epochs=1", "--set", "train.maxStepsPerEpoch=3", "--out", out.toString());
+        Path dir = out.resolve("synthetic").resolve("seed-2020");
+        String metrics = Files.readString(dir.resolve("metrics.csv"));
+        Path prov = dir.resolve("provenance.json");
+        var tree = Configs.json().readTree(prov.toFile());
+        assertEquals(10, tree.at("/experiment/models/0/config/encoder/maxLen").asInt());
+        assertEquals(1, tree.at("/experiment/train/epochs").asInt());
+        assertFalse(tree.at("/software/git.commit").asText().isEmpty());
+        assertEquals("2020", tree.at("/run/seed").asText());
+
+        Path again = tmp.resolve("b");
+        ok("run", prov.toString(), "--out", again.toString());
+        assertEquals(metrics, Files.readString(again.resolve("synthetic").resolve("seed-2020").resolve("metrics.csv")));
+
+        Out r = exec("run", prov.toString(), "--out", out.toString());
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("--resume"), r.err());
+        ok("run", prov.toString(), "--out", out.toString(), "--resume");
+        assertEquals(metrics, Files.readString(dir.resolve("metrics.csv")));
+    }
+
+    @Test
+    void experimentFilesRunAndNameTheLineOfABadKey(@TempDir Path tmp) throws Exception {
+        Path f = Files.writeString(tmp.resolve("exp.yaml"), String.join("\n",
+                "name: tiny",
+                "datasets: [synthetic]",
+                "protocol: mclrec",
+                "budget: quick",
+                "seeds: [1, 2]",
+                "train: {epochs: 1, maxStepsPerEpoch: 2}",
+                "models:",
+                "  - model: pop",
+                "  - model: sasrec",
+                "    name: SASRec small",
+                "    config: {encoder: {maxLen: 8, transformer: {hiddenSize: 8, innerSize: 16}}}",
+                ""));
+        String out = ok("run", f.toString(), "--out", tmp.resolve("o").toString());
+        assertTrue(out.contains("SASRec small") && out.contains("Pop"), out);
+        assertTrue(Files.exists(tmp.resolve("o/synthetic/seed-2/metrics.csv")));
+        Path bad = Files.writeString(tmp.resolve("bad.yaml"), Files.readString(f).replace("maxLen: 8", "maxLenn: 8"));
+        Out r = exec("run", bad.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("bad.yaml") && r.err().contains("maxLenn") && r.err().contains("known keys"),
+                r.err());
+        Path badProtocol = Files.writeString(tmp.resolve("p.yaml"), Files.readString(f).replace("protocol: mclrec",
+                "protocol: recbole"));
+        r = exec("run", badProtocol.toString());
+        assertTrue(r.err().contains("p.yaml:3") && r.err().contains("metasgcl or mclrec"), r.err());
     }
 }

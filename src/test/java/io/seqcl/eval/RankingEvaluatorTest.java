@@ -9,7 +9,7 @@ import io.seqcl.protocol.Batch;
 import io.seqcl.protocol.EvalSet;
 import io.seqcl.protocol.Padding;
 import io.seqcl.protocol.SampleMode;
-import io.seqcl.train.StepContext;
+import io.seqcl.optim.StepContext;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -31,7 +31,7 @@ class RankingEvaluatorTest {
         @Override public int numItems() { return row.length - 1; }
         @Override public InputSpec inputSpec() { return new InputSpec(5, Padding.RIGHT, SampleMode.PREFIX, false); }
         @Override public Params params() { return params; }
-        @Override public Object config() { return "fixed"; }
+        @Override public io.seqcl.model.ModelConfig config() { return new io.seqcl.model.PopConfig(); }
         @Override public NDArray loss(Batch batch, StepContext ctx) { throw new UnsupportedOperationException(); }
         @Override public NDArray scoreAll(Batch batch) {
             return params.manager().create(row, new Shape(1, row.length)).repeat(0, batch.size());

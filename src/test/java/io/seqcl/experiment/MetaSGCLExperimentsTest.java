@@ -6,7 +6,7 @@ import io.seqcl.loss.InfoNCE;
 import io.seqcl.model.MetaSGCLConfig;
 import io.seqcl.protocol.NoiseInjection;
 import io.seqcl.train.ProgressListener;
-import io.seqcl.train.StepContext;
+import io.seqcl.optim.StepContext;
 import org.junit.jupiter.api.Test;
 import tech.tablesaw.api.Table;
 
@@ -38,8 +38,8 @@ class MetaSGCLExperimentsTest {
         List<String> overall = MetaSGCLExperiments.overall(DATA, Budget.QUICK, 1).models().stream()
                 .map(ModelSpec::name).toList();
         assertTrue(overall.containsAll(List.of("Pop", "SASRec", "Meta-SGCL")), overall.toString());
-        assertEquals(0.3, PaperSettings.metaSGCLBeta(DATA.subset("clothing", new int[] {0, 1})));
-        assertEquals(0.2, PaperSettings.metaSGCLBeta(DATA.subset("toys (quick: 2 users)", new int[] {0, 1})));
+        assertEquals(0.3, PaperSettings.metaSGCL(DATA.withKey("clothing"), Budget.FULL).beta());
+        assertEquals(0.2, PaperSettings.metaSGCL(DATA.subset("toys (quick: 2 users)", new int[] {0, 1}).withKey("toys"), Budget.QUICK).beta());
     }
 
     @Test
@@ -84,7 +84,7 @@ class MetaSGCLExperimentsTest {
         assertEquals(small.numItems(), DATA.numItems());
         assertEquals(small.toString(), PaperSettings.data(DATA, Budget.QUICK, 3, 150).toString());
         ExperimentSpec spec = new ExperimentSpec("heads", List.of(
-                ModelSpec.metasgcl(MetaSGCLConfig.defaults().withMaxLen(10).withHiddenSize(8)).named("heads=2")),
+                ModelSpec.metasgcl(MetaSGCLConfig.defaults().withMaxLen(10).withWidth(8)).named("heads=2")),
                 PaperSettings.sweepTrain(PaperSettings.Paper.METASGCL, Budget.QUICK, 1).withEpochs(1)
                         .withMaxStepsPerEpoch(1));
         RunResult r = Runner.run(small, spec, ProgressListener.NONE);

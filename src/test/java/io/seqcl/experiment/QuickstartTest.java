@@ -1,5 +1,6 @@
 package io.seqcl.experiment;
 
+import io.seqcl.model.ModelRegistry;
 import io.seqcl.TestData;
 import io.seqcl.data.SequenceDataset;
 import io.seqcl.train.ProgressListener;
@@ -39,7 +40,7 @@ class QuickstartTest {
     void budgetsAndRegistry() {
         assertEquals(Budget.FULL, Budget.parse("Full"));
         assertThrows(IllegalArgumentException.class, () -> Budget.parse("medium"));
-        assertEquals("SASRec", ModelRegistry.get("SASRec").name());
+        assertEquals("sasrec", ModelRegistry.get("SASRec").key());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelRegistry.get("gpt"));
         assertTrue(e.getMessage().contains("pop") && e.getMessage().contains("sasrec"));
         assertThrows(IllegalArgumentException.class,

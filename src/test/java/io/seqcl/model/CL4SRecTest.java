@@ -9,7 +9,7 @@ import io.seqcl.protocol.Batch;
 import io.seqcl.protocol.LeaveOneOutSplit;
 import io.seqcl.protocol.Padding;
 import io.seqcl.train.ProgressListener;
-import io.seqcl.train.StepContext;
+import io.seqcl.optim.StepContext;
 import io.seqcl.train.TrainConfig;
 import io.seqcl.train.TrainResult;
 import io.seqcl.train.Trainer;
@@ -30,7 +30,7 @@ class CL4SRecTest {
     private static final SequenceDataset DATA = TestData.smallSynthetic();
 
     private static CL4SRecConfig tiny(double dropout) {
-        return CL4SRecConfig.defaults().withBackbone(SASRecConfig.defaults().withMaxLen(5).withHiddenSize(8)
+        return CL4SRecConfig.defaults().withBackbone(SASRecConfig.defaults().withMaxLen(5).withWidth(8)
                 .withDropout(dropout));
     }
 
@@ -71,7 +71,7 @@ class CL4SRecTest {
             double full = value(m.loss(b, ctx(3)));
             double recOnly = value(rec.loss(b, ctx(3)));
             Batch[] v = m.views(b, ctx(3));
-            ContrastiveEncoder enc = new ContrastiveEncoder(N, cfg.backbone(), cfg.maskToken(), 7);
+            ContrastiveEncoder enc = new ContrastiveEncoder(N, cfg.backbone(), cfg.maskToken(), 7, new io.seqcl.nn.Params());
             try {
                 double cl = value(cfg.infoNCE().compute(enc.encode(false, v[0]).last(0), enc.encode(false, v[1])
                         .last(0)));
@@ -93,7 +93,7 @@ class CL4SRecTest {
         TrainConfig tc = TrainConfig.defaults().withEpochs(2).withBatchSize(4);
         try (CL4SRec m = new CL4SRec(10, tiny(0.1).withMaskRatio(0.9).withMaskToken(MaskToken.PADDING), 1);
              MCLRec mc = new MCLRec(10, MCLRecConfig.defaults().withBackbone(SASRecConfig.defaults().withMaxLen(5)
-                     .withHiddenSize(8)).withMaskRatio(0.9), 1)) {
+                     .withWidth(8)).withMaskRatio(0.9), 1)) {
             new Trainer(tc).fit(m, split, ProgressListener.NONE);
             new Trainer(tc).fit(mc, split, ProgressListener.NONE);
         }
@@ -111,7 +111,7 @@ class CL4SRecTest {
     @Test
     void sameSeedGivesIdenticalMetricsTable() {
         TrainConfig tc = MCLRecTest.quick(2).withBatchSize(32).withMaxStepsPerEpoch(2);
-        CL4SRecConfig cfg = SMALL.withBackbone(SMALL.backbone().withHiddenSize(8));
+        CL4SRecConfig cfg = SMALL.withBackbone(SMALL.backbone().withWidth(8));
         TrainResult a = fit(cfg, tc);
         TrainResult b = fit(cfg, tc);
         assertEquals(a.metrics().print(1000), b.metrics().print(1000));
@@ -123,7 +123,7 @@ class CL4SRecTest {
     private static final int EPOCHS = 8;
 
     private static final CL4SRecConfig SMALL = CL4SRecConfig.defaults().withBackbone(SASRecConfig.defaults()
-            .withMaxLen(20).withHiddenSize(32).withDropout(0.2));
+            .withMaxLen(20).withWidth(32).withDropout(0.2));
 
     private static TrainResult fit(CL4SRecConfig cfg, TrainConfig tc) {
         try (CL4SRec m = new CL4SRec(DATA.numItems(), cfg, tc.seed())) {

@@ -18,10 +18,10 @@ import io.seqcl.protocol.Batch;
 import io.seqcl.protocol.LeaveOneOutSplit;
 import io.seqcl.protocol.Padding;
 import io.seqcl.train.ProgressListener;
-import io.seqcl.train.StepContext;
+import io.seqcl.optim.StepContext;
 import io.seqcl.train.TrainConfig;
 import io.seqcl.train.TrainResult;
-import io.seqcl.train.TrainStep;
+import io.seqcl.optim.TrainStep;
 import io.seqcl.train.Trainer;
 import org.junit.jupiter.api.Test;
 
@@ -44,7 +44,7 @@ class ContrastVAETest {
 
     /** d 8, T 5, no dropout: training and evaluation forwards coincide for the deterministic latents. */
     private static ContrastVAEConfig tiny() {
-        return ContrastVAEConfig.defaults().withMaxLen(5).withHiddenSize(8).withDropout(0.0).withAnnealSteps(100);
+        return ContrastVAEConfig.defaults().withMaxLen(5).withWidth(8).withDropout(0.0).withAnnealSteps(100);
     }
 
     /** Left-padded batch; only the last position has a target (and a negative), so scoreAll gives its logits. */
@@ -309,7 +309,7 @@ class ContrastVAETest {
             }
             m.params().zeroGradients();
             // ... and a training step moves alpha
-            TrainStep step = m.newTrainStep(TrainConfig.defaults().withLearningRate(1e-2));
+            TrainStep step = m.newTrainStep(TrainConfig.defaults().withLearningRate(1e-2).optim());
             step.step(trainBatch(), ctx(2));
             assertNotEquals(0.5, m.alpha(), 1e-4);
         }
@@ -355,7 +355,7 @@ class ContrastVAETest {
 
     @Test
     void gradientsDoNotDependOnGarbageCollection() {
-        ContrastVAEConfig cfg = tiny().withVariant(Variant.VARIATIONAL_AUGMENTATION).withHiddenSize(16)
+        ContrastVAEConfig cfg = tiny().withVariant(Variant.VARIATIONAL_AUGMENTATION).withWidth(16)
                 .withClWeight(0.5);
         Batch batch = trainBatch();
         try (ContrastVAE m = new ContrastVAE(N, cfg, 5)) {
@@ -396,7 +396,7 @@ class ContrastVAETest {
      * d 32, T 20, spec loss and schedule (annealSteps 10000 as in the README: over 150 steps the KL weight stays
      * below 0.015, so the posterior cannot collapse here).
      */
-    private static final ContrastVAEConfig SMALL = ContrastVAEConfig.defaults().withMaxLen(20).withHiddenSize(32);
+    private static final ContrastVAEConfig SMALL = ContrastVAEConfig.defaults().withMaxLen(20).withWidth(32);
 
     private static TrainConfig quick(int epochs) {
         return TrainConfig.defaults().withEpochs(epochs).withBatchSize(128).withLearningRate(3e-3).withSeed(5);
@@ -416,7 +416,7 @@ class ContrastVAETest {
 
     @Test
     void sameSeedGivesIdenticalMetricsTable() {
-        ContrastVAEConfig cfg = SMALL.withHiddenSize(8);
+        ContrastVAEConfig cfg = SMALL.withWidth(8);
         TrainConfig tc = quick(2).withBatchSize(32).withMaxStepsPerEpoch(2);
         TrainResult a = fit(cfg, tc, ProgressListener.NONE);
         TrainResult b = fit(cfg, tc, ProgressListener.NONE);

@@ -9,7 +9,7 @@ import io.seqcl.protocol.LeaveOneOutSplit;
 import io.seqcl.protocol.Padding;
 import io.seqcl.protocol.SampleMode;
 import io.seqcl.train.ProgressListener;
-import io.seqcl.train.StepContext;
+import io.seqcl.optim.StepContext;
 import io.seqcl.train.TrainConfig;
 import io.seqcl.train.TrainResult;
 import io.seqcl.train.Trainer;
@@ -29,7 +29,7 @@ class DuoRecTest {
     private static final SequenceDataset DATA = TestData.smallSynthetic();
 
     private static DuoRecConfig tiny(double dropout) {
-        return DuoRecConfig.defaults().withBackbone(SASRecConfig.defaults().withMaxLen(5).withHiddenSize(8)
+        return DuoRecConfig.defaults().withBackbone(SASRecConfig.defaults().withMaxLen(5).withWidth(8)
                 .withDropout(dropout));
     }
 
@@ -84,7 +84,7 @@ class DuoRecTest {
     void positivesAreUniformOverTheOtherSamplesAndDeterministic() {
         LeaveOneOutSplit split = LeaveOneOutSplit.of(DATA);
         try (DuoRec m = new DuoRec(DATA.numItems(), DuoRecConfig.defaults().withBackbone(SASRecConfig.defaults()
-                .withMaxLen(20).withHiddenSize(8)), 1)) {
+                .withMaxLen(20).withWidth(8)), 1)) {
             m.prepare(split);
             Batch b = new io.seqcl.protocol.TrainingSamples(split, SampleMode.PREFIX, 20, Padding.RIGHT)
                     .epoch(64, new SplittableRandom(3), false).get(0);
@@ -137,7 +137,7 @@ class DuoRecTest {
                 m.prepare(split);
             }
             Batch b = handBatch();
-            ContrastiveEncoder enc = new ContrastiveEncoder(10, cfg.backbone(), MaskToken.PADDING, 4);
+            ContrastiveEncoder enc = new ContrastiveEncoder(10, cfg.backbone(), MaskToken.PADDING, 4, new io.seqcl.nn.Params());
             try {
                 double rec = value(enc.recLoss(enc.encode(false, b).hidden(0), b));
                 assertEquals(rec, value(none.loss(b, ctx(1))), 1e-5);
@@ -164,7 +164,7 @@ class DuoRecTest {
     @Test
     void sameSeedGivesIdenticalMetricsTable() {
         TrainConfig tc = MCLRecTest.quick(2).withBatchSize(32).withMaxStepsPerEpoch(2);
-        DuoRecConfig cfg = SMALL.withBackbone(SMALL.backbone().withHiddenSize(8));
+        DuoRecConfig cfg = SMALL.withBackbone(SMALL.backbone().withWidth(8));
         TrainResult a = fit(cfg, tc);
         TrainResult b = fit(cfg, tc);
         assertEquals(a.metrics().print(1000), b.metrics().print(1000));
@@ -176,7 +176,7 @@ class DuoRecTest {
     private static final int EPOCHS = 8;
 
     private static final DuoRecConfig SMALL = DuoRecConfig.defaults().withBackbone(SASRecConfig.defaults()
-            .withMaxLen(20).withHiddenSize(32).withDropout(0.2));
+            .withMaxLen(20).withWidth(32).withDropout(0.2));
 
     private static TrainResult fit(DuoRecConfig cfg, TrainConfig tc) {
         try (DuoRec m = new DuoRec(DATA.numItems(), cfg, tc.seed())) {

@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.training.GradientCollector;
 import io.seqcl.protocol.Batch;
 import io.seqcl.protocol.Padding;
-import io.seqcl.train.StepContext;
+import io.seqcl.optim.StepContext;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
@@ -40,7 +40,7 @@ class GcStabilityTest {
             y[b][len[b] - 1] = 1 + r.nextInt(n);
         }
         Batch batch = new Batch(x, y, null, len, new int[bsz], Padding.RIGHT);
-        try (SASRec m = new SASRec(n, SASRecConfig.defaults().withMaxLen(t).withHiddenSize(32).withDropout(0.0), 1)) {
+        try (SASRec m = new SASRec(n, SASRecConfig.defaults().withMaxLen(t).withWidth(32).withDropout(0.0), 1)) {
             float[] ref = null;
             for (int rep = 0; rep < 20; rep++) {
                 try (NDScope s = new NDScope(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {

@@ -153,7 +153,7 @@ class LatentDiagnosticsTest {
         LeaveOneOutSplit split = LeaveOneOutSplit.of(DATA);
         EvalSet some = split.valid().subset("valid-100", java.util.stream.IntStream.range(0, 100).toArray());
         TrainConfig tc = TrainConfig.defaults().withEpochs(2).withBatchSize(64).withMaxStepsPerEpoch(2).withSeed(3);
-        ContrastVAEConfig cfg = ContrastVAEConfig.defaults().withMaxLen(20).withHiddenSize(8);
+        ContrastVAEConfig cfg = ContrastVAEConfig.defaults().withMaxLen(20).withWidth(8);
         TrainResult plain;
         try (ContrastVAE m = new ContrastVAE(DATA.numItems(), cfg, 3)) {
             plain = new Trainer(tc).fit(m, split, ProgressListener.NONE);
@@ -185,7 +185,7 @@ class LatentDiagnosticsTest {
         }
         assertFalse(rec.perPosition().isEmpty());
         // the same diagnostics for Meta-SGCL (its posterior: linear heads on the encoder)
-        try (MetaSGCL m = new MetaSGCL(DATA.numItems(), MetaSGCLConfig.defaults().withMaxLen(20).withHiddenSize(8),
+        try (MetaSGCL m = new MetaSGCL(DATA.numItems(), MetaSGCLConfig.defaults().withMaxLen(20).withWidth(8),
                 3)) {
             LatentDiagnostics.Result r = LatentDiagnostics.of(split).compute(m, some);
             assertEquals(3 * 8, r.perDimension().rowCount());
@@ -208,7 +208,7 @@ class LatentDiagnosticsTest {
         ContrastVAEConfig.Variant[] variants = {ContrastVAEConfig.Variant.VANILLA,
             ContrastVAEConfig.Variant.MODEL_AUGMENTATION};
         for (int i = 0; i < 2; i++) {
-            ContrastVAEConfig cfg = ContrastVAEConfig.defaults().withMaxLen(20).withHiddenSize(32).withAnnealSteps(50)
+            ContrastVAEConfig cfg = ContrastVAEConfig.defaults().withMaxLen(20).withWidth(32).withAnnealSteps(50)
                     .withVariant(variants[i]);
             try (ContrastVAE m = new ContrastVAE(DATA.numItems(), cfg, 5)) {
                 LatentDiagnostics.Recorder rec = LatentDiagnostics.of(split).recorder(m, split.valid(),

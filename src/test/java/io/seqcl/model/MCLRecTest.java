@@ -11,13 +11,13 @@ import io.seqcl.loss.InfoNCE;
 import io.seqcl.protocol.Batch;
 import io.seqcl.protocol.LeaveOneOutSplit;
 import io.seqcl.protocol.Padding;
-import io.seqcl.train.MultiStageStep;
+import io.seqcl.optim.MultiStageStep;
 import io.seqcl.train.ProgressListener;
-import io.seqcl.train.SingleLossStep;
-import io.seqcl.train.StepContext;
+import io.seqcl.optim.SingleLossStep;
+import io.seqcl.optim.StepContext;
 import io.seqcl.train.TrainConfig;
 import io.seqcl.train.TrainResult;
-import io.seqcl.train.TrainStep;
+import io.seqcl.optim.TrainStep;
 import io.seqcl.train.Trainer;
 import org.junit.jupiter.api.Test;
 
@@ -40,7 +40,7 @@ class MCLRecTest {
 
     /** d 8, T 5, lambda and beta on so every term is active. */
     private static MCLRecConfig tiny(double dropout) {
-        return MCLRecConfig.defaults().withBackbone(SASRecConfig.defaults().withMaxLen(5).withHiddenSize(8)
+        return MCLRecConfig.defaults().withBackbone(SASRecConfig.defaults().withMaxLen(5).withWidth(8)
                 .withDropout(dropout)).withLambda(0.3).withBeta(0.5);
     }
 
@@ -76,7 +76,7 @@ class MCLRecTest {
     void eachStageChangesOnlyItsOwnParametersBitForBit() {
         try (MCLRec m = new MCLRec(N, tiny(0.1), 3)) {
             assertEquals(12, m.params().names(MCLRec.AUGMENTER_GROUP).size(), "2 augmenters x 3 layers x (W, b)");
-            MultiStageStep<MCLRec.Views> step = assertInstanceOf(MultiStageStep.class, m.newTrainStep(tc()));
+            MultiStageStep<MCLRec.Views> step = assertInstanceOf(MultiStageStep.class, m.newTrainStep(tc().optim()));
             assertEquals(3, step.numStages(), "code schedule: encoder, augmenters, encoder");
             Batch b = trainBatch();
             StepContext c = ctx(1);
@@ -101,7 +101,7 @@ class MCLRecTest {
             }
         }
         try (MCLRec m = new MCLRec(N, tiny(0.1).paper(), 3)) {
-            assertEquals(2, ((MultiStageStep<?>) m.newTrainStep(tc())).numStages(), "paper: two steps");
+            assertEquals(2, ((MultiStageStep<?>) m.newTrainStep(tc().optim())).numStages(), "paper: two steps");
         }
     }
 
@@ -110,8 +110,8 @@ class MCLRecTest {
         // with lambda 0 the encoder's CL signal comes only through z~ = w(h~): beta must change the encoder step
         MCLRecConfig base = tiny(0.0).withLambda(0);
         try (MCLRec a = new MCLRec(N, base, 3); MCLRec b = new MCLRec(N, base.withBeta(0), 3)) {
-            MultiStageStep<MCLRec.Views> sa = cast(a.newTrainStep(tc()));
-            MultiStageStep<MCLRec.Views> sb = cast(b.newTrainStep(tc()));
+            MultiStageStep<MCLRec.Views> sa = cast(a.newTrainStep(tc().optim()));
+            MultiStageStep<MCLRec.Views> sb = cast(b.newTrainStep(tc().optim()));
             Batch batch = trainBatch();
             sa.runStage(0, batch, sa.prepare(batch, ctx(1)), ctx(1));
             sb.runStage(0, batch, sb.prepare(batch, ctx(1)), ctx(1));
@@ -166,7 +166,7 @@ class MCLRecTest {
             Batch b = trainBatch();
             MCLRec.Views v = m.views(b, ctx(2));
             // one linear layer per augmenter: z = h W^T + b; recover h~ from an encoder-only pass
-            ContrastiveEncoder enc = new ContrastiveEncoder(N, cfg.backbone(), cfg.maskToken(), 11);
+            ContrastiveEncoder enc = new ContrastiveEncoder(N, cfg.backbone(), cfg.maskToken(), 11, new io.seqcl.nn.Params());
             try {
                 enc.params().restore(subset(m.params().snapshot(), enc.params().names()));
                 ContrastiveEncoder.Encoded e = enc.encode(true, v.view1(), v.view2());
@@ -201,8 +201,8 @@ class MCLRecTest {
     @Test
     void optimizerStateOfBothGroupsRoundTrips() {
         try (MCLRec a = new MCLRec(N, tiny(0.0), 3); MCLRec b = new MCLRec(N, tiny(0.0), 3)) {
-            TrainStep sa = a.newTrainStep(tc());
-            TrainStep sb = b.newTrainStep(tc());
+            TrainStep sa = a.newTrainStep(tc().optim());
+            TrainStep sb = b.newTrainStep(tc().optim());
             sa.step(trainBatch(), ctx(1));
             Map<String, float[]> st = sa.state();
             assertTrue(st.containsKey("augmenters/m/augmenter2.layer2.weight"));
@@ -224,8 +224,8 @@ class MCLRecTest {
         MCLRecConfig meta = tiny(0.0);
         try (MCLRec a = new MCLRec(N, meta, 3); MCLRec b = new MCLRec(N, meta.joint(), 3)) {
             assertEquals("MCLRec-J", b.name());
-            TrainStep sa = a.newTrainStep(tc());
-            TrainStep sb = b.newTrainStep(tc());
+            TrainStep sa = a.newTrainStep(tc().optim());
+            TrainStep sb = b.newTrainStep(tc().optim());
             assertInstanceOf(SingleLossStep.class, sb);
             Map<String, float[]> s0 = b.params().snapshot();
             for (int i = 0; i < 2; i++) {
@@ -250,9 +250,9 @@ class MCLRecTest {
         assertTrue(d.withAblation(MCLRecConfig.Ablation.SHARED_AUGMENTER).sharedAugmenter());
         assertEquals(d, d.withAblation(MCLRecConfig.Ablation.FULL));
         assertEquals(0.05, MCLRecConfig.beauty().beta());
-        assertEquals(0.04, MCLRecConfig.sports().lambda());
-        assertEquals(0.4, MCLRecConfig.sports().beta());
-        assertEquals(0.1, MCLRecConfig.ml1m().backbone().transformer().hiddenDropout());
+        assertEquals(0.04, MCLRecConfig.forSports(MCLRecConfig.defaults()).lambda());
+        assertEquals(0.4, MCLRecConfig.forSports(MCLRecConfig.defaults()).beta());
+        assertEquals(0.1, MCLRecConfig.forMl1m(MCLRecConfig.defaults()).backbone().transformer().hiddenDropout());
         try (MCLRec shared = new MCLRec(N, tiny(0).withSharedAugmenter(true), 1)) {
             List<String> aug = shared.params().names(MCLRec.AUGMENTER_GROUP);
             assertEquals(6, aug.size());
@@ -280,7 +280,7 @@ class MCLRecTest {
     @Test
     void gradientsDoNotDependOnGarbageCollection() {
         try (MCLRec m = new MCLRec(60, tiny(0.0).withBackbone(SASRecConfig.defaults().withMaxLen(5)
-                .withHiddenSize(16).withDropout(0)), 2)) {
+                .withWidth(16).withDropout(0)), 2)) {
             Batch b = trainBatch();
             MCLRec.Views v = m.views(b, ctx(3));
             float[][] ref = null;
@@ -322,7 +322,7 @@ class MCLRecTest {
     @Test
     void sameSeedGivesIdenticalMetricsTable() {
         TrainConfig tc = quick(2).withBatchSize(32).withMaxStepsPerEpoch(2);
-        MCLRecConfig cfg = SMALL.withBackbone(SMALL.backbone().withHiddenSize(8));
+        MCLRecConfig cfg = SMALL.withBackbone(SMALL.backbone().withWidth(8));
         TrainResult a = fit(cfg, tc);
         TrainResult b = fit(cfg, tc);
         assertEquals(a.metrics().print(1000), b.metrics().print(1000));
@@ -334,8 +334,8 @@ class MCLRecTest {
     static final int EPOCHS = 4;
 
     /** d = 32, T = 20, Sports-like weights (lambda 0.04, beta 0.4) so every term matters. */
-    static final MCLRecConfig SMALL = MCLRecConfig.sports().withBackbone(SASRecConfig.defaults().withMaxLen(20)
-            .withHiddenSize(32).withDropout(0.2));
+    static final MCLRecConfig SMALL = MCLRecConfig.forSports(MCLRecConfig.defaults()).withBackbone(SASRecConfig.defaults().withMaxLen(20)
+            .withWidth(32).withDropout(0.2));
 
     static TrainConfig quick(int epochs) {
         return TrainConfig.defaults().withEpochs(epochs).withBatchSize(128).withLearningRate(3e-3).withSeed(5);

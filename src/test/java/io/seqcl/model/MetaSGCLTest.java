@@ -10,13 +10,13 @@ import io.seqcl.loss.InfoNCE;
 import io.seqcl.protocol.Batch;
 import io.seqcl.protocol.LeaveOneOutSplit;
 import io.seqcl.protocol.Padding;
-import io.seqcl.train.MetaTwoStageStep;
+import io.seqcl.optim.MetaTwoStageStep;
 import io.seqcl.train.ProgressListener;
-import io.seqcl.train.SingleLossStep;
-import io.seqcl.train.StepContext;
+import io.seqcl.optim.SingleLossStep;
+import io.seqcl.optim.StepContext;
 import io.seqcl.train.TrainConfig;
 import io.seqcl.train.TrainResult;
-import io.seqcl.train.TrainStep;
+import io.seqcl.optim.TrainStep;
 import io.seqcl.train.Trainer;
 import org.junit.jupiter.api.Test;
 
@@ -39,7 +39,7 @@ class MetaSGCLTest {
     private static final SequenceDataset DATA = TestData.smallSynthetic();
 
     private static MetaSGCLConfig tiny(double dropout) {
-        return MetaSGCLConfig.defaults().withMaxLen(5).withHiddenSize(8).withDropout(dropout);
+        return MetaSGCLConfig.defaults().withMaxLen(5).withWidth(8).withDropout(dropout);
     }
 
     /** Left-padded all-positions batch; row 0 is full length so every position embedding is used. */
@@ -69,7 +69,7 @@ class MetaSGCLTest {
     void stageOneUpdatesOnlyThetaAndStageTwoOnlyTheMetaEncoderBitForBit() {
         try (MetaSGCL m = new MetaSGCL(N, tiny(0.1), 3)) {
             assertEquals(2, m.params().names(MetaSGCL.META_GROUP).size(), "meta.logvar.weight and .bias");
-            MetaTwoStageStep step = assertInstanceOf(MetaTwoStageStep.class, m.newTrainStep(tc()));
+            MetaTwoStageStep step = assertInstanceOf(MetaTwoStageStep.class, m.newTrainStep(tc().optim()));
             Batch b = trainBatch();
             Map<String, float[]> s0 = m.params().snapshot();
             step.stage1(b, ctx(1));
@@ -99,8 +99,8 @@ class MetaSGCLTest {
     @Test
     void optimizerStateOfBothStagesRoundTrips() {
         try (MetaSGCL a = new MetaSGCL(N, tiny(0.0), 3); MetaSGCL b = new MetaSGCL(N, tiny(0.0), 3)) {
-            TrainStep sa = a.newTrainStep(tc());
-            TrainStep sb = b.newTrainStep(tc());
+            TrainStep sa = a.newTrainStep(tc().optim());
+            TrainStep sb = b.newTrainStep(tc().optim());
             sa.step(trainBatch(), ctx(1));
             Map<String, float[]> st = sa.state();
             assertTrue(st.keySet().stream().anyMatch(k -> k.startsWith("stage1/m/decoder.")));
@@ -125,8 +125,8 @@ class MetaSGCLTest {
         try (MetaSGCL a = new MetaSGCL(N, meta, 3); MetaSGCL b = new MetaSGCL(N, joint, 3)) {
             assertArrayEquals(a.params().snapshot().get("meta.logvar.weight"),
                     b.params().snapshot().get("meta.logvar.weight"));
-            TrainStep sa = a.newTrainStep(tc());
-            TrainStep sb = b.newTrainStep(tc());
+            TrainStep sa = a.newTrainStep(tc().optim());
+            TrainStep sb = b.newTrainStep(tc().optim());
             assertInstanceOf(SingleLossStep.class, sb);
             for (int i = 0; i < 3; i++) {
                 sa.step(trainBatch(), ctx(10 + i));
@@ -180,7 +180,7 @@ class MetaSGCLTest {
         try (MetaSGCL m = new MetaSGCL(N, tiny(0.0).withAlpha(0).withMetaLoss(MetaSGCLConfig.MetaLoss.CL), 3)) {
             assertTrue(m.metaTerms().isEmpty());
             Map<String, float[]> s0 = m.params().snapshot();
-            TrainStep step = m.newTrainStep(tc());
+            TrainStep step = m.newTrainStep(tc().optim());
             step.step(trainBatch(), ctx(1));
             step.step(trainBatch(), ctx(2));
             assertArrayEquals(s0.get("meta.logvar.weight"), m.params().snapshot().get("meta.logvar.weight"));
@@ -233,7 +233,7 @@ class MetaSGCLTest {
     /** Small on purpose (d = 8, batch 32, two steps per epoch): see the note on the training test. */
     @Test
     void sameSeedGivesIdenticalMetricsTable() {
-        MetaSGCLConfig cfg = SMALL.withHiddenSize(8);
+        MetaSGCLConfig cfg = SMALL.withWidth(8);
         TrainConfig tc = quick(2).withBatchSize(32).withMaxStepsPerEpoch(2);
         TrainResult a = fit(cfg, tc);
         TrainResult b = fit(cfg, tc);
@@ -248,7 +248,7 @@ class MetaSGCLTest {
      * (the decoder ignores z, HR@10 equals Pop's); beta = 0.05 escapes after about 15 epochs. MEAN pooling keeps
      * the dot-product InfoNCE logits small (metasgcl.md §4 flag clPooling).
      */
-    private static final MetaSGCLConfig SMALL = MetaSGCLConfig.defaults().withMaxLen(20).withHiddenSize(32)
+    private static final MetaSGCLConfig SMALL = MetaSGCLConfig.defaults().withMaxLen(20).withWidth(32)
             .withBeta(0.05).withClPooling(io.seqcl.nn.Pooling.MEAN);
 
     private static TrainConfig quick(int epochs) {

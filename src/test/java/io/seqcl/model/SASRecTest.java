@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.training.GradientCollector;
 import io.seqcl.protocol.Batch;
 import io.seqcl.protocol.Padding;
-import io.seqcl.train.StepContext;
+import io.seqcl.optim.StepContext;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SASRecTest {
 
     private static SASRecConfig tinyConfig(double dropout) {
-        return SASRecConfig.defaults().withMaxLen(4).withHiddenSize(8).withDropout(dropout);
+        return SASRecConfig.defaults().withMaxLen(4).withWidth(8).withDropout(dropout);
     }
 
     private static float[] scores(SASRec m, int[][] hist, Padding padding) {

@@ -1,5 +1,7 @@
 package io.seqcl.train;
 
+import io.seqcl.optim.TrainingDivergedException;
+import io.seqcl.optim.StepContext;
 import ai.djl.ndarray.NDArray;
 import io.seqcl.TestData;
 import io.seqcl.data.SequenceDataset;
@@ -22,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TrainerTest {
 
     private static final SequenceDataset DATA = TestData.smallSynthetic();
-    private static final SASRecConfig SMALL = SASRecConfig.defaults().withMaxLen(20).withHiddenSize(32).withDropout(0.2);
+    private static final SASRecConfig SMALL = SASRecConfig.defaults().withMaxLen(20).withWidth(32).withDropout(0.2);
 
     private static TrainConfig quick(int epochs) {
         return TrainConfig.defaults().withEpochs(epochs).withBatchSize(128).withLearningRate(3e-3).withSeed(5);

@@ -1,4 +1,4 @@
-package io.seqcl.train;
+package io.seqcl.optim;
 
 /** Training produced a NaN or infinite loss, or a loss above the configured limit; the message says where. */
 public class TrainingDivergedException extends RuntimeException {

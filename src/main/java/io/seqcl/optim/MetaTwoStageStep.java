@@ -1,4 +1,4 @@
-package io.seqcl.train;
+package io.seqcl.optim;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -76,7 +76,7 @@ public final class MetaTwoStageStep implements TrainStep {
      * @param thirdStep whether a second Theta step follows stage 2
      */
     public MetaTwoStageStep(String name, Params params, Predicate<String> metaGroup, StageLoss mainLoss,
-                            StageLoss metaLoss, TrainConfig config, double metaLearningRate, boolean thirdStep) {
+                            StageLoss metaLoss, OptimConfig config, double metaLearningRate, boolean thirdStep) {
         if (params == null || metaGroup == null || mainLoss == null || config == null) {
             throw new IllegalArgumentException("params, metaGroup, mainLoss and config must be set");
         }

@@ -1,4 +1,4 @@
-package io.seqcl.train;
+package io.seqcl.optim;
 
 import java.util.SplittableRandom;
 

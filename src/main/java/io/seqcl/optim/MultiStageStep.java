@@ -1,4 +1,4 @@
-package io.seqcl.train;
+package io.seqcl.optim;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -118,7 +118,7 @@ public final class MultiStageStep<P> implements TrainStep {
      * @param config learning rate, betas, weight decay and loss limit
      */
     public MultiStageStep(String name, Params params, List<Group> groups, Preparation<P> preparation,
-                          List<Stage<P>> stages, TrainConfig config) {
+                          List<Stage<P>> stages, OptimConfig config) {
         if (params == null || groups == null || preparation == null || stages == null || config == null) {
             throw new IllegalArgumentException("params, groups, preparation, stages and config must be set");
         }

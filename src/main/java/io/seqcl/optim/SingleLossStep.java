@@ -1,10 +1,10 @@
-package io.seqcl.train;
+package io.seqcl.optim;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.training.GradientCollector;
-import io.seqcl.model.SequentialRecommender;
+import io.seqcl.nn.Params;
 import io.seqcl.nn.Adam;
 import io.seqcl.protocol.Batch;
 
@@ -18,45 +18,61 @@ import java.util.Map;
  */
 public final class SingleLossStep implements TrainStep {
 
-    private final SequentialRecommender model;
+    /** A scalar training loss of a batch (e.g. a model's {@code loss} method). */
+    @FunctionalInterface
+    public interface Loss {
+        /**
+         * @param batch the batch
+         * @param ctx step information
+         * @return scalar loss
+         */
+        NDArray compute(Batch batch, StepContext ctx);
+    }
+
+    private final String name;
+    private final Loss loss;
     private final Adam adam;
     private final double maxLoss;
 
     /**
      * Creates the step.
      *
-     * @param model the model
+     * @param name model name for error messages
+     * @param params the parameters, all updated by one Adam
+     * @param loss the loss
      * @param config learning rate, betas, weight decay and loss limit
      */
-    public SingleLossStep(SequentialRecommender model, TrainConfig config) {
-        this.model = model;
-        this.adam = config.newAdam(model.params(), model.params().names());
+    public SingleLossStep(String name, Params params, Loss loss, OptimConfig config) {
+        this.name = name;
+        this.loss = loss;
+        this.adam = config.newAdam(params, params.names());
         this.maxLoss = config.maxLoss();
     }
 
     @Override
     public double step(Batch batch, StepContext ctx) {
-        double value = backward(model, batch, ctx, maxLoss);
+        double value = backward(name, loss, batch, ctx, maxLoss);
         adam.step();
         return value;
     }
 
     /**
-     * Runs forward and backward of a model's loss and checks the value; gradients accumulate on the parameters.
+     * Runs forward and backward of a loss and checks the value; gradients accumulate on the parameters.
      *
-     * @param model the model
+     * @param name model name for error messages
+     * @param lossFn the loss
      * @param batch the batch
      * @param ctx step information
      * @param maxLoss losses above this are divergence
      * @return the loss value
      */
-    public static double backward(SequentialRecommender model, Batch batch, StepContext ctx, double maxLoss) {
+    public static double backward(String name, Loss lossFn, Batch batch, StepContext ctx, double maxLoss) {
         double value;
         try (NDScope scope = new NDScope();
              GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            NDArray loss = model.loss(batch, ctx);
+            NDArray loss = lossFn.compute(batch, ctx);
             value = loss.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
-            check(model.name(), value, ctx, maxLoss);
+            check(name, value, ctx, maxLoss);
             gc.backward(loss);
         }
         return value;

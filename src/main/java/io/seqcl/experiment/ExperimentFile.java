@@ -1,0 +1,255 @@
+package io.seqcl.experiment;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.seqcl.config.ConfigException;
+import io.seqcl.config.Configs;
+import io.seqcl.data.SequenceDataset;
+import io.seqcl.model.ModelConfig;
+import io.seqcl.model.ModelRegistry;
+import io.seqcl.model.TransformerModelConfig;
+import io.seqcl.train.TrainConfig;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An experiment as a file (YAML or JSON): the datasets, the paper protocol, the budget, the seeds, changes of the
+ * training settings, and the models with changes of their configurations. {@code seqcl run FILE} runs it.
+ *
+ * <pre>
+ * name: mclrec-table3
+ * datasets: [beauty]
+ * protocol: mclrec          # metasgcl | mclrec: early stopping, monitor, epochs, T
+ * budget: quick             # quick | full
+ * seeds: [2020, 2021, 2022]
+ * train: {learningRate: 0.001}
+ * models:
+ *   - model: sasrec
+ *   - model: mclrec
+ *     name: MCLRec (paper switches)
+ *     config: {rPairs: Z_ONLY, encoder: {transformer: {hiddenDropout: 0.3}}}
+ * </pre>
+ *
+ * <p>How a model's configuration is made, for each dataset: the registry's defaults, then its preset for the
+ * dataset's benchmark key (unless {@code presets: false}), then the protocol's T, then the {@code config} changes
+ * (partial objects are merged key by key; a complete object replaces everything). The training settings are the
+ * protocol's at the budget, then the {@code train} changes, with each seed. The provenance of a run holds the
+ * resolved file (complete configurations), so running it again repeats the run.
+ *
+ * @param name experiment name (used in file names and tables)
+ * @param datasets registry keys of the datasets ("synthetic" for the built-in data)
+ * @param protocol the paper protocol (null: metasgcl)
+ * @param budget quick or full (null: quick)
+ * @param seeds the seeds (null or empty: 2020)
+ * @param train changes of the training settings (null: none)
+ * @param models the models
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ExperimentFile(String name, List<String> datasets, PaperSettings.Paper protocol, Budget budget,
+                             List<Long> seeds, JsonNode train, List<Model> models) {
+
+    /** The seed used when a file names none. */
+    public static final long DEFAULT_SEED = 2020;
+
+    /**
+     * One model of an experiment.
+     *
+     * @param model registry key, e.g. "mclrec"
+     * @param name display name (null: the registry's name for the configuration)
+     * @param presets whether the per-dataset presets of the registry apply (null: true)
+     * @param config changes of the configuration, or a complete configuration (null: none)
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Model(String model, String name, Boolean presets, JsonNode config) {
+
+        /** Validates the key against the registry. */
+        public Model {
+            ModelRegistry.get(model);
+        }
+    }
+
+    /** Validates and fills defaults. */
+    public ExperimentFile {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("an experiment needs a name");
+        }
+        if (datasets == null || datasets.isEmpty()) {
+            throw new IllegalArgumentException("experiment '" + name + "' names no dataset (key 'datasets')");
+        }
+        if (models == null || models.isEmpty()) {
+            throw new IllegalArgumentException("experiment '" + name + "' names no model (key 'models')");
+        }
+        datasets = List.copyOf(datasets);
+        models = List.copyOf(models);
+        protocol = protocol == null ? PaperSettings.Paper.METASGCL : protocol;
+        budget = budget == null ? Budget.QUICK : budget;
+        seeds = seeds == null || seeds.isEmpty() ? List.of(DEFAULT_SEED) : List.copyOf(seeds);
+        if (train != null && !train.isObject()) {
+            throw new IllegalArgumentException("experiment '" + name + "': 'train' must be a group of keys");
+        }
+        if (train != null) {
+            merge(TrainConfig.class, PaperSettings.train(protocol, budget, DEFAULT_SEED), train, "train");
+        }
+        for (int i = 0; i < models.size(); i++) {
+            Model m = models.get(i);
+            if (m == null) {
+                throw new IllegalArgumentException("models[" + i + "] is empty");
+            }
+            if (m.config() != null) {
+                ModelRegistry.Entry<?> e = ModelRegistry.get(m.model());
+                merge(e.configType(), e.defaults(), m.config(), "models[" + i + "].config");
+            }
+        }
+    }
+
+    /**
+     * Reads an experiment file ({@code .yaml}, {@code .yml} or {@code .json}).
+     *
+     * @param file the file
+     * @return the experiment
+     * @throws ConfigException naming the file, line, key and what is allowed
+     */
+    public static ExperimentFile read(Path file) {
+        return Configs.read(ExperimentFile.class, file);
+    }
+
+    /** @return this experiment as YAML */
+    public String toYaml() {
+        return Configs.toYaml(this);
+    }
+
+    /**
+     * A copy with other seeds.
+     *
+     * @param newSeeds the seeds
+     * @return the copy
+     */
+    public ExperimentFile withSeeds(List<Long> newSeeds) {
+        return new ExperimentFile(name, datasets, protocol, budget, newSeeds, train, models);
+    }
+
+    /**
+     * The training settings for a dataset and seed: the protocol's at the budget, then the {@code train} changes.
+     *
+     * @param seed the seed
+     * @return the settings
+     */
+    public TrainConfig trainConfig(long seed) {
+        TrainConfig base = PaperSettings.train(protocol, budget, seed);
+        if (train == null) {
+            return base;
+        }
+        return merge(TrainConfig.class, base, train, "train").withSeed(seed);
+    }
+
+    /**
+     * The resolved model specs for a dataset: presets, the protocol's T and the file's changes applied.
+     *
+     * @param ds the dataset (its {@link SequenceDataset#key()} selects presets)
+     * @return the specs in file order
+     */
+    public List<ModelSpec> modelSpecs(SequenceDataset ds) {
+        List<ModelSpec> out = new ArrayList<>();
+        int t = PaperSettings.maxLen(ds, budget);
+        for (int i = 0; i < models.size(); i++) {
+            Model m = models.get(i);
+            ModelRegistry.Entry<?> e = ModelRegistry.get(m.model());
+            ModelConfig c = Boolean.FALSE.equals(m.presets()) ? e.defaults() : e.presetFor(ds.key());
+            if (c instanceof TransformerModelConfig<?> tc) {
+                c = tc.withMaxLen(t);
+            }
+            if (m.config() != null) {
+                c = merge(e.configType(), c, m.config(), "models[" + i + "].config");
+            }
+            out.add(m.name() == null ? ModelSpec.of(c) : new ModelSpec(m.name(), c));
+        }
+        return out;
+    }
+
+    /**
+     * The same experiment with every model's configuration written out in full and presets off, as recorded in
+     * provenance: running it gives the same models whatever the registry's defaults become.
+     *
+     * @param ds the dataset the configurations were resolved for
+     * @param seed the seed of the run
+     * @return the resolved experiment for that dataset and seed
+     */
+    public ExperimentFile resolved(SequenceDataset ds, long seed) {
+        List<Model> explicit = new ArrayList<>();
+        List<ModelSpec> specs = modelSpecs(ds);
+        for (int i = 0; i < specs.size(); i++) {
+            explicit.add(new Model(models.get(i).model(), specs.get(i).name(), false,
+                    Configs.toTree(specs.get(i).config())));
+        }
+        return new ExperimentFile(name, List.of(datasets.get(datasetIndex(ds))), protocol, budget, List.of(seed),
+                Configs.toTree(trainConfig(seed)), explicit);
+    }
+
+    private int datasetIndex(SequenceDataset ds) {
+        int i = ds.key() == null ? -1 : datasets.indexOf(ds.key());
+        return Math.max(0, i);
+    }
+
+    /**
+     * Merges changes (a partial or complete object) into a configuration, key by key, and validates the result.
+     *
+     * @param type the record type
+     * @param base the configuration
+     * @param changes the changes
+     * @param where the key path of the changes, for messages
+     * @param <T> the type
+     * @return the validated configuration
+     */
+    static <T> T merge(Class<? extends T> type, T base, JsonNode changes, String where) {
+        if (!changes.isObject()) {
+            throw new ConfigException(where + ": expected a group of keys, got " + changes.getNodeType());
+        }
+        ObjectNode tree = (ObjectNode) Configs.toTree(base);
+        mergeInto(tree, (ObjectNode) changes);
+        return Configs.fromTree(type, tree, where);
+    }
+
+    private static void mergeInto(ObjectNode target, ObjectNode changes) {
+        Iterator<Map.Entry<String, JsonNode>> it = changes.fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            JsonNode old = target.get(e.getKey());
+            if (old instanceof ObjectNode o && e.getValue() instanceof ObjectNode c && !c.has("type")) {
+                mergeInto(o, c);
+            } else {
+                target.set(e.getKey(), e.getValue());
+            }
+        }
+    }
+
+    /**
+     * Turns {@code key.path=value} changes (as given to {@code --set}) into a nested object.
+     *
+     * @param sets the changes, e.g. {@code encoder.maxLen=200}
+     * @return the object, e.g. {@code {encoder: {maxLen: 200}}}
+     * @throws ConfigException if a change is not {@code key=value}
+     */
+    public static ObjectNode setsToObject(List<String> sets) {
+        ObjectNode root = JsonNodeFactory.instance.objectNode();
+        for (String s : sets) {
+            int eq = s.indexOf('=');
+            if (eq <= 0) {
+                throw new ConfigException("--set needs key=value, got '" + s + "'");
+            }
+            String[] path = s.substring(0, eq).trim().split("\\.");
+            ObjectNode node = root;
+            for (int i = 0; i < path.length - 1; i++) {
+                JsonNode child = node.get(path[i]);
+                node = child instanceof ObjectNode o ? o : node.putObject(path[i]);
+            }
+            node.set(path[path.length - 1], Configs.parseValue(s.substring(eq + 1).trim()));
+        }
+        return root;
+    }
+}
