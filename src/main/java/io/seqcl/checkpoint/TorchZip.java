@@ -155,7 +155,10 @@ final class TorchZip {
     record Storage(DType dtype, String key, ByteBuffer data, long numel) {
     }
 
-    /** {@code collections.OrderedDict}; its pickled state (torch's {@code _metadata}) is dropped. */
+    /**
+     * A Python dict or {@code collections.OrderedDict}, in insertion order; its pickled state (torch's
+     * {@code _metadata}) is dropped.
+     */
     public static final class PyDict extends LinkedHashMap<Object, Object> {
         private static final long serialVersionUID = 1L;
 
@@ -234,6 +237,20 @@ final class TorchZip {
                 Object name = stack.pop();
                 Object module = stack.pop();
                 stack.add(resolve(String.valueOf(module), String.valueOf(name)));
+                return NO_RETURN_VALUE;
+            }
+            if (key == Opcodes.EMPTY_DICT) {
+                stack.add(new PyDict()); // insertion-ordered, as Python dicts are
+                return NO_RETURN_VALUE;
+            }
+            if (key == Opcodes.SETITEMS) {
+                // Pyrolite gathers the items in a HashMap first, which loses their order
+                List<Object> items = stack.pop_all_since_marker();
+                @SuppressWarnings("unchecked")
+                Map<Object, Object> dict = (Map<Object, Object>) stack.peek();
+                for (int i = 0; i + 1 < items.size(); i += 2) {
+                    dict.put(items.get(i), items.get(i + 1));
+                }
                 return NO_RETURN_VALUE;
             }
             return super.dispatch(key);
