@@ -10,6 +10,7 @@ public final class CheckpointMismatchException extends IllegalArgumentException 
 
     private static final long serialVersionUID = 1L;
 
+    /** One line per problem. */
     private final List<String> problems;
 
     /**

@@ -15,7 +15,13 @@ import java.util.Arrays;
  */
 public record Tensor(long[] shape, float[] values, String dtype) {
 
-    /** Checks that the number of values matches the shape. */
+    /**
+     * Checks that the number of values matches the shape.
+     *
+     * @param shape the dimensions
+     * @param values row-major values
+     * @param dtype the file's element type
+     */
     public Tensor {
         long n = numel(shape);
         if (n != values.length) {
