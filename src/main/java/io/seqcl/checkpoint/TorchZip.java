@@ -71,10 +71,11 @@ final class TorchZip {
             TorchUnpickler u = new TorchUnpickler(file, zip, prefix, order);
             try {
                 root = u.loads(pickle);
-            } catch (PickleException | IllegalArgumentException | ClassCastException e) {
-                throw new CheckpointFormatException(file, "cannot read " + prefix + PICKLE, e);
             } catch (UncheckedCheckpointException e) {
                 throw e.getCause();
+            } catch (RuntimeException | IOException e) {
+                throw new CheckpointFormatException(file, "cannot read " + prefix + PICKLE + " (damaged or not a "
+                        + "state dict)", e);
             } finally {
                 u.close();
             }

@@ -274,4 +274,49 @@ class CheckpointImportTest {
         CheckpointFormatException e5 = assertThrows(CheckpointFormatException.class, () -> StateDict.read(legacy));
         assertTrue(e5.getMessage().contains("legacy"), e5.getMessage());
     }
+
+    /** Copies the fixture zip, replacing or dropping entries. */
+    private static Path rezip(Path dir, String name, java.util.function.UnaryOperator<byte[]> pickle, String drop)
+            throws Exception {
+        Path out = dir.resolve(name);
+        try (java.util.zip.ZipFile in = new java.util.zip.ZipFile(fixture("tiny_sasrec.pth").toFile());
+             java.util.zip.ZipOutputStream zo = new java.util.zip.ZipOutputStream(Files.newOutputStream(out))) {
+            for (var en = in.entries(); en.hasMoreElements(); ) {
+                var e = en.nextElement();
+                if (e.getName().equals(drop)) {
+                    continue;
+                }
+                byte[] b = in.getInputStream(e).readAllBytes();
+                if (e.getName().endsWith("/data.pkl")) {
+                    b = pickle.apply(b);
+                }
+                zo.putNextEntry(new java.util.zip.ZipEntry(e.getName()));
+                zo.write(b);
+                zo.closeEntry();
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void damagedPickleOrMissingStorageFailNamingTheFile() throws Exception {
+        Path dir = Files.createTempDirectory("seqcl-ckpt");
+        String prefix;
+        try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(fixture("tiny_sasrec.pth").toFile())) {
+            prefix = z.stream().map(java.util.zip.ZipEntry::getName).filter(n -> n.endsWith("/data.pkl"))
+                    .findFirst().orElseThrow().replace("data.pkl", "");
+        }
+        Path cut = rezip(dir, "cut.pth", b -> Arrays.copyOf(b, b.length / 3), null);
+        CheckpointFormatException e1 = assertThrows(CheckpointFormatException.class, () -> StateDict.read(cut));
+        assertTrue(e1.getMessage().startsWith(cut + ": cannot read " + prefix + "data.pkl"), e1.getMessage());
+
+        Path noStorage = rezip(dir, "nostorage.pth", b -> b, prefix + "data/3");
+        CheckpointFormatException e2 = assertThrows(CheckpointFormatException.class,
+                () -> StateDict.read(noStorage));
+        assertTrue(e2.getMessage().contains("missing storage entry " + prefix + "data/3"), e2.getMessage());
+
+        Path rogue = rezip(dir, "rogue.pth", b -> b, prefix + "data.pkl");
+        CheckpointFormatException e3 = assertThrows(CheckpointFormatException.class, () -> StateDict.read(rogue));
+        assertTrue(e3.getMessage().contains("without ARCHIVE/data.pkl"), e3.getMessage());
+    }
 }
