@@ -4,6 +4,10 @@
 # Run it on your own machine (it needs internet access); the tests never run it.
 #
 # Usage: data/fetch.sh [dataset ...]      datasets: beauty sports toys yelp clothing coat yahoo (default: all)
+#        data/fetch.sh mclrec-checkpoint  the MCLRec authors' released Beauty model (3.5 MB, a RecBole state
+#                                         dict) to $SEQCL_DATA/checkpoints/mclrec-beauty.pth; only when named.
+#                                         Model weights: never commit it. Used by ImportedCheckpoints and the
+#                                         MCLRec Table 3 notebook (SEQCL_CHECKPOINTS overrides the folder).
 # Environment: SEQCL_DATA  target directory (default: data)
 #              GIT_REF     branch or commit of the source repositories (default: HEAD = default branch)
 set -u -o pipefail
@@ -63,6 +67,8 @@ fetched=0
 while IFS='|' read -r ds target repo path; do
   [ -z "$ds" ] && continue
   wanted "$ds" "$@" || continue
+  # the checkpoint is not a dataset: fetched only when asked for by name
+  [ "$ds" = "mclrec-checkpoint" ] && [ "$#" -eq 0 ] && continue
   out="$DEST/$target"
   mkdir -p "$(dirname "$out")"
   url="https://raw.githubusercontent.com/$repo/$REF/$path"
