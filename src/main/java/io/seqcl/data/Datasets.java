@@ -30,7 +30,7 @@ public final class Datasets {
     public static Path dataDir() {
         String p = System.getProperty(DATA_PROPERTY);
         if (p == null || p.isBlank()) {
-            p = System.getenv(DATA_ENV);
+            p = io.seqcl.Settings.get(io.seqcl.Settings.Variable.SEQCL_DATA).orElse(null);
         }
         if (p == null || p.isBlank()) {
             p = "data";
@@ -190,7 +190,7 @@ public final class Datasets {
         if (p != null && !p.isBlank()) {
             return "from system property " + DATA_PROPERTY;
         }
-        String e = System.getenv(DATA_ENV);
+        String e = io.seqcl.Settings.get(io.seqcl.Settings.Variable.SEQCL_DATA).orElse(null);
         if (e != null && !e.isBlank()) {
             return "from environment variable " + DATA_ENV;
         }

@@ -23,7 +23,7 @@ public enum Budget {
      * @throws IllegalArgumentException if the value is neither quick nor full
      */
     public static Budget fromEnv() {
-        String v = System.getProperty("seqcl.budget", System.getenv(ENV));
+        String v = System.getProperty("seqcl.budget", io.seqcl.Settings.get(io.seqcl.Settings.Variable.SEQCL_BUDGET).orElse(null));
         return v == null || v.isBlank() ? QUICK : parse(v);
     }
 

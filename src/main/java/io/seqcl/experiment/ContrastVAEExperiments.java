@@ -4,7 +4,7 @@ import io.seqcl.model.ModelRegistry;
 import io.seqcl.data.SequenceDataset;
 import io.seqcl.model.ContrastVAE;
 import io.seqcl.model.ContrastVAEConfig;
-import io.seqcl.model.LatentDiagnostics;
+import io.seqcl.analysis.LatentDiagnostics;
 import io.seqcl.protocol.LeaveOneOutSplit;
 import io.seqcl.train.ProgressListener;
 import io.seqcl.train.TrainConfig;

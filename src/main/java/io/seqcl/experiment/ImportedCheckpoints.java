@@ -55,7 +55,7 @@ public final class ImportedCheckpoints {
 
     /** @return {@code $SEQCL_CHECKPOINTS}, or {@code checkpoints} in the data directory when unset */
     public static Path checkpointDir() {
-        String env = System.getenv(CHECKPOINTS_ENV);
+        String env = io.seqcl.Settings.get(io.seqcl.Settings.Variable.SEQCL_CHECKPOINTS).orElse(null);
         return env != null && !env.isBlank() ? Path.of(env) : Datasets.dataDir().resolve("checkpoints");
     }
 

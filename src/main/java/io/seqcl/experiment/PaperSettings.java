@@ -117,7 +117,7 @@ public final class PaperSettings {
 
     /** @return the quick budget's user sample size */
     public static int quickUsers() {
-        String v = System.getenv("SEQCL_QUICK_USERS");
+        String v = io.seqcl.Settings.get(io.seqcl.Settings.Variable.SEQCL_QUICK_USERS).orElse(null);
         if (v == null || v.isBlank()) {
             return QUICK_USERS;
         }
@@ -177,7 +177,7 @@ public final class PaperSettings {
      * @return the dataset to use
      */
     public static SequenceDataset sweepData(SequenceDataset ds, Budget budget, long seed) {
-        String v = System.getenv("SEQCL_QUICK_USERS");
+        String v = io.seqcl.Settings.get(io.seqcl.Settings.Variable.SEQCL_QUICK_USERS).orElse(null);
         return data(ds, budget, seed, v == null || v.isBlank() ? QUICK_SWEEP_USERS : Math.max(10, quickUsers() / 2));
     }
 
@@ -192,7 +192,7 @@ public final class PaperSettings {
      */
     public static java.util.List<String> datasets(java.util.List<String> paperDatasets, String quickDefault,
                                                   Budget budget) {
-        String v = System.getenv("SEQCL_DATASETS");
+        String v = io.seqcl.Settings.get(io.seqcl.Settings.Variable.SEQCL_DATASETS).orElse(null);
         if (v != null && !v.isBlank()) {
             return java.util.Arrays.stream(v.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
         }

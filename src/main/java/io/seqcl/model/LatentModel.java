@@ -5,7 +5,7 @@ import io.seqcl.protocol.Batch;
 
 /**
  * A sequential VAE whose per-position posterior {@code q(z_t | s_1..t) = N(mu_t, sigma_t^2)} can be inspected,
- * e.g. by {@link LatentDiagnostics} to look for posterior collapse (KL per latent dimension near 0, latent means
+ * e.g. by {@code io.seqcl.analysis.LatentDiagnostics} to look for posterior collapse (KL per latent dimension near 0, latent means
  * that do not vary across users).
  *
  * <p>Implemented by {@link ContrastVAE} (Wang et al., CIKM 2022, ../shared/papers/003_35e0abd0e5b770ab.txt) and

@@ -20,7 +20,7 @@ public final class Devices {
      *     engine sees none (build with the Maven profile {@code cuda} for GPU natives)
      */
     public static Device current() {
-        String v = System.getProperty("seqcl.device", System.getenv().getOrDefault("SEQCL_DEVICE", "cpu"));
+        String v = System.getProperty("seqcl.device", io.seqcl.Settings.get(io.seqcl.Settings.Variable.SEQCL_DEVICE).orElse("cpu"));
         v = v.trim().toLowerCase(java.util.Locale.ROOT);
         if (v.isEmpty() || v.equals("cpu")) {
             return Device.cpu();

@@ -61,7 +61,7 @@ public final class Display {
     private static Path defaultChartDir() {
         String base = System.getProperty("seqcl.out");
         if (base == null || base.isBlank()) {
-            base = System.getenv("SEQCL_OUT");
+            base = io.seqcl.Settings.get(io.seqcl.Settings.Variable.SEQCL_OUT).orElse(null);
         }
         if (base == null || base.isBlank()) {
             base = "out";
@@ -163,7 +163,7 @@ public final class Display {
     }
 
     static ProgressLine.Mode consoleMode() {
-        String forced = System.getenv("SEQCL_PROGRESS");
+        String forced = io.seqcl.Settings.get(io.seqcl.Settings.Variable.SEQCL_PROGRESS).orElse(null);
         if (forced != null) {
             switch (forced.trim().toLowerCase(Locale.ROOT)) {
                 case "tty":

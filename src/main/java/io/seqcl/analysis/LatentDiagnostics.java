@@ -1,5 +1,6 @@
-package io.seqcl.model;
+package io.seqcl.analysis;
 
+import io.seqcl.model.*;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;

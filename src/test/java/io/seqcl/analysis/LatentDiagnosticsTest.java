@@ -1,5 +1,6 @@
-package io.seqcl.model;
+package io.seqcl.analysis;
 
+import io.seqcl.model.*;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.seqcl.TestData;

@@ -1,0 +1,44 @@
+package io.seqcl;
+
+import java.util.Optional;
+
+/**
+ * The one place where seqcl reads environment variables. Each variable is listed here with what it does; no other
+ * class calls {@code System.getenv} (an architecture test checks this).
+ */
+public final class Settings {
+
+    /** The environment variables seqcl reads. */
+    public enum Variable {
+        /** Directory of the benchmark datasets (default: the repository's {@code data/}). */
+        SEQCL_DATA,
+        /** Budget of the notebooks and of ad hoc runs: {@code quick} (default) or {@code full}. */
+        SEQCL_BUDGET,
+        /** Datasets a paper notebook runs, comma-separated registry keys. */
+        SEQCL_DATASETS,
+        /** Users sampled by the quick budget. */
+        SEQCL_QUICK_USERS,
+        /** Device: {@code cpu} (default), {@code gpu} or {@code gpu:N}. */
+        SEQCL_DEVICE,
+        /** Directory of charts saved outside notebooks (default {@code out}). */
+        SEQCL_OUT,
+        /** Progress display outside notebooks: {@code lines} or {@code inplace}. */
+        SEQCL_PROGRESS,
+        /** Directory of imported checkpoints (default {@code $SEQCL_DATA/checkpoints}). */
+        SEQCL_CHECKPOINTS
+    }
+
+    private Settings() {
+    }
+
+    /**
+     * The value of an environment variable, blank values treated as unset.
+     *
+     * @param v the variable
+     * @return its value, trimmed, if set and not blank
+     */
+    public static Optional<String> get(Variable v) {
+        String s = System.getenv(v.name());
+        return s == null || s.isBlank() ? Optional.empty() : Optional.of(s.trim());
+    }
+}

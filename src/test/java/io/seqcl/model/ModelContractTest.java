@@ -1,0 +1,200 @@
+package io.seqcl.model;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
+import ai.djl.training.GradientCollector;
+import io.seqcl.TestData;
+import io.seqcl.config.Configs;
+import io.seqcl.data.SequenceDataset;
+import io.seqcl.nn.Devices;
+import io.seqcl.optim.StepContext;
+import io.seqcl.protocol.Batch;
+import io.seqcl.protocol.LeaveOneOutSplit;
+import io.seqcl.protocol.TrainingSamples;
+import io.seqcl.train.ProgressListener;
+import io.seqcl.train.TrainConfig;
+import io.seqcl.train.TrainResult;
+import io.seqcl.train.Trainer;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The contract every registered model gets for free (JUnit parameterised over {@link ModelRegistry}): scores of
+ * shape {@code [B, N+1]}, same seed gives the same metrics, save then load gives the same scores, a checkpointed and
+ * resumed run equals an uninterrupted one (with every optimiser of the model), gradients survive a garbage
+ * collection between forward and backward, and invalid configurations name the field.
+ *
+ * <p>Models run small (T 10, d 16, dropout 0.1) on the small synthetic data for a few steps; the learning tests
+ * ("beats Pop") stay with each model because their budgets differ per model.
+ */
+class ModelContractTest {
+
+    private static final SequenceDataset DATA = TestData.smallSynthetic();
+    private static final LeaveOneOutSplit SPLIT = LeaveOneOutSplit.of(DATA);
+
+    static Stream<ModelRegistry.Entry<?>> entries() {
+        return ModelRegistry.entries().stream();
+    }
+
+    /** A registered model's defaults made small for the contract checks. */
+    static ModelConfig small(ModelRegistry.Entry<?> e) {
+        ModelConfig c = e.defaults();
+        if (c instanceof TransformerModelConfig<?> t) {
+            c = t.withMaxLen(10).withWidth(16).withDropout(0.1);
+        }
+        return c;
+    }
+
+    private static Batch histories(int n, InputSpec spec) {
+        return Batch.ofHistories(java.util.Arrays.copyOf(SPLIT.test().inputs(), n),
+                java.util.Arrays.copyOf(SPLIT.test().users(), n), spec.maxLen(), spec.padding());
+    }
+
+    private static TrainConfig tc(int epochs) {
+        return TrainConfig.defaults().withEpochs(epochs).withPatience(10).withBatchSize(64).withMaxStepsPerEpoch(3)
+                .withSeed(5);
+    }
+
+    private static TrainResult fit(ModelRegistry.Entry<?> e, TrainConfig tc, Trainer trainer) {
+        try (SequentialRecommender m = e.create(DATA.numItems(), small(e), tc.seed())) {
+            return trainer.fit(m, SPLIT, ProgressListener.NONE);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("entries")
+    void scoresHaveOneColumnPerItemPlusPadding(ModelRegistry.Entry<?> e) {
+        try (SequentialRecommender m = e.create(DATA.numItems(), small(e), 1)) {
+            m.prepare(SPLIT);
+            Batch b = histories(7, m.inputSpec());
+            try (NDScope s = new NDScope()) {
+                Devices.noGradOnThisThread();
+                NDArray scores = m.scoreAll(b);
+                assertEquals(7, scores.getShape().get(0));
+                assertEquals(DATA.numItems() + 1, scores.getShape().get(1));
+                float[] v = scores.toFloatArray();
+                for (float x : v) {
+                    assertTrue(Float.isFinite(x) || x == Float.NEGATIVE_INFINITY, e.key() + " score " + x);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("entries")
+    void sameSeedGivesTheSameMetrics(ModelRegistry.Entry<?> e) {
+        TrainResult a = fit(e, tc(1), new Trainer(tc(1)));
+        TrainResult b = fit(e, tc(1), new Trainer(tc(1)));
+        assertEquals(a.metrics().print(1000), b.metrics().print(1000), e.key());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("entries")
+    void saveThenLoadGivesIdenticalScores(ModelRegistry.Entry<?> e, @TempDir Path tmp) throws Exception {
+        ModelConfig c = small(e);
+        Batch b = histories(9, c.inputSpec());
+        float[] before;
+        Path file = tmp.resolve("m.params");
+        try (SequentialRecommender m = e.create(DATA.numItems(), c, 3)) {
+            new Trainer(tc(1)).fit(m, SPLIT, ProgressListener.NONE);
+            m.params().save(file);
+            try (NDScope s = new NDScope()) {
+                before = m.scoreAll(b).toFloatArray();
+            }
+        }
+        try (SequentialRecommender m = e.create(DATA.numItems(), c, 99)) {
+            m.prepare(SPLIT);
+            m.params().load(file);
+            try (NDScope s = new NDScope()) {
+                assertArrayEquals(before, m.scoreAll(b).toFloatArray(), e.key());
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("entries")
+    void aResumedRunEqualsAnUninterruptedOne(ModelRegistry.Entry<?> e, @TempDir Path tmp) {
+        TrainResult whole = fit(e, tc(2), new Trainer(tc(2)));
+        Path ckpt = tmp.resolve("run.ckpt");
+        fit(e, tc(1), new Trainer(tc(2).withEpochs(1)).withCheckpoint(ckpt));
+        TrainResult resumed = fit(e, tc(2), new Trainer(tc(2)).withCheckpoint(ckpt));
+        assertEquals(whole.metrics().print(1000), resumed.metrics().print(1000), e.key());
+        assertEquals(whole.curve().column("loss").print(), resumed.curve().column("loss").print(), e.key());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("entries")
+    void gradientsSurviveAGarbageCollectionBetweenForwardAndBackward(ModelRegistry.Entry<?> e) {
+        ModelConfig c = small(e);
+        if (c instanceof TransformerModelConfig<?> t) {
+            c = t.withDropout(0.0);
+        }
+        try (SequentialRecommender m = e.create(DATA.numItems(), c, 2)) {
+            m.prepare(SPLIT);
+            if (m.params().isEmpty()) {
+                return;
+            }
+            InputSpec spec = m.inputSpec();
+            Batch batch = new TrainingSamples(SPLIT, spec.sampleMode(), spec.maxLen(), spec.padding())
+                    .epoch(32, new SplittableRandom(3), spec.needsNegatives()).get(0);
+            String name = m.params().names().get(0);
+            float[] ref = null;
+            for (int rep = 0; rep < 3; rep++) {
+                Engine.getInstance().setRandomSeed(7);
+                try (NDScope s = new NDScope(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    NDArray loss = m.loss(batch, new StepContext(1, 1, new SplittableRandom(1), 1));
+                    if (rep > 0) {
+                        for (int i = 0; i < 3; i++) {
+                            System.gc();
+                            byte[][] junk = new byte[100][];
+                            for (int j = 0; j < junk.length; j++) {
+                                junk[j] = new byte[1 << 16];
+                            }
+                        }
+                    }
+                    gc.backward(loss);
+                }
+                float[] g;
+                try (NDArray gg = m.params().get(name).getGradient()) {
+                    g = gg.toFloatArray();
+                }
+                m.params().zeroGradients();
+                for (float x : g) {
+                    assertTrue(Float.isFinite(x) && Math.abs(x) < 1e3, e.key() + " gradient " + x);
+                }
+                if (ref == null) {
+                    ref = g;
+                } else {
+                    assertArrayEquals(ref, g, 1e-6f, e.key());
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("entries")
+    void invalidConfigurationsNameTheField(ModelRegistry.Entry<?> e) {
+        ModelConfig c = e.defaults();
+        List<String> paths = Configs.has(c, "encoder.maxLen") ? List.of("encoder.maxLen", "encoder.initStd") : List.of();
+        for (String p : paths) {
+            IllegalArgumentException x = assertThrows(IllegalArgumentException.class,
+                    () -> Configs.with(c, Map.of(p, "-1")));
+            String field = p.substring(p.lastIndexOf('.') + 1);
+            assertTrue(x.getMessage().contains(field), x.getMessage());
+        }
+        assertThrows(IllegalArgumentException.class, () -> e.create(0, c, 1), e.key() + " accepts 0 items");
+    }
+}
