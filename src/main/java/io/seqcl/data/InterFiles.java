@@ -127,7 +127,7 @@ public final class InterFiles {
             int colon = h.indexOf(':');
             if (colon <= 0) {
                 throw new DataFormatException(file, 1, "header column " + Visible.quote(h)
-                        + " has no ':type' suffix (expected e.g. 'user_id:token')");
+                        + " has no ':type' suffix (expected e.g. 'user_id:token')" + Visible.hint(h));
             }
             switch (h.substring(0, colon)) {
                 case "user_id" -> userCol = c;
@@ -139,7 +139,7 @@ public final class InterFiles {
         }
         if (userCol < 0 || itemCol < 0) {
             throw new DataFormatException(file, 1, "header has no " + (userCol < 0 ? "user_id" : "item_id")
-                    + " column (header: " + Visible.quote(header.trim()) + ")");
+                    + " column (header: " + Visible.quote(header.trim()) + ")" + Visible.hint(header));
         }
         if (minRating.isPresent() && ratingCol < 0) {
             throw new DataFormatException(file, 1, "a minimum rating of " + minRating.getAsDouble()
@@ -264,7 +264,8 @@ public final class InterFiles {
         try {
             return Double.parseDouble(token.trim());
         } catch (NumberFormatException e) {
-            throw new DataFormatException(file, line, column + " " + Visible.quote(token) + " is not a number");
+            throw new DataFormatException(file, line, column + " " + Visible.quote(token) + " is not a number"
+                    + Visible.hint(token));
         }
     }
 

@@ -281,8 +281,9 @@ public final class SequenceFiles {
             }
             value = value * 10 + d;
             if (value > Integer.MAX_VALUE) {
-                throw new DataFormatException(file, line, what + " " + Visible.quote(token(b, start, end))
-                        + " is too large (max " + Integer.MAX_VALUE + ")");
+                String t = token(b, start, end);
+                throw new DataFormatException(file, line, what + " " + Visible.quote(t) + " is too large (max "
+                        + Integer.MAX_VALUE + ")" + Visible.hint(t));
             }
         }
         if (negative && value != 0) {
@@ -300,8 +301,9 @@ public final class SequenceFiles {
     }
 
     private static DataFormatException notInteger(Path file, long line, byte[] b, int start, int end, String what) {
-        return new DataFormatException(file, line, what + " " + Visible.quote(token(b, start, end))
-                + " is not an integer");
+        String t = token(b, start, end);
+        return new DataFormatException(file, line, what + " " + Visible.quote(t) + " is not an integer"
+                + Visible.hint(t));
     }
 
     private static String token(byte[] b, int start, int end) {

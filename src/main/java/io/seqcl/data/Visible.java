@@ -47,19 +47,19 @@ final class Visible {
             sb.append(" (\\uFEFF is a byte-order mark; save the file as UTF-8 without BOM)");
         }
         if (s.indexOf('\u00A0') >= 0) {
-            sb.append(" (\\u00A0 is a no-break space; separate ids with spaces or tabs)");
+            sb.append(" (\\u00A0 is a no-break space, which does not separate fields)");
         }
         return sb.toString();
     }
 
     /**
-     * Quotes a token for a message: escaped, in single quotes, with hints.
+     * Quotes a token for a message: escaped, in single quotes.
      *
      * @param s the token
-     * @return {@code 'token'} plus hints
+     * @return {@code 'token'}; add {@link #hint(String)} at the end of the message
      */
     static String quote(String s) {
-        return "'" + escape(s) + "'" + hint(s);
+        return "'" + escape(s) + "'";
     }
 
     private static boolean invisible(char c) {
