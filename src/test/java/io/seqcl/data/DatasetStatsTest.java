@@ -58,4 +58,13 @@ class DatasetStatsTest {
                 "t", null);
         assertEquals(1 - 3.0 / 4.0, DatasetStats.of(two).sparsity(), 1e-12);
     }
+
+    @Test
+    void anItemTableThatCannotExistIsRejectedOnConstruction() {
+        // before: accepted, then NegativeArraySizeException in itemCounts()
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new SequenceDataset("max", new int[] {1}, new int[][] {{Integer.MAX_VALUE}}, Integer.MAX_VALUE,
+                        "t", null));
+        assertTrue(e.getMessage().contains("numItems"), e.getMessage());
+    }
 }
