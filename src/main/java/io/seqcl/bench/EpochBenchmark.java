@@ -34,6 +34,38 @@ public final class EpochBenchmark {
     }
 
     /**
+     * The benchmark's parameters, validated on construction.
+     *
+     * @param dataset a registry name (default "toys")
+     * @param model a model name (default "metasgcl")
+     * @param steps timed steps ({@code >= 1})
+     * @param warmup untimed steps first ({@code >= 0})
+     * @param batch batch size ({@code >= 1})
+     */
+    public record Settings(String dataset, String model, int steps, int warmup, int batch) {
+
+        /** Validates every parameter, naming the one that is wrong. */
+        public Settings {
+            if (dataset == null || dataset.isBlank()) {
+                throw new IllegalArgumentException("dataset must be a dataset name, got " + dataset);
+            }
+            if (model == null || model.isBlank()) {
+                throw new IllegalArgumentException("model must be a model name, got " + model);
+            }
+            StepBenchmark.positive("steps", steps);
+            if (warmup < 0) {
+                throw new IllegalArgumentException("warmup must be >= 0, got " + warmup);
+            }
+            StepBenchmark.positive("batch", batch);
+        }
+
+        /** @return Meta-SGCL on Toys, 10 steps after 3 warm-up steps, batch 256 */
+        public static Settings defaults() {
+            return new Settings("toys", "metasgcl", 10, 3, 256);
+        }
+    }
+
+    /**
      * Runs the benchmark.
      *
      * @param opts options: dataset (default toys), model (default metasgcl), steps (10), warmup (3), batch (256)
@@ -41,16 +73,33 @@ public final class EpochBenchmark {
      * @return exit code 0
      */
     public static int run(Map<String, String> opts, PrintStream out) {
-        String dataset = opts.getOrDefault("dataset", "toys");
-        String modelName = opts.getOrDefault("model", "metasgcl");
+        Settings d = Settings.defaults();
+        String dataset = opts.getOrDefault("dataset", d.dataset());
+        String modelName = opts.getOrDefault("model", d.model());
         opts.remove("dataset");
         opts.remove("model");
-        int steps = io.seqcl.util.Options.intOpt(opts, "steps", 10);
-        int warmup = io.seqcl.util.Options.intOpt(opts, "warmup", 3);
-        int batchSize = io.seqcl.util.Options.intOpt(opts, "batch", 256);
+        int steps = io.seqcl.util.Options.intOpt(opts, "steps", d.steps());
+        int warmup = io.seqcl.util.Options.intOpt(opts, "warmup", d.warmup());
+        int batchSize = io.seqcl.util.Options.intOpt(opts, "batch", d.batch());
         if (!opts.isEmpty()) {
             throw new IllegalArgumentException("unknown option(s) for bench-epoch: " + opts.keySet());
         }
+        return run(new Settings(dataset, modelName, steps, warmup, batchSize), out);
+    }
+
+    /**
+     * Runs the benchmark with validated settings.
+     *
+     * @param settings the parameters
+     * @param out where to print
+     * @return exit code 0
+     */
+    public static int run(Settings settings, PrintStream out) {
+        String dataset = settings.dataset();
+        String modelName = settings.model();
+        int steps = settings.steps();
+        int warmup = settings.warmup();
+        int batchSize = settings.batch();
         SequenceDataset ds = Datasets.load(dataset);
         LeaveOneOutSplit split = LeaveOneOutSplit.of(ds);
         ModelSpec spec = PaperSettings.model(modelName, ds, io.seqcl.experiment.Budget.FULL);

@@ -35,6 +35,47 @@ public final class StepBenchmark {
     }
 
     /**
+     * The benchmark's parameters, validated on construction.
+     *
+     * @param steps timed steps ({@code >= 1})
+     * @param warmup untimed steps first ({@code >= 0})
+     * @param batch batch size ({@code >= 1})
+     * @param len sequence length T ({@code >= 1})
+     * @param dim hidden size d ({@code >= 1}, a multiple of the 2 attention heads)
+     * @param items number of items N ({@code >= 1})
+     * @param users users of the random evaluation set ({@code >= 1})
+     */
+    public record Settings(int steps, int warmup, int batch, int len, int dim, int items, int users) {
+
+        /** Validates every parameter, naming the one that is wrong. */
+        public Settings {
+            positive("steps", steps);
+            if (warmup < 0) {
+                throw new IllegalArgumentException("warmup must be >= 0, got " + warmup);
+            }
+            positive("batch", batch);
+            positive("len", len);
+            positive("dim", dim);
+            if (dim % 2 != 0) {
+                throw new IllegalArgumentException("dim must be a multiple of the 2 attention heads, got " + dim);
+            }
+            positive("items", items);
+            positive("users", users);
+        }
+
+        /** @return 20 steps after 5 warm-up steps, batch 256, T 50, d 64, Beauty's 12,101 items and 22,363 users */
+        public static Settings defaults() {
+            return new Settings(20, 5, 256, 50, 64, 12101, 22363);
+        }
+    }
+
+    static void positive(String name, int v) {
+        if (v < 1) {
+            throw new IllegalArgumentException(name + " must be >= 1, got " + v);
+        }
+    }
+
+    /**
      * Runs the benchmark.
      *
      * @param opts options: steps, warmup, batch, len, dim, items, users, threads
@@ -42,16 +83,35 @@ public final class StepBenchmark {
      * @return exit code 0
      */
     public static int run(Map<String, String> opts, PrintStream out) {
-        int steps = io.seqcl.util.Options.intOpt(opts, "steps", 20);
-        int warmup = io.seqcl.util.Options.intOpt(opts, "warmup", 5);
-        int batch = io.seqcl.util.Options.intOpt(opts, "batch", 256);
-        int len = io.seqcl.util.Options.intOpt(opts, "len", 50);
-        int dim = io.seqcl.util.Options.intOpt(opts, "dim", 64);
-        int items = io.seqcl.util.Options.intOpt(opts, "items", 12101);
-        int users = io.seqcl.util.Options.intOpt(opts, "users", 22363);
+        Settings d = Settings.defaults();
+        int steps = io.seqcl.util.Options.intOpt(opts, "steps", d.steps());
+        int warmup = io.seqcl.util.Options.intOpt(opts, "warmup", d.warmup());
+        int batch = io.seqcl.util.Options.intOpt(opts, "batch", d.batch());
+        int len = io.seqcl.util.Options.intOpt(opts, "len", d.len());
+        int dim = io.seqcl.util.Options.intOpt(opts, "dim", d.dim());
+        int items = io.seqcl.util.Options.intOpt(opts, "items", d.items());
+        int users = io.seqcl.util.Options.intOpt(opts, "users", d.users());
         if (!opts.isEmpty()) {
             throw new IllegalArgumentException("unknown option(s) for bench: " + opts.keySet());
         }
+        return run(new Settings(steps, warmup, batch, len, dim, items, users), out);
+    }
+
+    /**
+     * Runs the benchmark with validated settings.
+     *
+     * @param settings the parameters
+     * @param out where to print
+     * @return exit code 0
+     */
+    public static int run(Settings settings, PrintStream out) {
+        int steps = settings.steps();
+        int warmup = settings.warmup();
+        int batch = settings.batch();
+        int len = settings.len();
+        int dim = settings.dim();
+        int items = settings.items();
+        int users = settings.users();
         Engine engine = Engine.getInstance();
         out.printf(Locale.ROOT, "engine %s %s, DJL %s, device %s, %d cores%n", engine.getEngineName(),
                 engine.getVersion(), Engine.getDjlVersion(), io.seqcl.nn.Devices.current(),

@@ -107,6 +107,7 @@ public final class CfDatasets {
      * @return the dataset
      */
     public static CfDataset loadOrSynthetic(String name) {
+        Datasets.requireConfiguredDataDir(); // a mistyped SEQCL_DATA never falls back silently
         if (isAvailable(name)) {
             return load(name);
         }

@@ -21,7 +21,8 @@ import tech.tablesaw.api.Table;
  * @param avgLength mean sequence length
  * @param minLength shortest sequence
  * @param maxLength longest sequence
- * @param sparsity {@code 1 - interactions / (users * items)}
+ * @param sparsity {@code 1 - distinct (user, item) pairs / (users * items)}: repeated interactions (Yelp) count once,
+ *                 so it lies in {@code [0, 1)}
  */
 public record DatasetStats(String name, int users, int items, long interactions, double avgLength,
                            int minLength, int maxLength, double sparsity) {
@@ -36,17 +37,30 @@ public record DatasetStats(String name, int users, int items, long interactions,
         int users = d.numUsers();
         int items = (int) Arrays.stream(d.itemCounts()).filter(c -> c > 0).count();
         long inter = 0;
+        long pairs = 0;
         int min = users == 0 ? 0 : Integer.MAX_VALUE;
         int max = 0;
         for (int u = 0; u < users; u++) {
             int len = d.length(u);
             inter += len;
+            pairs += distinct(d.sequence(u));
             min = Math.min(min, len);
             max = Math.max(max, len);
         }
         double avg = users == 0 ? Double.NaN : (double) inter / users;
-        double sparsity = users == 0 || items == 0 ? Double.NaN : 1.0 - (double) inter / ((double) users * items);
+        double sparsity = users == 0 || items == 0 ? Double.NaN : 1.0 - (double) pairs / ((double) users * items);
         return new DatasetStats(d.name(), users, items, inter, avg, min, max, sparsity);
+    }
+
+    private static int distinct(int[] s) {
+        Arrays.sort(s);
+        int m = 0;
+        for (int i = 0; i < s.length; i++) {
+            if (i == 0 || s[i] != s[i - 1]) {
+                m++;
+            }
+        }
+        return m;
     }
 
     /**

@@ -7,7 +7,8 @@ import java.util.List;
 import java.util.OptionalDouble;
 
 /**
- * Entry point for loading datasets by name: the {@link Benchmark} files and the synthetic default.
+ * Entry point for loading datasets by name (the {@link Benchmark} files and the synthetic default) and for
+ * loading one's own file by path ({@link #loadFile(Path, LoadOptions)}).
  *
  * <p>The data directory is the system property {@value #DATA_PROPERTY} if set, else the environment variable
  * {@value #DATA_ENV}, else {@code data/} relative to the working directory; files use the layout of
@@ -56,6 +57,7 @@ public final class Datasets {
      * @throws IllegalArgumentException if the name is unknown
      */
     public static boolean isAvailable(String name) {
+        requireName(name);
         if (isSynthetic(name)) {
             return true;
         }
@@ -85,6 +87,10 @@ public final class Datasets {
      *         {@code options.onMismatch()} is {@code FAIL}
      */
     public static SequenceDataset load(String name, LoadOptions options) {
+        requireName(name);
+        if (options == null) {
+            throw new IllegalArgumentException("options is null; use LoadOptions.defaults()");
+        }
         if (isSynthetic(name)) {
             return applyKCore(SyntheticDataset.defaultDataset(), options.kCore()).withKey(SYNTHETIC);
         }
@@ -93,23 +99,139 @@ public final class Datasets {
     }
 
     /**
-     * Loads a dataset if a data directory exists, otherwise returns the synthetic default.
+     * Loads one's own file by path with the default options (ids as-is, k-core off); see
+     * {@link #loadFile(Path, LoadOptions)}.
      *
-     * <p>The synthetic dataset is only substituted when the directory itself is missing: a directory without the
-     * requested file is a setup mistake and raises an error.
+     * @param file a sequence text file or a RecBole {@code .inter} file
+     * @return the dataset, named after the file
+     * @throws DataFormatException if the file is missing or malformed (the message names file and line)
+     */
+    public static SequenceDataset loadFile(Path file) {
+        return loadFile(file, LoadOptions.defaults());
+    }
+
+    /**
+     * Loads any sequence file or RecBole {@code .inter} file by path; the dataset is named after the file.
+     *
+     * <p>The format is detected: a file whose name ends in {@code .inter}, or whose first non-blank line contains
+     * {@code user_id:} (a RecBole header), is read with {@link InterFiles} (tokens renumbered by first appearance,
+     * stable sort by timestamp if there is a timestamp column); anything else with {@link SequenceFiles} (one line
+     * per user, {@code user item item ...}). No registry check is made: the file is the user's. Options:
+     * {@link LoadOptions#remapIds()} (sequence files: renumber item ids, e.g. for 0-based files) and
+     * {@link LoadOptions#kCore()}.
+     *
+     * @param file the file
+     * @param options remapping and k-core
+     * @return the dataset
+     * @throws IllegalArgumentException if {@code file} or {@code options} is null
+     * @throws DataFormatException if the file is missing or malformed (the message names file and line)
+     */
+    public static SequenceDataset loadFile(Path file, LoadOptions options) {
+        if (file == null) {
+            throw new IllegalArgumentException("file is null; pass the path of a sequence file or a .inter file");
+        }
+        if (options == null) {
+            throw new IllegalArgumentException("options is null; use LoadOptions.defaults()");
+        }
+        if (Files.isDirectory(file)) {
+            throw new DataFormatException(file, 0, "is a directory; pass the path of a sequence file"
+                    + " ('user item item ...' per line) or of a RecBole .inter file");
+        }
+        String name = SequenceFiles.baseName(file);
+        if (isInterFile(file)) {
+            return applyKCore(InterFiles.read(file, name, OptionalDouble.empty()).dataset(), options.kCore());
+        }
+        return SequenceFiles.read(file, name, options);
+    }
+
+    /**
+     * Tells whether {@link #loadFile} reads a file as RecBole {@code .inter}.
+     *
+     * @param file the file
+     * @return true if the name ends in {@code .inter} or the first non-blank line holds {@code user_id:}
+     */
+    static boolean isInterFile(Path file) {
+        if (file.getFileName() != null
+                && file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".inter")) {
+            return true;
+        }
+        byte[] head = new byte[4096];
+        int n = 0;
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            int r;
+            while (n < head.length && (r = in.read(head, n, head.length - n)) > 0) {
+                n += r;
+            }
+        } catch (java.io.IOException e) {
+            return false; // the sequence reader reports missing or unreadable files with the file name
+        }
+        String text = new String(head, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1);
+        for (String line : text.split("[\r\n]")) {
+            if (!line.isBlank()) {
+                return line.contains("user_id:");
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Loads a dataset if its file is available, otherwise returns the synthetic default.
+     *
+     * <p>The synthetic dataset is only substituted when no data directory was chosen ({@value #DATA_ENV} and
+     * {@value #DATA_PROPERTY} unset) and the default {@code data/} lacks the file, so that a fresh clone runs.
+     * When a directory was chosen explicitly, a missing directory or file is a setup mistake and raises an
+     * error naming the variable and the path.
      *
      * @param name a registry name or "synthetic"
-     * @return the dataset, or {@link SyntheticDataset#defaultDataset()} when {@link #dataDir()} does not exist
+     * @return the dataset, or {@link SyntheticDataset#defaultDataset()}
+     * @throws DataFormatException if {@value #DATA_ENV} (or the property) names a missing directory, or the
+     *         directory was chosen explicitly and lacks the file
      */
     public static SequenceDataset loadOrSynthetic(String name) {
-        if (!Files.isDirectory(dataDir())) {
+        requireName(name);
+        if (isSynthetic(name)) {
+            return load(name);
+        }
+        requireConfiguredDataDir();
+        if (!isDataDirConfigured() && !isAvailable(name)) {
+            System.getLogger("io.seqcl.data").log(System.Logger.Level.INFO, "dataset '" + name + "' is not in "
+                    + dataDir().toAbsolutePath() + " and " + DATA_ENV + " is not set; using the synthetic dataset");
             return SyntheticDataset.defaultDataset();
         }
         return load(name);
     }
 
     /**
-     * Loads Beauty if a data directory exists, otherwise the synthetic default.
+     * Tells whether the data directory was chosen explicitly, with {@value #DATA_PROPERTY} or {@value #DATA_ENV}.
+     *
+     * @return true if one of them is set (non-blank)
+     */
+    public static boolean isDataDirConfigured() {
+        String p = System.getProperty(DATA_PROPERTY);
+        String e = System.getenv(DATA_ENV);
+        return (p != null && !p.isBlank()) || (e != null && !e.isBlank());
+    }
+
+    /**
+     * Fails if the data directory was chosen explicitly but does not exist, so that a typo in
+     * {@value #DATA_ENV} never silently switches to synthetic data. Callers that fall back to synthetic data
+     * when a file is missing call this first.
+     *
+     * @throws DataFormatException naming the variable (or property) and the path when it is set to a path that
+     *         is not a directory
+     */
+    public static void requireConfiguredDataDir() {
+        if (isDataDirConfigured() && !Files.isDirectory(dataDir())) {
+            Path dir = dataDir();
+            throw new DataFormatException(dir, 0, "data directory does not exist ("
+                    + dirOrigin().replace("from ", "set by ") + " = '" + dir + "', absolute "
+                    + dir.toAbsolutePath() + "); fix or unset " + DATA_ENV + " (unset, the synthetic dataset is "
+                    + "used when data/ lacks the file)");
+        }
+    }
+
+    /**
+     * Loads Beauty if it is available, otherwise the synthetic default (see {@link #loadOrSynthetic(String)}).
      *
      * @return see {@link #loadOrSynthetic(String)}
      */
@@ -125,6 +247,7 @@ public final class Datasets {
      * @throws IllegalArgumentException if the name is unknown (the message lists the known names)
      */
     public static Benchmark benchmark(String name) {
+        requireName(name);
         return Benchmark.byName(name).orElseThrow(() -> new IllegalArgumentException("unknown dataset '" + name
                 + "'; known: " + String.join(", ", names())));
     }
@@ -152,7 +275,7 @@ public final class Datasets {
             report(file, checksum, options);
         }
         SequenceDataset d = switch (b.format()) {
-            case SEQUENCE_TXT -> SequenceFiles.read(file, b.key());
+            case SEQUENCE_TXT -> SequenceFiles.read(file, b.key(), options.withKCore(0));
             case RECBOLE_INTER -> InterFiles.read(file, b.key(), OptionalDouble.empty()).dataset();
         };
         List<String> counts = DatasetStats.compare(d, b.users(), b.items(), b.interactions());
@@ -164,13 +287,16 @@ public final class Datasets {
 
     private static void report(Path file, String message, LoadOptions options) {
         if (options.onMismatch() == LoadOptions.OnMismatch.FAIL) {
-            throw new DataFormatException(file, 0, message
-                    + " (use LoadOptions.warnOnly(...) to load anyway)");
+            throw new DataFormatException(file, 0, message + ". Re-download it with data/fetch.sh (which checks"
+                    + " data/SHA256SUMS), or, to use this file as it is, load it as your own data with"
+                    + " Datasets.loadFile(path) (command line: seqcl run --data " + file + ") or pass"
+                    + " LoadOptions.defaults().warnOnly(...) to Datasets.load");
         }
         options.warnings().accept(file + ": " + message);
     }
 
-    private static SequenceDataset applyKCore(SequenceDataset d, int k) {
+    /** Applies a k-core threshold and re-indexes if anything was removed. */
+    static SequenceDataset applyKCore(SequenceDataset d, int k) {
         if (k <= 1) {
             return d;
         }
@@ -179,6 +305,13 @@ public final class Datasets {
             return d;
         }
         return Filters.reindexItems(f);
+    }
+
+    private static void requireName(String name) {
+        if (name == null) {
+            throw new IllegalArgumentException("dataset name is null; known: " + String.join(", ", names())
+                    + " (to load your own file use Datasets.loadFile(path))");
+        }
     }
 
     private static boolean isSynthetic(String name) {

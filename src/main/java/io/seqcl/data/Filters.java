@@ -38,6 +38,7 @@ public final class Filters {
      * @param minUser minimum sequence length per user (values {@code <= 1} disable the user condition)
      * @param minItem minimum number of occurrences per item (values {@code <= 1} disable the item condition)
      * @return the filtered dataset (the same instance if both thresholds are {@code <= 1})
+     * @throws IllegalArgumentException if the thresholds remove every user (the message names them)
      */
     public static SequenceDataset kCore(SequenceDataset d, int minUser, int minItem) {
         if (minUser <= 1 && minItem <= 1) {
@@ -91,6 +92,17 @@ public final class Filters {
         int kept = 0;
         for (boolean a : userAlive) {
             kept += a ? 1 : 0;
+        }
+        if (kept == 0) {
+            int longest = 0;
+            for (int u = 0; u < n; u++) {
+                longest = Math.max(longest, d.length(u));
+            }
+            String thresholds = minUser == minItem ? "k-core threshold " + minUser
+                    : "k-core thresholds " + minUser + " (users) and " + minItem + " (items)";
+            throw new IllegalArgumentException("the " + thresholds + " removes every user of dataset " + d.name()
+                    + " (" + n + " users, longest sequence " + longest + " interactions); use a smaller threshold"
+                    + " (<= 1 turns the filter off)");
         }
         int[][] out = new int[kept][];
         int[] ids = new int[kept];

@@ -1,10 +1,6 @@
 package io.seqcl.data;
 
-import java.io.BufferedReader;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,6 +19,10 @@ import java.util.OptionalDouble;
  * Tokens are strings: items and users are numbered {@code 1..} by first appearance among the kept rows
  * (see {@link InterData}). An optional minimum rating (common.md §1.2, off by default) keeps rows with
  * {@code rating >= minRating} and requires a rating column.
+ *
+ * <p>Lines end with {@code \n}, {@code \r\n} or a lone {@code \r}; a UTF-8 byte-order mark at the start is
+ * skipped; a line that is not valid UTF-8 is reported with its number. Invisible characters in quoted tokens are
+ * shown as <code>&#92;uXXXX</code>.
  */
 public final class InterFiles {
 
@@ -51,24 +51,73 @@ public final class InterFiles {
      *         without a rating column
      */
     public static InterData read(Path file, String name, OptionalDouble minRating) {
-        String sha = Checksums.sha256(file);
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            return parse(file, in, name, minRating, sha);
-        } catch (NoSuchFileException e) {
-            throw new DataFormatException(file, 0, "file not found");
-        } catch (IOException e) {
-            throw new DataFormatException(file, 0, "cannot read file: " + e);
+        byte[] bytes = SequenceFiles.readBytes(file);
+        String sha = Checksums.rememberBytes(file, bytes);
+        return parse(file, new Lines(file, bytes), name, minRating, sha);
+    }
+
+    /**
+     * Parses {@code .inter} content that is already in memory.
+     *
+     * @param file the file the bytes came from (used in messages and as the source)
+     * @param bytes the content (UTF-8)
+     * @param name the dataset name
+     * @param minRating optional rating filter
+     * @return the sequences and token mappings
+     * @throws DataFormatException if the content is empty or malformed
+     */
+    public static InterData parse(Path file, byte[] bytes, String name, OptionalDouble minRating) {
+        return parse(file, new Lines(file, bytes), name, minRating, null);
+    }
+
+    /** Splits bytes into lines at LF, CRLF or a lone CR and decodes each strictly as UTF-8. */
+    private static final class Lines {
+        private final Path file;
+        private final byte[] b;
+        private int pos;
+        private long line;
+
+        Lines(Path file, byte[] bytes) {
+            this.file = file;
+            this.b = bytes;
+            if (b.length >= 3 && (b[0] & 0xFF) == 0xEF && (b[1] & 0xFF) == 0xBB && (b[2] & 0xFF) == 0xBF) {
+                pos = 3;
+            }
+        }
+
+        String readLine() {
+            if (pos >= b.length) {
+                return null;
+            }
+            line++;
+            int end = pos;
+            while (end < b.length && b[end] != '\n' && b[end] != '\r') {
+                end++;
+            }
+            int from = pos;
+            pos = end + 1;
+            if (end + 1 < b.length && b[end] == '\r' && b[end + 1] == '\n') {
+                pos = end + 2;
+            }
+            try {
+                return StandardCharsets.UTF_8.newDecoder()
+                        .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                        .decode(java.nio.ByteBuffer.wrap(b, from, end - from)).toString();
+            } catch (java.nio.charset.CharacterCodingException e) {
+                throw new DataFormatException(file, line, "line is not valid UTF-8 text (is the file binary or in"
+                        + " another encoding such as UTF-16 or Latin-1?)");
+            }
         }
     }
 
-    private static InterData parse(Path file, BufferedReader in, String name, OptionalDouble minRating, String sha)
-            throws IOException {
+    private static InterData parse(Path file, Lines in, String name, OptionalDouble minRating, String sha) {
         String header = in.readLine();
         if (header == null || header.isBlank()) {
             throw new DataFormatException(file, header == null ? 0 : 1, header == null ? "file is empty"
                     : "header line is blank (expected e.g. 'user_id:token<TAB>item_id:token')");
         }
-        String[] cols = split(stripCr(header), new String[0]);
+        String[] cols = split(header, new String[0]);
         int userCol = -1;
         int itemCol = -1;
         int ratingCol = -1;
@@ -77,8 +126,8 @@ public final class InterFiles {
             String h = cols[c].trim();
             int colon = h.indexOf(':');
             if (colon <= 0) {
-                throw new DataFormatException(file, 1, "header column '" + h
-                        + "' has no ':type' suffix (expected e.g. 'user_id:token')");
+                throw new DataFormatException(file, 1, "header column " + Visible.quote(h)
+                        + " has no ':type' suffix (expected e.g. 'user_id:token')" + Visible.hint(h));
             }
             switch (h.substring(0, colon)) {
                 case "user_id" -> userCol = c;
@@ -90,11 +139,12 @@ public final class InterFiles {
         }
         if (userCol < 0 || itemCol < 0) {
             throw new DataFormatException(file, 1, "header has no " + (userCol < 0 ? "user_id" : "item_id")
-                    + " column (header: '" + header.trim() + "')");
+                    + " column (header: " + Visible.quote(header.trim()) + ")" + Visible.hint(header));
         }
         if (minRating.isPresent() && ratingCol < 0) {
             throw new DataFormatException(file, 1, "a minimum rating of " + minRating.getAsDouble()
-                    + " was requested but the header has no rating column (header: '" + header.trim() + "')");
+                    + " was requested but the header has no rating column (header: " + Visible.quote(header.trim())
+                    + ")");
         }
         Map<String, Integer> userIndex = new HashMap<>();
         Map<String, Integer> itemIndex = new HashMap<>();
@@ -109,7 +159,6 @@ public final class InterFiles {
         String s;
         while ((s = in.readLine()) != null) {
             line++;
-            s = stripCr(s);
             if (s.isBlank()) {
                 continue;
             }
@@ -215,12 +264,9 @@ public final class InterFiles {
         try {
             return Double.parseDouble(token.trim());
         } catch (NumberFormatException e) {
-            throw new DataFormatException(file, line, column + " '" + token + "' is not a number");
+            throw new DataFormatException(file, line, column + " " + Visible.quote(token) + " is not a number"
+                    + Visible.hint(token));
         }
-    }
-
-    private static String stripCr(String s) {
-        return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
     }
 
     private static String[] split(String s, String[] unused) {

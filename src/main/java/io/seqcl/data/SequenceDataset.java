@@ -29,7 +29,8 @@ public final class SequenceDataset {
      * @param numItems the largest item id (the item vocabulary is {@code 1..numItems})
      * @param source where the data came from (a path, or a description for generated data)
      * @param sha256 hex SHA-256 of the source file, or {@code null} if not from a file
-     * @throws IllegalArgumentException if an item id is outside {@code 1..numItems} or a sequence is empty
+     * @throws IllegalArgumentException if an item id is outside {@code 1..numItems}, a sequence is empty, or
+     *         {@code numItems} is not in {@code 1..2^31-2}
      */
     public SequenceDataset(String name, int[] userIds, int[][] sequences, int numItems, String source, String sha256) {
         this(name, userIds, sequences, numItems, source, sha256, null);
@@ -45,8 +46,9 @@ public final class SequenceDataset {
             throw new IllegalArgumentException("userIds has " + userIds.length + " entries but there are "
                     + sequences.length + " sequences");
         }
-        if (numItems < 1) {
-            throw new IllegalArgumentException("numItems must be >= 1, got " + numItems);
+        if (numItems < 1 || numItems == Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("numItems must be in 1.." + (Integer.MAX_VALUE - 1)
+                    + " (item tables have numItems + 1 rows), got " + numItems);
         }
         this.numItems = numItems;
         this.userIds = userIds.clone();

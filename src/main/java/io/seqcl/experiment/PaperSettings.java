@@ -208,9 +208,13 @@ public final class PaperSettings {
      * @param seed the sampling seed
      * @param sweep whether to use the smaller sweep sample ({@link #sweepData})
      * @return the dataset
+     * @throws io.seqcl.data.DataFormatException if {@code SEQCL_DATA} names a directory that does not exist
      */
     public static SequenceDataset load(String name, Budget budget, long seed, boolean sweep) {
         SequenceDataset ds;
+        if (!name.equalsIgnoreCase("synthetic")) {
+            io.seqcl.data.Datasets.requireConfiguredDataDir(); // a mistyped SEQCL_DATA never falls back silently
+        }
         if (name.equalsIgnoreCase("synthetic") || !io.seqcl.data.Datasets.isAvailable(name)) {
             if (!name.equalsIgnoreCase("synthetic")) {
                 System.out.println("dataset '" + name + "' is not in " + io.seqcl.data.Datasets.dataDir()

@@ -26,6 +26,7 @@ public final class TrainingSamples {
     /** PREFIX: (split user, target index) pairs packed as long; ALL_POSITIONS: split users with >= 2 items. */
     private final long[] samples;
     private int[][] sortedUserItems;
+    private long built;
 
     /**
      * Prepares the samples.
@@ -117,13 +118,7 @@ public final class TrainingSamples {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
         }
-        long[] order = samples.clone();
-        for (int i = order.length - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            long tmp = order[i];
-            order[i] = order[j];
-            order[j] = tmp;
-        }
+        long[] order = shuffled(rng);
         List<Batch> batches = new ArrayList<>(batchesPerEpoch(batchSize));
         for (int start = 0; start < order.length; start += batchSize) {
             int end = Math.min(order.length, start + batchSize);
@@ -132,7 +127,70 @@ public final class TrainingSamples {
         return batches;
     }
 
+    /**
+     * Returns the first {@code maxBatches} batches of an epoch, each built only when it is asked for, so that a
+     * capped epoch (a smoke run on a large dataset) builds only the batches it uses.
+     *
+     * <p>The samples are shuffled by {@code rng} as in {@link #epoch}; negatives are then drawn from {@code rng}
+     * when a batch is built, so if the caller also draws from {@code rng} between batches the stream differs
+     * from {@link #epoch}'s (which draws every batch's negatives first). Without negatives and without draws in
+     * between, the batches equal the first ones of {@link #epoch}.
+     *
+     * @param batchSize samples per batch
+     * @param rng the random stream (advanced by the shuffle now and by each batch when it is built)
+     * @param withNegatives whether to draw one negative per target position
+     * @param maxBatches the most batches to serve ({@code >= 1})
+     * @return an iterator over {@code min(maxBatches, batchesPerEpoch(batchSize))} batches
+     */
+    public java.util.Iterator<Batch> lazyEpoch(int batchSize, SplittableRandom rng, boolean withNegatives,
+                                               int maxBatches) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
+        }
+        if (maxBatches < 1) {
+            throw new IllegalArgumentException("maxBatches must be >= 1, got " + maxBatches);
+        }
+        long[] order = shuffled(rng);
+        int n = Math.min(maxBatches, batchesPerEpoch(batchSize));
+        return new java.util.Iterator<>() {
+            private int next;
+
+            @Override
+            public boolean hasNext() {
+                return next < n;
+            }
+
+            @Override
+            public Batch next() {
+                if (next >= n) {
+                    throw new java.util.NoSuchElementException();
+                }
+                int start = next * batchSize;
+                int end = Math.min(order.length, start + batchSize);
+                next++;
+                return build(Arrays.copyOfRange(order, start, end), rng, withNegatives);
+            }
+        };
+    }
+
+    /** @return the number of batches this instance has built so far (diagnostics) */
+    public long batchesBuilt() {
+        return built;
+    }
+
+    private long[] shuffled(SplittableRandom rng) {
+        long[] order = samples.clone();
+        for (int i = order.length - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            long tmp = order[i];
+            order[i] = order[j];
+            order[j] = tmp;
+        }
+        return order;
+    }
+
     private Batch build(long[] chosen, SplittableRandom rng, boolean withNegatives) {
+        built++;
         int bsz = chosen.length;
         int[][] items = new int[bsz][];
         int[][] targets = new int[bsz][];

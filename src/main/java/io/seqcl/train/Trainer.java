@@ -38,14 +38,22 @@ import java.util.SplittableRandom;
  * uninterrupted run would.
  *
  * <p>Checkpoints (optional, {@link #withCheckpoint(Path)}) are written atomically after every epoch and hold the
- * parameters, the optimizer state, the best weights so far, the early-stopping counters and the curve.
+ * {@link RunKey} of the run, the parameters, the optimizer state, the best weights so far, the early-stopping
+ * counters and the curve. A resume whose key differs (another learning rate, seed, dataset, model configuration,
+ * library version...) fails naming the differing fields, unless the trainer was asked to start fresh in that
+ * case ({@link #withCheckpoint(Path, boolean)}). Only the number of epochs may change between runs, so a run can
+ * be extended.
  */
 public final class Trainer {
 
     private static final int MAGIC = 0x5EC1C4B1;
+    /** Format 2: the run key follows the magic. */
+    private static final int MAGIC2 = 0x5EC1C4B2;
 
     private final TrainConfig config;
     private final Path checkpoint;
+    private final boolean freshOnMismatch;
+    private final String protocol;
 
     /**
      * Creates a trainer without checkpoints.
@@ -56,20 +64,53 @@ public final class Trainer {
         this(config, null);
     }
 
-    private Trainer(TrainConfig config, Path checkpoint) {
+    private Trainer(TrainConfig config, Path checkpoint, boolean freshOnMismatch, String protocol) {
+        if (config == null) {
+            throw new IllegalArgumentException("config is null; use TrainConfig.defaults()");
+        }
         this.config = config;
         this.checkpoint = checkpoint;
+        this.freshOnMismatch = freshOnMismatch;
+        this.protocol = protocol;
+    }
+
+    private Trainer(TrainConfig config, Path checkpoint) {
+        this(config, checkpoint, false, RunKey.DEFAULT_PROTOCOL);
     }
 
     /**
      * Returns a trainer that saves a checkpoint after every epoch to {@code file} and, if the file already
-     * exists for the same model, resumes from it.
+     * exists, resumes from it; a checkpoint of another run (see {@link RunKey}) is an error naming the fields
+     * that differ.
      *
      * @param file the checkpoint file
      * @return a new trainer
      */
     public Trainer withCheckpoint(Path file) {
-        return new Trainer(config, file);
+        return new Trainer(config, file, false, protocol);
+    }
+
+    /**
+     * Returns a trainer that checkpoints to {@code file} and resumes from it, choosing what happens when the file
+     * was written by another run.
+     *
+     * @param file the checkpoint file
+     * @param startFreshOnMismatch if true, a checkpoint of another run is ignored (with a warning on the
+     *        {@code io.seqcl.train} logger) and overwritten after the first epoch; if false it is an error
+     * @return a new trainer
+     */
+    public Trainer withCheckpoint(Path file, boolean startFreshOnMismatch) {
+        return new Trainer(config, file, startFreshOnMismatch, protocol);
+    }
+
+    /**
+     * Returns a trainer that records an evaluation protocol in its checkpoints' {@link RunKey}.
+     *
+     * @param name the protocol, e.g. "leave-one-out" (the default) or a protocol's own description
+     * @return a new trainer
+     */
+    public Trainer withProtocol(String name) {
+        return new Trainer(config, checkpoint, freshOnMismatch, name == null ? RunKey.DEFAULT_PROTOCOL : name);
     }
 
     /** @return the settings */
@@ -85,9 +126,17 @@ public final class Trainer {
      * @param listener progress receiver
      * @return the result
      * @throws TrainingDivergedException if the loss becomes NaN, infinite or too large
+     * @throws IllegalArgumentException if the model was built for fewer items than the data has
+     * @throws CheckpointMismatchException if the checkpoint was written by another run (see {@link RunKey})
+     * @throws UncheckedIOException if the checkpoint cannot be read (truncated, not a checkpoint) or written
      */
     public TrainResult fit(SequentialRecommender model, LeaveOneOutSplit split, ProgressListener listener) {
         long start = System.nanoTime();
+        if (model.numItems() < split.numItems()) {
+            throw new IllegalArgumentException("model " + model.name() + " was built for " + model.numItems()
+                    + " items but the data has " + split.numItems() + " (item ids 1.." + split.numItems()
+                    + " of dataset " + split.dataset().name() + "); create it with the dataset's numItems()");
+        }
         io.seqcl.nn.Devices.noGradOnThisThread();
         RankingEvaluator evaluator = config.evaluator();
         model.prepare(split);
@@ -111,8 +160,19 @@ public final class Trainer {
             stepsPerEpoch = Math.min(stepsPerEpoch, config.maxStepsPerEpoch());
         }
         State st = new State();
+        RunKey key = checkpoint == null ? null : RunKey.of(model, config, split, protocol);
+        if (checkpoint != null) {
+            try {
+                AtomicFiles.removeStaleTemporaries(checkpoint);
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not list the directory of checkpoint " + checkpoint, e);
+            }
+        }
         if (checkpoint != null && Files.exists(checkpoint)) {
-            st = load(checkpoint, model, step, curve);
+            State loaded = load(checkpoint, key, freshOnMismatch, model, step, curve);
+            if (loaded != null) {
+                st = loaded;
+            }
         }
         listener.onRunStart(name, config.epochs(), stepsPerEpoch);
         boolean stopped = st.bad >= config.patience();
@@ -120,12 +180,15 @@ public final class Trainer {
             long t0 = System.nanoTime();
             SplittableRandom rng = new SplittableRandom(mix(config.seed(), epoch));
             Engine.getInstance().setRandomSeed((int) mix(config.seed() + 1, epoch));
-            List<Batch> batches = samples.epoch(config.batchSize(), rng, spec.needsNegatives());
+            // a capped epoch builds only the batches it uses; a whole epoch is built up front as before
+            int n = stepsPerEpoch;
+            java.util.Iterator<Batch> batches = n < samples.batchesPerEpoch(config.batchSize())
+                    ? samples.lazyEpoch(config.batchSize(), rng, spec.needsNegatives(), n)
+                    : samples.epoch(config.batchSize(), rng, spec.needsNegatives()).iterator();
             double lossSum = 0;
-            int n = Math.min(stepsPerEpoch, batches.size());
             for (int s = 0; s < n; s++) {
                 StepContext ctx = new StepContext(epoch, s + 1, rng, n);
-                double loss = step.step(batches.get(s), ctx);
+                double loss = step.step(batches.next(), ctx);
                 lossSum += loss;
                 listener.onBatch(name, epoch, s + 1, n, loss);
             }
@@ -147,7 +210,7 @@ public final class Trainer {
                     value, st.bestValue, st.bestEpoch, epochSecs, elapsed, eta));
             stopped = st.bad >= config.patience();
             if (checkpoint != null) {
-                save(checkpoint, model, step, st, curve);
+                save(checkpoint, key, model, step, st, curve);
             }
         }
         if (config.restoreBest() && st.best != null) {
@@ -219,13 +282,17 @@ public final class Trainer {
         }
     }
 
-    private static void save(Path file, SequentialRecommender model, TrainStep step, State st, Curve curve) {
+    private static void save(Path file, RunKey key, SequentialRecommender model, TrainStep step, State st,
+                             Curve curve) {
         try {
             AtomicFiles.write(file, os -> {
                 DataOutputStream out = new DataOutputStream(os);
-                out.writeInt(MAGIC);
-                out.writeUTF(model.name());
-                out.writeUTF(String.valueOf(model.config()));
+                out.writeInt(MAGIC2);
+                out.writeInt(key.fields().size());
+                for (Map.Entry<String, String> e : key.fields().entrySet()) {
+                    writeString(out, e.getKey());
+                    writeString(out, e.getValue());
+                }
                 out.writeInt(st.epoch);
                 out.writeInt(st.bestEpoch);
                 out.writeDouble(st.bestValue);
@@ -250,34 +317,93 @@ public final class Trainer {
         }
     }
 
-    private static State load(Path file, SequentialRecommender model, TrainStep step, Curve curve) {
+    private static void writeString(DataOutputStream out, String v) throws IOException {
+        byte[] b = v.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        out.writeInt(b.length);
+        out.write(b);
+    }
+
+    private static String readString(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > (1 << 24)) {
+            throw new IOException("corrupt string length " + n);
+        }
+        return new String(in.readNBytes(n), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** @return the state, or null to start fresh (key mismatch with {@code fresh}) */
+    private static State load(Path file, RunKey key, boolean fresh, SequentialRecommender model, TrainStep step,
+                              Curve curve) {
+        String part = "the header";
+        long size = -1;
         try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(file)))) {
-            if (in.readInt() != MAGIC) {
-                throw new IOException("not a seqcl checkpoint");
+            size = Files.size(file);
+            int magic = in.readInt();
+            if (magic == MAGIC) {
+                throw new CheckpointMismatchException(file + " was written by an older seqcl whose checkpoints carry "
+                        + "no run key, so it cannot be checked against this run; delete it to start over, or use "
+                        + "Trainer.withCheckpoint(file, true) to overwrite it");
             }
-            String name = in.readUTF();
-            String cfg = in.readUTF();
-            if (!name.equals(model.name()) || !cfg.equals(String.valueOf(model.config()))) {
-                throw new IOException("checkpoint is for " + name + " " + cfg + ", not " + model.name() + " "
-                        + model.config());
+            if (magic != MAGIC2) {
+                throw new IOException("not a seqcl checkpoint (it starts with 0x" + Integer.toHexString(magic)
+                        + ")");
+            }
+            part = "the run key";
+            int n = in.readInt();
+            if (n < 0 || n > 10_000) {
+                throw new IOException("corrupt run key (" + n + " fields)");
+            }
+            Map<String, String> fields = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < n; i++) {
+                fields.put(readString(in), readString(in));
+            }
+            List<String> diff = key.differences(new RunKey(fields));
+            if (!diff.isEmpty()) {
+                String what = "checkpoint " + file + " was written by another run; differing fields: "
+                        + String.join("; ", diff);
+                if (fresh) {
+                    System.getLogger("io.seqcl.train").log(System.Logger.Level.WARNING, what
+                            + ". Starting fresh as asked; the checkpoint is overwritten after the first epoch");
+                    return null;
+                }
+                throw new CheckpointMismatchException(what + ". Resume with the same settings, use another"
+                        + " checkpoint path, delete the file, or use Trainer.withCheckpoint(file, true) to start"
+                        + " fresh");
             }
             State st = new State();
+            part = "the early-stopping state";
             st.epoch = in.readInt();
             st.bestEpoch = in.readInt();
             st.bestValue = in.readDouble();
             st.bad = in.readInt();
+            part = "the curve";
             int rows = in.readInt();
+            if (rows < 0 || rows > 1_000_000) {
+                throw new IOException("corrupt curve length " + rows);
+            }
             for (int i = 0; i < rows; i++) {
                 curve.add(in.readInt(), in.readDouble(), in.readDouble(), in.readDouble());
             }
+            part = "the model parameters";
             model.params().read(in);
+            part = "the optimizer state";
             step.loadState(Params.readArrays(in));
+            part = "the best weights";
             if (in.readBoolean()) {
                 st.best = Params.readArrays(in);
             }
+            if (in.read() != -1) {
+                throw new IOException("unexpected data after the end of the checkpoint");
+            }
             return st;
+        } catch (java.io.EOFException e) {
+            throw new UncheckedIOException("could not resume from checkpoint " + file + ": the file is truncated ("
+                    + size + " bytes; it ends inside " + part + "), e.g. by a kill or a full disk during a write"
+                    + " by a program other than seqcl (seqcl writes checkpoints atomically). Delete it to start"
+                    + " over", e);
         } catch (IOException e) {
-            throw new UncheckedIOException("could not resume from checkpoint " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("could not resume from checkpoint " + file + " (reading " + part + "): "
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
         }
     }
 }

@@ -22,7 +22,7 @@ class DatasetStatsTest {
         assertEquals(3.0, s.avgLength(), 1e-12);
         assertEquals(2, s.minLength());
         assertEquals(4, s.maxLength());
-        assertEquals(1 - 9.0 / 12.0, s.sparsity(), 1e-12);
+        assertEquals(1 - 8.0 / 12.0, s.sparsity(), 1e-12); // 8 distinct (user, item) pairs: item 4 repeats
     }
 
     @Test
@@ -34,7 +34,7 @@ class DatasetStatsTest {
                 "sparsity"), t.columnNames());
         assertEquals("hand", t.stringColumn("name").get(0));
         assertEquals(9L, t.longColumn("interactions").get(0));
-        assertEquals(0.25, t.doubleColumn("sparsity").get(0), 1e-12);
+        assertEquals(1 - 8.0 / 12.0, t.doubleColumn("sparsity").get(0), 1e-12);
         assertEquals(1, t.intColumn("users").get(1));
         assertEquals(0.0, t.doubleColumn("sparsity").get(1), 1e-12);
     }
@@ -44,5 +44,27 @@ class DatasetStatsTest {
         assertTrue(DatasetStats.compare(D, 3, 4, 9).isEmpty());
         List<String> m = DatasetStats.compare(D, 3, 5, 10);
         assertEquals(List.of("hand: items 4, expected 5", "hand: interactions 9, expected 10"), m);
+    }
+
+    @Test
+    void sparsityCountsRepeatedInteractionsOnce() {
+        // one user repeating one item 1,000 times: 1 - 1000 / (1 x 1) was -999
+        int[] s = new int[1000];
+        java.util.Arrays.fill(s, 1);
+        DatasetStats st = DatasetStats.of(new SequenceDataset("rep", new int[] {1}, new int[][] {s}, 1, "t", null));
+        assertEquals(1000, st.interactions());
+        assertEquals(0.0, st.sparsity(), 1e-12);
+        SequenceDataset two = new SequenceDataset("two", new int[] {1, 2}, new int[][] {{1, 1, 2}, {2, 2, 2}}, 2,
+                "t", null);
+        assertEquals(1 - 3.0 / 4.0, DatasetStats.of(two).sparsity(), 1e-12);
+    }
+
+    @Test
+    void anItemTableThatCannotExistIsRejectedOnConstruction() {
+        // before: accepted, then NegativeArraySizeException in itemCounts()
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new SequenceDataset("max", new int[] {1}, new int[][] {{Integer.MAX_VALUE}}, Integer.MAX_VALUE,
+                        "t", null));
+        assertTrue(e.getMessage().contains("numItems"), e.getMessage());
     }
 }

@@ -129,12 +129,73 @@ class DatasetsTest {
     }
 
     @Test
-    void loadOrSyntheticFallsBackOnlyWithoutDirectory() throws IOException {
-        System.setProperty(Datasets.DATA_PROPERTY, dir.resolve("does-not-exist").toString());
-        assertEquals("synthetic", Datasets.loadOrSynthetic().name());
-        assertEquals("synthetic", Datasets.loadOrSynthetic("yelp").name());
-        System.setProperty(Datasets.DATA_PROPERTY, dir.toString());
+    void loadOrSyntheticNeverFallsBackWhenTheConfiguredDirectoryIsMissing() throws IOException {
+        Path missing = dir.resolve("does-not-exist");
+        System.setProperty(Datasets.DATA_PROPERTY, missing.toString());
+        // before: a typo in SEQCL_DATA silently switched to synthetic data
+        DataFormatException e = assertThrows(DataFormatException.class, () -> Datasets.loadOrSynthetic());
+        assertTrue(e.getMessage().contains("seqcl.data") && e.getMessage().contains(missing.toString())
+                && e.getMessage().contains("does not exist"), e.getMessage());
         assertThrows(DataFormatException.class, () -> Datasets.loadOrSynthetic("yelp"));
+        assertThrows(DataFormatException.class, Datasets::requireConfiguredDataDir);
+        assertEquals("synthetic", Datasets.loadOrSynthetic("synthetic").name(), "asking for synthetic is fine");
+        System.setProperty(Datasets.DATA_PROPERTY, dir.toString());
+        Datasets.requireConfiguredDataDir();
+        assertThrows(DataFormatException.class, () -> Datasets.loadOrSynthetic("yelp"),
+                "a configured directory without the file is an error");
+    }
+
+    @Test
+    void loadNullIsAClearError() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Datasets.load(null));
+        assertTrue(e.getMessage().contains("null") && e.getMessage().contains("beauty"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Datasets.load(null, LoadOptions.defaults()));
+        assertThrows(IllegalArgumentException.class, () -> Datasets.isAvailable(null));
+        assertThrows(IllegalArgumentException.class, () -> Datasets.loadFile(null));
+    }
+
+    @Test
+    void loadFileDetectsSequenceAndInterFiles() throws IOException {
+        Path txt = dir.resolve("mine.txt");
+        Files.writeString(txt, "1 3 1 2\n2 2 3\n");
+        SequenceDataset d = Datasets.loadFile(txt);
+        assertEquals("mine", d.name());
+        assertEquals(2, d.numUsers());
+        assertEquals(3, d.numItems());
+        Path inter = dir.resolve("mine.inter");
+        Files.writeString(inter, "user_id:token\titem_id:token\ttimestamp:float\na\tX\t2\na\tY\t1\nb\tX\t5\n");
+        d = Datasets.loadFile(inter);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {2, 1}, d.sequence(0), "sorted by timestamp");
+        Path headerOnly = dir.resolve("recbole-export.csv"); // detected by its header, not its name
+        Files.writeString(headerOnly, "user_id:token\titem_id:token\nu\tA\nu\tB\n");
+        assertEquals(2, Datasets.loadFile(headerOnly).numItems());
+        Path zero = dir.resolve("zero.txt");
+        Files.writeString(zero, "0 0 1\n1 1 2\n");
+        assertThrows(DataFormatException.class, () -> Datasets.loadFile(zero));
+        d = Datasets.loadFile(zero, LoadOptions.defaults().withRemapIds(true));
+        assertEquals(3, d.numItems());
+        DataFormatException e = assertThrows(DataFormatException.class,
+                () -> Datasets.loadFile(dir.resolve("nope.txt")));
+        assertTrue(e.getMessage().contains("nope.txt") && e.getMessage().contains("not found"), e.getMessage());
+        e = assertThrows(DataFormatException.class, () -> Datasets.loadFile(dir));
+        assertTrue(e.getMessage().contains("directory"), e.getMessage());
+    }
+
+    @Test
+    void checksumHintNamesWhatAUserCanDo() throws IOException {
+        fakeBeauty(false);
+        DataFormatException e = assertThrows(DataFormatException.class, () -> Datasets.load("beauty"));
+        assertTrue(e.getMessage().contains("data/fetch.sh") && e.getMessage().contains("Datasets.loadFile")
+                && e.getMessage().contains("--data"), e.getMessage());
+    }
+
+    @Test
+    void kCoreThatRemovesEverythingNamesTheThreshold() throws IOException {
+        Path f = dir.resolve("small.txt");
+        Files.writeString(f, "1 1 2\n2 2 3\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Datasets.loadFile(f, LoadOptions.defaults().withKCore(10)));
+        assertTrue(e.getMessage().contains("threshold 10"), e.getMessage());
     }
 
     @Test

@@ -105,4 +105,13 @@ class FiltersTest {
         int[] ids = new int[out.size()];
         return new SequenceDataset("p", ids, out.toArray(new int[0][]), d.numItems(), "p", null);
     }
+
+    @Test
+    void kCoreThatRemovesEveryUserNamesTheThreshold() {
+        SequenceDataset d = ds(3, new int[] {1, 2}, new int[] {2, 3});
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Filters.kCore(d, 5));
+        assertEquals(true, e.getMessage().contains("threshold 5") && e.getMessage().contains("every user"),
+                e.getMessage());
+    }
 }

@@ -126,4 +126,37 @@ class InterFilesTest {
         e = assertThrows(DataFormatException.class, () -> InterFiles.read(g));
         assertTrue(e.getMessage().contains("no interactions"), e.getMessage());
     }
+
+    @Test
+    void loneCarriageReturnsAndCrLfEndLines() throws IOException {
+        Path f = write("cr.inter", "user_id:token\titem_id:token\rbob\tX\r\nann\tY\rbob\tZ\n");
+        InterData r = InterFiles.read(f);
+        assertEquals(2, r.dataset().numUsers());
+        assertArrayEquals(new int[] {1, 3}, r.dataset().sequence(0));
+    }
+
+    @Test
+    void byteOrderMarkBeforeTheHeaderIsSkipped() throws IOException {
+        Path f = dir.resolve("bom.inter");
+        Files.write(f, "\uFEFFuser_id:token\titem_id:token\nbob\tX\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(1, InterFiles.read(f).dataset().numUsers());
+    }
+
+    @Test
+    void invalidUtf8NamesTheLineAndInvisibleCharactersAreEscaped() throws IOException {
+        Path f = dir.resolve("latin1.inter");
+        byte[] head = "user_id:token\titem_id:token\nbob\tX\nann\t".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] all = java.util.Arrays.copyOf(head, head.length + 2);
+        all[head.length] = (byte) 0xE9; // 'e' acute in Latin-1, invalid UTF-8
+        all[head.length + 1] = '\n';
+        Files.write(f, all);
+        DataFormatException e = assertThrows(DataFormatException.class, () -> InterFiles.read(f));
+        assertEquals(3, e.line(), e.getMessage());
+        assertTrue(e.getMessage().contains("UTF-8"), e.getMessage());
+        Path g = write("nbsp.inter", "user_id:token\titem_id:token\trating:float\nbob\tX\t4\u00A0\n");
+        e = assertThrows(DataFormatException.class, () -> InterFiles.read(g));
+        assertEquals(2, e.line());
+        assertTrue(e.getMessage().contains("'4\\u00A0'") && e.getMessage().contains("no-break space"),
+                e.getMessage());
+    }
 }

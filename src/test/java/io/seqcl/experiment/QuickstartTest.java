@@ -47,4 +47,23 @@ class QuickstartTest {
                 () -> new ExperimentSpec("x", java.util.List.of(ModelSpec.pop(), ModelSpec.pop()),
                         io.seqcl.train.TrainConfig.defaults()));
     }
+
+    @Test
+    void missingConfiguredDataDirectoryNeverFallsBackToSyntheticData() throws Exception {
+        String saved = System.getProperty(io.seqcl.data.Datasets.DATA_PROPERTY);
+        java.nio.file.Path missing = java.nio.file.Files.createTempDirectory("seqcl-data").resolve("typo");
+        System.setProperty(io.seqcl.data.Datasets.DATA_PROPERTY, missing.toString());
+        try {
+            io.seqcl.data.DataFormatException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    io.seqcl.data.DataFormatException.class, () -> PaperSettings.load("toys", Budget.QUICK, 1, false));
+            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("seqcl.data")
+                    && e.getMessage().contains(missing.toString()), e.getMessage());
+        } finally {
+            if (saved == null) {
+                System.clearProperty(io.seqcl.data.Datasets.DATA_PROPERTY);
+            } else {
+                System.setProperty(io.seqcl.data.Datasets.DATA_PROPERTY, saved);
+            }
+        }
+    }
 }

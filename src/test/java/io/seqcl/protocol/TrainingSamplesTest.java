@@ -120,4 +120,25 @@ class TrainingSamplesTest {
         assertArrayEquals(new int[] {1, 2, 3, 4}, split.trainSequence(0));
         assertEquals(TestData.tiny(), ds);
     }
+
+    @Test
+    void lazyEpochBuildsOnlyTheBatchesAStepCapUses() {
+        SequenceDataset d = TestData.smallSynthetic();
+        LeaveOneOutSplit split = LeaveOneOutSplit.of(d);
+        TrainingSamples eager = new TrainingSamples(split, SampleMode.PREFIX, 20, Padding.LEFT);
+        List<Batch> all = eager.epoch(16, new SplittableRandom(3), false);
+        assertEquals(all.size(), eager.batchesBuilt());
+        assertTrue(all.size() > 10);
+        TrainingSamples lazy = new TrainingSamples(split, SampleMode.PREFIX, 20, Padding.LEFT);
+        java.util.Iterator<Batch> it = lazy.lazyEpoch(16, new SplittableRandom(3), false, 3);
+        assertEquals(0, lazy.batchesBuilt(), "nothing is built before it is asked for");
+        for (int k = 0; k < 3; k++) {
+            Batch b = it.next();
+            assertEquals(k + 1, lazy.batchesBuilt());
+            assertArrayEquals(all.get(k).items(), b.items(), "same shuffle: the first batches of the epoch");
+            assertArrayEquals(all.get(k).targets(), b.targets());
+        }
+        assertTrue(!it.hasNext());
+        assertEquals(3, lazy.batchesBuilt());
+    }
 }

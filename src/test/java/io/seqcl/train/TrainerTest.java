@@ -166,4 +166,98 @@ class TrainerTest {
                 () -> new io.seqcl.nn.TransformerConfig(64, 2, 3, 256, io.seqcl.nn.ActivationFn.GELU, 0, 0, 1e-12));
         assertTrue(e.getMessage().contains("heads"));
     }
+
+    private static Path checkpointAfterOneEpoch(TrainConfig tc) throws Exception {
+        Path ck = Files.createTempDirectory("seqcl").resolve("sasrec.ckpt");
+        try (SASRec m = new SASRec(DATA.numItems(), SMALL, 5)) {
+            new Trainer(tc).withCheckpoint(ck).fit(m, LeaveOneOutSplit.of(DATA), ProgressListener.NONE);
+        }
+        return ck;
+    }
+
+    @Test
+    void resumingWithAnotherLearningRateOrSeedFailsNamingThem() throws Exception {
+        TrainConfig tc = quick(1).withMaxStepsPerEpoch(2);
+        Path ck = checkpointAfterOneEpoch(tc);
+        // before: the key was the model name and config only, so these silently continued the old run
+        for (TrainConfig other : List.of(tc.withLearningRate(1e-2).withEpochs(2), tc.withSeed(6).withEpochs(2))) {
+            try (SASRec m = new SASRec(DATA.numItems(), SMALL, 5)) {
+                CheckpointMismatchException e = assertThrows(CheckpointMismatchException.class,
+                        () -> new Trainer(other).withCheckpoint(ck).fit(m, LeaveOneOutSplit.of(DATA),
+                                ProgressListener.NONE));
+                String field = other.seed() != tc.seed() ? "train.seed: checkpoint 5, now 6"
+                        : "train.learningRate: checkpoint 0.003, now 0.01";
+                assertTrue(e.getMessage().contains(field) && e.getMessage().contains(ck.toString()),
+                        e.getMessage());
+                assertTrue(!e.getMessage().contains("train.epochs"), "epochs may change: " + e.getMessage());
+            }
+        }
+        SequenceDataset fewer = DATA.subset("synthetic", java.util.stream.IntStream.range(0, DATA.numUsers() - 1)
+                .toArray());
+        try (SASRec m = new SASRec(DATA.numItems(), SMALL, 5)) {
+            CheckpointMismatchException e = assertThrows(CheckpointMismatchException.class,
+                    () -> new Trainer(tc.withEpochs(2)).withCheckpoint(ck).fit(m, LeaveOneOutSplit.of(fewer),
+                            ProgressListener.NONE));
+            assertTrue(e.getMessage().contains("dataset.users") && e.getMessage().contains("dataset.content"),
+                    e.getMessage());
+        }
+        // starting fresh only when asked: the old run's epoch is not reused
+        TrainResult fresh;
+        try (SASRec m = new SASRec(DATA.numItems(), SMALL, 5)) {
+            fresh = new Trainer(tc.withSeed(6).withEpochs(2)).withCheckpoint(ck, true)
+                    .fit(m, LeaveOneOutSplit.of(DATA), ProgressListener.NONE);
+        }
+        assertEquals(2, fresh.epochsRun());
+        assertEquals(2, fresh.curve().rowCount());
+        try (SASRec m = new SASRec(DATA.numItems(), SMALL, 5)) { // the checkpoint now belongs to the seed-6 run
+            TrainResult again = new Trainer(tc.withSeed(6).withEpochs(2)).withCheckpoint(ck)
+                    .fit(m, LeaveOneOutSplit.of(DATA), ProgressListener.NONE);
+            assertEquals(2, again.curve().rowCount());
+        }
+    }
+
+    @Test
+    void truncatedCheckpointNamesTheFileAndWhatIsWrong() throws Exception {
+        Path ck = checkpointAfterOneEpoch(quick(1).withMaxStepsPerEpoch(2));
+        byte[] all = Files.readAllBytes(ck);
+        Files.write(ck, java.util.Arrays.copyOf(all, all.length / 8)); // params are about a quarter of the file
+        try (SASRec m = new SASRec(DATA.numItems(), SMALL, 5)) {
+            java.io.UncheckedIOException e = assertThrows(java.io.UncheckedIOException.class,
+                    () -> new Trainer(quick(2).withMaxStepsPerEpoch(2)).withCheckpoint(ck)
+                            .fit(m, LeaveOneOutSplit.of(DATA), ProgressListener.NONE));
+            assertTrue(e.getMessage().contains(ck.toString()) && e.getMessage().contains("truncated")
+                    && e.getMessage().contains("model parameters") && !e.getMessage().endsWith(": null"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
+    void aTemporaryLeftByAKilledCheckpointWriteIsRemoved() throws Exception {
+        Path ck = Files.createTempDirectory("seqcl").resolve("sasrec.ckpt");
+        long dead = 4_000_000;
+        while (ProcessHandle.of(dead).isPresent()) {
+            dead++;
+        }
+        // what a kill -9 during the first checkpoint write leaves behind: a 0-byte temporary, no checkpoint
+        Path stale = ck.resolveSibling(".sasrec.ckpt." + dead + ".5eed.tmp");
+        Files.createFile(stale);
+        try (SASRec m = new SASRec(DATA.numItems(), SMALL, 5)) {
+            new Trainer(quick(1).withMaxStepsPerEpoch(1)).withCheckpoint(ck).fit(m, LeaveOneOutSplit.of(DATA),
+                    ProgressListener.NONE);
+        }
+        assertTrue(!Files.exists(stale), "stale temporary removed");
+        try (var files = Files.list(ck.getParent())) {
+            assertEquals(List.of(ck), files.toList());
+        }
+    }
+
+    @Test
+    void aModelBuiltForFewerItemsThanTheDataFailsBeforeTraining() {
+        try (SASRec m = new SASRec(DATA.numItems() - 5, SMALL, 5)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> new Trainer(quick(1)).fit(m, LeaveOneOutSplit.of(DATA), ProgressListener.NONE));
+            assertTrue(e.getMessage().contains(String.valueOf(DATA.numItems() - 5))
+                    && e.getMessage().contains(String.valueOf(DATA.numItems())), e.getMessage());
+        }
+    }
 }

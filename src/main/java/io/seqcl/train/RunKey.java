@@ -1,0 +1,188 @@
+package io.seqcl.train;
+
+import io.seqcl.Version;
+import io.seqcl.data.SequenceDataset;
+import io.seqcl.model.SequentialRecommender;
+import io.seqcl.protocol.LeaveOneOutSplit;
+
+import java.lang.reflect.RecordComponent;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything that determines a training run, as named string fields; a checkpoint stores the key of the run that
+ * wrote it and a resume compares it field by field (see {@link Trainer#withCheckpoint(java.nio.file.Path)}).
+ *
+ * <p>Fields: {@code library.version}; {@code model} and {@code model.config.*} (one field per record component
+ * of the model configuration, or {@code model.config} when it is not a record); {@code train.*} (every
+ * component of {@link TrainConfig} except {@code epochs}, so that a run may be extended or shortened;
+ * {@code train.seed} included); {@code dataset.name}, {@code dataset.sha256} (file checksum), {@code
+ * dataset.content} (SHA-256 of the split's users and training, validation and test items, so that a noisy split
+ * or another file differs), {@code dataset.users}, {@code dataset.items}, {@code dataset.interactions}; and
+ * {@code protocol}, the evaluation protocol ({@value #DEFAULT_PROTOCOL} unless the caller names it with
+ * {@link Trainer#withProtocol(String)}).
+ *
+ * @param fields the fields in a stable order
+ */
+public record RunKey(Map<String, String> fields) {
+
+    /** The protocol recorded when the caller names none. */
+    public static final String DEFAULT_PROTOCOL = "leave-one-out";
+
+    /**
+     * Copies the fields.
+     *
+     * @param fields the fields
+     */
+    public RunKey {
+        fields = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(fields));
+    }
+
+    /**
+     * Builds the key of a run.
+     *
+     * @param model the model
+     * @param config the training settings
+     * @param split the data
+     * @param protocol the evaluation protocol
+     * @return the key
+     */
+    public static RunKey of(SequentialRecommender model, TrainConfig config, LeaveOneOutSplit split, String protocol) {
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("library.version", Version.V);
+        f.put("model", model.name());
+        putComponents(f, "model.config", model.config());
+        for (RecordComponent c : TrainConfig.class.getRecordComponents()) {
+            if (!c.getName().equals("epochs")) {
+                f.put("train." + c.getName(), valueOf(read(c, config)));
+            }
+        }
+        SequenceDataset d = split.dataset();
+        f.put("dataset.name", d.name());
+        f.put("dataset.sha256", String.valueOf(d.sha256()));
+        f.put("dataset.content", fingerprint(split));
+        f.put("dataset.users", String.valueOf(d.numUsers()));
+        f.put("dataset.items", String.valueOf(d.numItems()));
+        f.put("dataset.interactions", String.valueOf(d.numInteractions()));
+        f.put("protocol", Objects.requireNonNullElse(protocol, DEFAULT_PROTOCOL));
+        return new RunKey(f);
+    }
+
+    /**
+     * Lists the fields that differ from another key.
+     *
+     * @param other the key stored in a checkpoint
+     * @return one entry per differing field, e.g. {@code "train.seed: checkpoint 5, now 6"}; empty if equal
+     */
+    public List<String> differences(RunKey other) {
+        List<String> out = new ArrayList<>();
+        for (Map.Entry<String, String> e : fields.entrySet()) {
+            String theirs = other.fields.get(e.getKey());
+            if (!e.getValue().equals(theirs)) {
+                out.add(e.getKey() + ": checkpoint " + (theirs == null ? "(absent)" : shorten(theirs)) + ", now "
+                        + shorten(e.getValue()));
+            }
+        }
+        for (String k : other.fields.keySet()) {
+            if (!fields.containsKey(k)) {
+                out.add(k + ": checkpoint " + shorten(other.fields.get(k)) + ", now (absent)");
+            }
+        }
+        return out;
+    }
+
+    private static String shorten(String s) {
+        return s.length() > 120 ? s.substring(0, 117) + "..." : s;
+    }
+
+    private static void putComponents(Map<String, String> f, String prefix, Object config) {
+        if (config != null && config.getClass().isRecord()) {
+            for (RecordComponent c : config.getClass().getRecordComponents()) {
+                f.put(prefix + "." + c.getName(), valueOf(read(c, config)));
+            }
+        } else {
+            f.put(prefix, String.valueOf(config));
+        }
+    }
+
+    private static Object read(RecordComponent c, Object record) {
+        try {
+            java.lang.reflect.Method m = c.getAccessor();
+            m.setAccessible(true);
+            return m.invoke(record);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return "<unreadable: " + e + ">";
+        }
+    }
+
+    private static String valueOf(Object v) {
+        if (v instanceof int[] a) {
+            return Arrays.toString(a);
+        }
+        if (v instanceof long[] a) {
+            return Arrays.toString(a);
+        }
+        if (v instanceof double[] a) {
+            return Arrays.toString(a);
+        }
+        if (v instanceof float[] a) {
+            return Arrays.toString(a);
+        }
+        if (v instanceof Object[] a) {
+            return Arrays.deepToString(a);
+        }
+        return String.valueOf(v);
+    }
+
+    private static String fingerprint(LeaveOneOutSplit split) {
+        MessageDigest md;
+        try {
+            md = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
+        }
+        ByteBuffer buf = ByteBuffer.allocate(1 << 16);
+        for (int i = 0; i < split.numUsers(); i++) {
+            int[] s = split.trainSequence(i);
+            putInt(md, buf, split.datasetUser(i));
+            putInt(md, buf, s.length);
+            for (int x : s) {
+                putInt(md, buf, x);
+            }
+        }
+        for (io.seqcl.protocol.EvalSet e : List.of(split.valid(), split.test())) {
+            int[] users = e.users();
+            int[] targets = e.targets();
+            int[][] inputs = e.inputs();
+            putInt(md, buf, users.length);
+            for (int r = 0; r < users.length; r++) {
+                putInt(md, buf, users[r]);
+                putInt(md, buf, targets[r]);
+                putInt(md, buf, inputs[r].length);
+                for (int x : inputs[r]) {
+                    putInt(md, buf, x);
+                }
+            }
+        }
+        buf.flip();
+        md.update(buf);
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    private static void putInt(MessageDigest md, ByteBuffer buf, int v) {
+        if (buf.remaining() < 4) {
+            buf.flip();
+            md.update(buf);
+            buf.clear();
+        }
+        buf.putInt(v);
+    }
+}
