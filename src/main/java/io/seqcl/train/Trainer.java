@@ -27,7 +27,7 @@ import java.util.SplittableRandom;
 
 /**
  * Trains a model with validation every epoch, early stopping on a validation metric, restoring the best
- * weights, and testing them (common.md section 6).
+ * weights ({@link EarlyStopping}), and testing them (common.md section 6).
  *
  * <p>Determinism: every random stream derives from {@link TrainConfig#seed()}: epoch {@code e} shuffles and
  * samples with {@code SplittableRandom(mix(seed, e))} and reseeds the engine (dropout) with a value derived
@@ -107,12 +107,12 @@ public final class Trainer {
         if (config.maxStepsPerEpoch() > 0) {
             stepsPerEpoch = Math.min(stepsPerEpoch, config.maxStepsPerEpoch());
         }
-        State st = new State();
+        State st = new State(config.patience());
         if (checkpoint != null && Files.exists(checkpoint)) {
-            st = load(checkpoint, model, step, curve);
+            st = load(checkpoint, model, step, curve, config.patience());
         }
         listener.onRunStart(name, config.epochs(), stepsPerEpoch);
-        boolean stopped = st.bad >= config.patience();
+        boolean stopped = st.stopping.shouldStop();
         for (int epoch = st.epoch + 1; epoch <= config.epochs() && !stopped; epoch++) {
             long t0 = System.nanoTime();
             SplittableRandom rng = new SplittableRandom(mix(config.seed(), epoch));
@@ -127,37 +127,30 @@ public final class Trainer {
                 listener.onBatch(name, epoch, s + 1, n, loss);
             }
             double value = evaluator.evaluate(model, split.valid()).value(config.monitor());
-            if (value > st.bestValue || st.bestEpoch == 0) {
-                st.bestValue = value;
-                st.bestEpoch = epoch;
-                st.best = params.snapshot();
-                st.bad = 0;
-            } else {
-                st.bad++;
-            }
+            st.stopping.observe(epoch, value, params::snapshot);
             st.epoch = epoch;
             double epochSecs = (System.nanoTime() - t0) / 1e9;
             curve.add(epoch, lossSum / n, value, epochSecs);
             double elapsed = curve.totalSeconds();
             double eta = epochSecs * (config.epochs() - epoch);
             listener.onEpochEnd(new EpochReport(name, epoch, config.epochs(), lossSum / n, config.monitor().toString(),
-                    value, st.bestValue, st.bestEpoch, epochSecs, elapsed, eta));
-            stopped = st.bad >= config.patience();
+                    value, st.stopping.bestValue(), st.stopping.bestEpoch(), epochSecs, elapsed, eta));
+            stopped = st.stopping.shouldStop();
             if (checkpoint != null) {
                 save(checkpoint, model, step, st, curve);
             }
         }
-        if (config.restoreBest() && st.best != null) {
-            params.restore(st.best);
+        if (config.restoreBest() && st.stopping.bestWeights() != null) {
+            params.restore(st.stopping.bestWeights());
         }
         EvalResult valid = evaluator.evaluate(model, split.valid());
         EvalResult test = evaluator.evaluate(model, split.test());
         double secs = (System.nanoTime() - start) / 1e9;
         listener.onRunEnd(name, String.format(java.util.Locale.ROOT,
-                "%s: best epoch %d of %d, valid %s %.4f, test %s %.4f, %.1f s%s", name, st.bestEpoch, st.epoch,
+                "%s: best epoch %d of %d, valid %s %.4f, test %s %.4f, %.1f s%s", name, st.stopping.bestEpoch(), st.epoch,
                 config.monitor(), valid.value(config.monitor()), config.monitor(), test.value(config.monitor()), secs,
                 stopped && st.epoch < config.epochs() ? " (early stop)" : ""));
-        return new TrainResult(name, config.restoreBest() ? st.bestEpoch : st.epoch, st.epoch,
+        return new TrainResult(name, config.restoreBest() ? st.stopping.bestEpoch() : st.epoch, st.epoch,
                 stopped && st.epoch < config.epochs(), valid, test, curve.table(), secs);
     }
 
@@ -175,13 +168,14 @@ public final class Trainer {
         return z ^ (z >>> 31);
     }
 
-    /** Mutable early-stopping state. */
+    /** Mutable training state: the last epoch and the early stopping. */
     private static final class State {
+        final EarlyStopping stopping;
         int epoch;
-        int bestEpoch;
-        double bestValue = Double.NEGATIVE_INFINITY;
-        int bad;
-        Map<String, float[]> best;
+
+        State(int patience) {
+            stopping = new EarlyStopping(patience, 0);
+        }
     }
 
     /** Accumulates the per-epoch curve. */
@@ -224,9 +218,9 @@ public final class Trainer {
                 out.writeUTF(model.name());
                 out.writeUTF(String.valueOf(model.config()));
                 out.writeInt(st.epoch);
-                out.writeInt(st.bestEpoch);
-                out.writeDouble(st.bestValue);
-                out.writeInt(st.bad);
+                out.writeInt(st.stopping.bestEpoch());
+                out.writeDouble(st.stopping.bestValue());
+                out.writeInt(st.stopping.bad());
                 out.writeInt(curve.epoch.size());
                 for (int i = 0; i < curve.epoch.size(); i++) {
                     out.writeInt(curve.epoch.get(i));
@@ -236,9 +230,10 @@ public final class Trainer {
                 }
                 model.params().write(out);
                 Params.writeArrays(out, step.state());
-                out.writeBoolean(st.best != null);
-                if (st.best != null) {
-                    Params.writeArrays(out, st.best);
+                Map<String, float[]> best = st.stopping.bestWeights();
+                out.writeBoolean(best != null);
+                if (best != null) {
+                    Params.writeArrays(out, best);
                 }
                 out.flush();
             });
@@ -247,7 +242,7 @@ public final class Trainer {
         }
     }
 
-    private static State load(Path file, SequentialRecommender model, TrainStep step, Curve curve) {
+    private static State load(Path file, SequentialRecommender model, TrainStep step, Curve curve, int patience) {
         try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(file)))) {
             if (in.readInt() != MAGIC) {
                 throw new IOException("not a seqcl checkpoint");
@@ -258,20 +253,19 @@ public final class Trainer {
                 throw new IOException("checkpoint is for " + name + " " + cfg + ", not " + model.name() + " "
                         + model.config());
             }
-            State st = new State();
+            State st = new State(patience);
             st.epoch = in.readInt();
-            st.bestEpoch = in.readInt();
-            st.bestValue = in.readDouble();
-            st.bad = in.readInt();
+            int bestEpoch = in.readInt();
+            double bestValue = in.readDouble();
+            int bad = in.readInt();
             int rows = in.readInt();
             for (int i = 0; i < rows; i++) {
                 curve.add(in.readInt(), in.readDouble(), in.readDouble(), in.readDouble());
             }
             model.params().read(in);
             step.loadState(Params.readArrays(in));
-            if (in.readBoolean()) {
-                st.best = Params.readArrays(in);
-            }
+            Map<String, float[]> best = in.readBoolean() ? Params.readArrays(in) : null;
+            st.stopping.restore(st.epoch, bestEpoch, bestValue, bad, best);
             return st;
         } catch (IOException e) {
             throw new UncheckedIOException("could not resume from checkpoint " + file + ": " + e.getMessage(), e);
