@@ -21,7 +21,8 @@ import java.util.SplittableRandom;
  * that ascend the AdvInfoNCE loss w.r.t. the hardness model only. The main pass freezes the hardness model
  * and minimises loss + reg w.r.t. the backbone only (Adam_main). Every {@code evalEvery} epochs valid
  * Recall@K is computed; early stopping ({@link EarlyStopping}, shared with {@link io.seqcl.train.Trainer}) after
- * {@code patience} validations without strict improvement, then the best-valid weights are restored. InfoNCE and
+ * {@code patience} validations without strict improvement (never before {@code minEpochs} epochs, a budget option
+ * that is 0, i.e. off, in the authors' code), then the best-valid weights are restored. InfoNCE and
  * InfoNCE×k have no hardness model and no adversarial phase.
  *
  * <p>Both phases are {@link OptimizerStage}s, the stage mechanism of {@link io.seqcl.train.MultiStageStep}: the
@@ -137,7 +138,7 @@ public final class CfTrainer {
         listener.onRunStart(run, c.epochs(), steps);
         SplittableRandom root = new SplittableRandom(seed);
         List<EpochRow> curve = new ArrayList<>();
-        EarlyStopping stopping = new EarlyStopping(c.patience(), 0);
+        EarlyStopping stopping = new EarlyStopping(c.patience(), c.minEpochs());
         Map<String, float[]> initial = model.params().snapshot();
         int advDone = 0;
         for (int e = 0; e < c.epochs(); e++) {
