@@ -1,6 +1,6 @@
 package io.seqcl.cf;
 
-import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import io.seqcl.nn.Adam;
 import io.seqcl.nn.Params;
 import io.seqcl.train.EarlyStopping;
@@ -85,7 +85,7 @@ public final class CfTrainer {
      * @return {loss, kl}
      */
     public double[] mainStep(CfBatch batch) {
-        return stage(batch, main, false);
+        return stage(batch, main);
     }
 
     /**
@@ -99,18 +99,18 @@ public final class CfTrainer {
         if (adversarial == null) {
             throw new IllegalStateException("loss " + model.config().loss() + " has no hardness model to train");
         }
-        return stage(batch, adversarial, true);
+        return stage(batch, adversarial);
     }
 
-    private double[] stage(CfBatch batch, OptimizerStage stage, boolean ascend) {
+    private double[] stage(CfBatch batch, OptimizerStage stage) {
         CfModel.noGrad();
         double[] out = new double[2];
         stage.run(() -> {
             CfModel.Terms t = model.terms(batch);
-            out[0] = t.loss().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+            out[0] = t.loss().toType(DataType.FLOAT64, false).getDouble();
             out[1] = t.kl();
             // ascend: maximise the loss alone (the regulariser has no gradient w.r.t. the hardness model)
-            return ascend ? t.loss() : t.loss().add(t.reg());
+            return stage.direction() == OptimizerStage.Direction.ASCEND ? t.loss() : t.loss().add(t.reg());
         }, v -> {
             if (!Double.isFinite(out[0])) {
                 throw new TrainingDivergedException("CF training diverged: loss " + out[0] + " ("
@@ -139,7 +139,6 @@ public final class CfTrainer {
         SplittableRandom root = new SplittableRandom(seed);
         List<EpochRow> curve = new ArrayList<>();
         EarlyStopping stopping = new EarlyStopping(c.patience(), c.minEpochs());
-        Map<String, float[]> initial = model.params().snapshot();
         int advDone = 0;
         for (int e = 0; e < c.epochs(); e++) {
             long te = System.nanoTime();
@@ -187,8 +186,9 @@ public final class CfTrainer {
             }
         }
         CfModel.noGrad();
-        Map<String, float[]> bestWeights = stopping.bestWeights();
-        model.params().restore(bestWeights == null ? initial : bestWeights);
+        if (stopping.bestWeights() != null) {
+            model.params().restore(stopping.bestWeights());
+        }
         int bestEpoch = stopping.bestEpoch();
         double best = stopping.bestValue();
         double seconds = (System.nanoTime() - t0) / 1e9;
