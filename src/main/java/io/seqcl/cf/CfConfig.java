@@ -35,12 +35,17 @@ import java.util.Locale;
  * @param patience early stop after this many validations without strict improvement of valid Recall@K (10)
  * @param topK cut-off K of the metrics (20) (§6)
  * @param maxStepsPerEpoch cap on batches per epoch, 0 = all |R|/batch (used by the QUICK budget) [CHOICE]
+ * @param minEpochs epochs that must run before early stopping may fire (0 = none, the authors' code). [CHOICE]
+ *                  The README budget (validation every 5 epochs, patience 10 validations) can stop InfoNCE while
+ *                  validation is still at random-ranking level (issue 12 item 7); a minimum number of epochs makes
+ *                  the comparison of losses robust. Validation, best-weight selection and patience are unchanged;
+ *                  only the stop is deferred until at least this many epochs have run.
  */
 public record CfConfig(Backbone backbone, int layers, int dim, Loss loss, Hardness hardness, int hardnessDim,
                        double temperature, double learningRate, int batchSize, int negatives, double kNeg,
                        double advLearningRate, int advInterval, int advOffset, int etaEpochs, int advEpochs,
                        int warmUpEpochs, double regs, boolean trainNorm, boolean predNorm, int epochs, int evalEvery,
-                       int patience, int topK, int maxStepsPerEpoch) {
+                       int patience, int topK, int maxStepsPerEpoch, int minEpochs) {
 
     /** CF backbone (advinfonce.md §2). */
     public enum Backbone {
@@ -100,6 +105,9 @@ public record CfConfig(Backbone backbone, int layers, int dim, Loss loss, Hardne
         if (!(regs >= 0)) {
             throw new IllegalArgumentException("regs must be >= 0, got " + regs);
         }
+        if (minEpochs < 0) {
+            throw new IllegalArgumentException("minEpochs must be >= 0, got " + minEpochs);
+        }
         if (maxStepsPerEpoch < 0) {
             throw new IllegalArgumentException("maxStepsPerEpoch must be >= 0, got " + maxStepsPerEpoch);
         }
@@ -114,7 +122,7 @@ public record CfConfig(Backbone backbone, int layers, int dim, Loss loss, Hardne
     /** @return parse.py defaults: LightGCN 2 layers, d 64, AdvInfoNCE (embed), τ 0.1, lr 5e-4, batch 2048, N 128 */
     public static CfConfig defaults() {
         return new CfConfig(Backbone.LIGHTGCN, 2, 64, Loss.ADV_INFONCE, Hardness.EMBED, 64, 0.1, 5e-4, 2048, 128,
-                64, 5e-5, 5, 3, 7, 1, 0, 1e-5, true, true, 2000, 5, 10, 20, 0);
+                64, 5e-5, 5, 3, 7, 1, 0, 1e-5, true, true, 2000, 5, 10, 20, 0, 0);
     }
 
     /**
@@ -152,7 +160,7 @@ public record CfConfig(Backbone backbone, int layers, int dim, Loss loss, Hardne
     public CfConfig withBackbone(Backbone v) {
         return new CfConfig(v, layers, dim, loss, hardness, hardnessDim, temperature, learningRate, batchSize,
                 negatives, kNeg, advLearningRate, advInterval, advOffset, etaEpochs, advEpochs, warmUpEpochs, regs,
-                trainNorm, predNorm, epochs, evalEvery, patience, topK, maxStepsPerEpoch);
+                trainNorm, predNorm, epochs, evalEvery, patience, topK, maxStepsPerEpoch, minEpochs);
     }
 
     /**
@@ -162,7 +170,7 @@ public record CfConfig(Backbone backbone, int layers, int dim, Loss loss, Hardne
     public CfConfig withLayers(int v) {
         return new CfConfig(backbone, v, dim, loss, hardness, hardnessDim, temperature, learningRate, batchSize,
                 negatives, kNeg, advLearningRate, advInterval, advOffset, etaEpochs, advEpochs, warmUpEpochs, regs,
-                trainNorm, predNorm, epochs, evalEvery, patience, topK, maxStepsPerEpoch);
+                trainNorm, predNorm, epochs, evalEvery, patience, topK, maxStepsPerEpoch, minEpochs);
     }
 
     /**
@@ -172,7 +180,7 @@ public record CfConfig(Backbone backbone, int layers, int dim, Loss loss, Hardne
     public CfConfig withDim(int v) {
         return new CfConfig(backbone, layers, v, loss, hardness, hardnessDim, temperature, learningRate, batchSize,
                 negatives, kNeg, advLearningRate, advInterval, advOffset, etaEpochs, advEpochs, warmUpEpochs, regs,
-                trainNorm, predNorm, epochs, evalEvery, patience, topK, maxStepsPerEpoch);
+                trainNorm, predNorm, epochs, evalEvery, patience, topK, maxStepsPerEpoch, minEpochs);
     }
 
     /**
@@ -182,7 +190,7 @@ public record CfConfig(Backbone backbone, int layers, int dim, Loss loss, Hardne
     public CfConfig withLoss(Loss v) {
         return new CfConfig(backbone, layers, dim, v, hardness, hardnessDim, temperature, learningRate, batchSize,
                 negatives, kNeg, advLearningRate, advInterval, advOffset, etaEpochs, advEpochs, warmUpEpochs, regs,
-                trainNorm, predNorm, epochs, evalEvery, patience, topK, maxStepsPerEpoch);
+                trainNorm, predNorm, epochs, evalEvery, patience, topK, maxStepsPerEpoch, minEpochs);
     }
 
     /**
@@ -194,7 +202,8 @@ public record CfConfig(Backbone backbone, int layers, int dim, Loss loss, Hardne
     public CfConfig withHardness(Hardness v) {
         return new CfConfig(backbone, layers, dim, loss, v, v == Hardness.MLP ? 4 : 64, temperature, learningRate,
                 batchSize, negatives, kNeg, advLearningRate, advInterval, advOffset, etaEpochs, advEpochs,
-                warmUpEpochs, regs, trainNorm, predNorm, epochs, evalEvery, patience, topK, maxStepsPerEpoch);
+                warmUpEpochs, regs, trainNorm, predNorm, epochs, evalEvery, patience, topK, maxStepsPerEpoch,
+                minEpochs);
     }
 
     /**
@@ -204,7 +213,7 @@ public record CfConfig(Backbone backbone, int layers, int dim, Loss loss, Hardne
     public CfConfig withTemperature(double v) {
         return new CfConfig(backbone, layers, dim, loss, hardness, hardnessDim, v, learningRate, batchSize,
                 negatives, kNeg, advLearningRate, advInterval, advOffset, etaEpochs, advEpochs, warmUpEpochs, regs,
-                trainNorm, predNorm, epochs, evalEvery, patience, topK, maxStepsPerEpoch);
+                trainNorm, predNorm, epochs, evalEvery, patience, topK, maxStepsPerEpoch, minEpochs);
     }
 
     /**
@@ -214,7 +223,7 @@ public record CfConfig(Backbone backbone, int layers, int dim, Loss loss, Hardne
     public CfConfig withLearningRate(double v) {
         return new CfConfig(backbone, layers, dim, loss, hardness, hardnessDim, temperature, v, batchSize,
                 negatives, kNeg, advLearningRate, advInterval, advOffset, etaEpochs, advEpochs, warmUpEpochs, regs,
-                trainNorm, predNorm, epochs, evalEvery, patience, topK, maxStepsPerEpoch);
+                trainNorm, predNorm, epochs, evalEvery, patience, topK, maxStepsPerEpoch, minEpochs);
     }
 
     /**
@@ -224,7 +233,7 @@ public record CfConfig(Backbone backbone, int layers, int dim, Loss loss, Hardne
     public CfConfig withBatchSize(int v) {
         return new CfConfig(backbone, layers, dim, loss, hardness, hardnessDim, temperature, learningRate, v,
                 negatives, kNeg, advLearningRate, advInterval, advOffset, etaEpochs, advEpochs, warmUpEpochs, regs,
-                trainNorm, predNorm, epochs, evalEvery, patience, topK, maxStepsPerEpoch);
+                trainNorm, predNorm, epochs, evalEvery, patience, topK, maxStepsPerEpoch, minEpochs);
     }
 
     /**
@@ -234,7 +243,7 @@ public record CfConfig(Backbone backbone, int layers, int dim, Loss loss, Hardne
     public CfConfig withNegatives(int v) {
         return new CfConfig(backbone, layers, dim, loss, hardness, hardnessDim, temperature, learningRate,
                 batchSize, v, kNeg, advLearningRate, advInterval, advOffset, etaEpochs, advEpochs, warmUpEpochs, regs,
-                trainNorm, predNorm, epochs, evalEvery, patience, topK, maxStepsPerEpoch);
+                trainNorm, predNorm, epochs, evalEvery, patience, topK, maxStepsPerEpoch, minEpochs);
     }
 
     /**
@@ -244,7 +253,7 @@ public record CfConfig(Backbone backbone, int layers, int dim, Loss loss, Hardne
     public CfConfig withKNeg(double v) {
         return new CfConfig(backbone, layers, dim, loss, hardness, hardnessDim, temperature, learningRate,
                 batchSize, negatives, v, advLearningRate, advInterval, advOffset, etaEpochs, advEpochs, warmUpEpochs,
-                regs, trainNorm, predNorm, epochs, evalEvery, patience, topK, maxStepsPerEpoch);
+                regs, trainNorm, predNorm, epochs, evalEvery, patience, topK, maxStepsPerEpoch, minEpochs);
     }
 
     /**
@@ -258,7 +267,7 @@ public record CfConfig(Backbone backbone, int layers, int dim, Loss loss, Hardne
     public CfConfig withAdv(double lr, int interval, int eta) {
         return new CfConfig(backbone, layers, dim, loss, hardness, hardnessDim, temperature, learningRate,
                 batchSize, negatives, kNeg, lr, interval, advOffset, eta, advEpochs, warmUpEpochs, regs, trainNorm,
-                predNorm, epochs, evalEvery, patience, topK, maxStepsPerEpoch);
+                predNorm, epochs, evalEvery, patience, topK, maxStepsPerEpoch, minEpochs);
     }
 
     /**
@@ -268,7 +277,7 @@ public record CfConfig(Backbone backbone, int layers, int dim, Loss loss, Hardne
     public CfConfig withAdvOffset(int v) {
         return new CfConfig(backbone, layers, dim, loss, hardness, hardnessDim, temperature, learningRate,
                 batchSize, negatives, kNeg, advLearningRate, advInterval, v, etaEpochs, advEpochs, warmUpEpochs, regs,
-                trainNorm, predNorm, epochs, evalEvery, patience, topK, maxStepsPerEpoch);
+                trainNorm, predNorm, epochs, evalEvery, patience, topK, maxStepsPerEpoch, minEpochs);
     }
 
     /**
@@ -278,7 +287,7 @@ public record CfConfig(Backbone backbone, int layers, int dim, Loss loss, Hardne
     public CfConfig withRegs(double v) {
         return new CfConfig(backbone, layers, dim, loss, hardness, hardnessDim, temperature, learningRate,
                 batchSize, negatives, kNeg, advLearningRate, advInterval, advOffset, etaEpochs, advEpochs,
-                warmUpEpochs, v, trainNorm, predNorm, epochs, evalEvery, patience, topK, maxStepsPerEpoch);
+                warmUpEpochs, v, trainNorm, predNorm, epochs, evalEvery, patience, topK, maxStepsPerEpoch, minEpochs);
     }
 
     /**
@@ -293,7 +302,17 @@ public record CfConfig(Backbone backbone, int layers, int dim, Loss loss, Hardne
     public CfConfig withSchedule(int maxEpochs, int every, int patienceEvals, int maxSteps) {
         return new CfConfig(backbone, layers, dim, loss, hardness, hardnessDim, temperature, learningRate,
                 batchSize, negatives, kNeg, advLearningRate, advInterval, advOffset, etaEpochs, advEpochs,
-                warmUpEpochs, regs, trainNorm, predNorm, maxEpochs, every, patienceEvals, topK, maxSteps);
+                warmUpEpochs, regs, trainNorm, predNorm, maxEpochs, every, patienceEvals, topK, maxSteps, minEpochs);
+    }
+
+    /**
+     * @param v epochs that must run before early stopping may fire (0 = none)
+     * @return a copy with it
+     */
+    public CfConfig withMinEpochs(int v) {
+        return new CfConfig(backbone, layers, dim, loss, hardness, hardnessDim, temperature, learningRate,
+                batchSize, negatives, kNeg, advLearningRate, advInterval, advOffset, etaEpochs, advEpochs,
+                warmUpEpochs, regs, trainNorm, predNorm, epochs, evalEvery, patience, topK, maxStepsPerEpoch, v);
     }
 
     /**
@@ -304,6 +323,6 @@ public record CfConfig(Backbone backbone, int layers, int dim, Loss loss, Hardne
     public CfConfig withNorm(boolean train, boolean pred) {
         return new CfConfig(backbone, layers, dim, loss, hardness, hardnessDim, temperature, learningRate,
                 batchSize, negatives, kNeg, advLearningRate, advInterval, advOffset, etaEpochs, advEpochs,
-                warmUpEpochs, regs, train, pred, epochs, evalEvery, patience, topK, maxStepsPerEpoch);
+                warmUpEpochs, regs, train, pred, epochs, evalEvery, patience, topK, maxStepsPerEpoch, minEpochs);
     }
 }

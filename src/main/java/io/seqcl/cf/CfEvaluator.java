@@ -1,5 +1,7 @@
 package io.seqcl.cf;
 
+import io.seqcl.eval.Ranking;
+
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -10,8 +12,13 @@ import java.util.Map;
  * <p>Candidates are all items except the split's excluded set: for {@code valid} the user's training items;
  * for a test split the training, validation and other test items minus the split's own positives. Metrics per
  * user with positives P and top-K list L: Recall = |L∩P|/|P|, HR = 1[|L∩P|>0], NDCG = DCG/IDCG with
- * IDCG over min(|P|, K) positions; averaged over users present in the split. Ties in score are broken by the
- * lower item id (deterministic; Pop therefore ranks equal counts by id).
+ * IDCG over min(|P|, K) positions; averaged over users present in the split. The positives are ranked by the
+ * shared core {@link Ranking} with pessimistic ties, as in {@link io.seqcl.eval.RankingEvaluator}: a positive
+ * tied with non-positive candidates is ranked below all of them (so Pop ranks a positive below every item with
+ * the same training count).
+ *
+ * <p>Deviation from the reference code: the AdvInfoNCE code takes {@code torch.topk}, whose order among equal
+ * scores is unspecified; with continuous scores ties do not occur and the metrics agree.
  */
 public final class CfEvaluator {
 
@@ -100,13 +107,13 @@ public final class CfEvaluator {
                 excl[i] = false;
                 isPos[i] = true;
             }
-            int[] top = topK(s, excl, k);
+            int[] ranks = Ranking.ranks(s, excl, pos);
             int hits = 0;
             double dcg = 0;
-            for (int r = 0; r < top.length; r++) {
-                if (isPos[top[r]]) {
+            for (int r : ranks) {
+                if (r <= k) {
                     hits++;
-                    dcg += 1.0 / (Math.log(r + 2) / Math.log(2));
+                    dcg += 1.0 / (Math.log(r + 1) / Math.log(2));
                 }
             }
             double idcg = 0;
@@ -125,35 +132,6 @@ public final class CfEvaluator {
         out.put(Metric.NDCG, users == 0 ? 0 : ndcg / users);
         out.put(Metric.HR, users == 0 ? 0 : hr / users);
         return out;
-    }
-
-    /**
-     * Indices of the K highest scores among non-excluded items, best first, ties to the lower id.
-     *
-     * @param scores scores
-     * @param excluded items that are not candidates
-     * @param k cut-off
-     * @return at most K item ids
-     */
-    public static int[] topK(float[] scores, boolean[] excluded, int k) {
-        int[] top = new int[k];
-        int n = 0;
-        for (int i = 0; i < scores.length; i++) {
-            if (excluded[i]) {
-                continue;
-            }
-            float v = scores[i];
-            if (n == k && !(v > scores[top[k - 1]])) {
-                continue;
-            }
-            int p = n < k ? n++ : k - 1;
-            while (p > 0 && v > scores[top[p - 1]]) {
-                top[p] = top[p - 1];
-                p--;
-            }
-            top[p] = i;
-        }
-        return Arrays.copyOf(top, n);
     }
 
     /**

@@ -3,11 +3,11 @@ package io.seqcl.cf;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import io.seqcl.loss.SampledInfoNCE;
 import io.seqcl.nn.Ops;
 import io.seqcl.nn.Params;
 
@@ -16,7 +16,7 @@ import java.util.function.Predicate;
 
 /**
  * MF / LightGCN collaborative-filtering backbone with the InfoNCE, InfoNCE×k and AdvInfoNCE losses and the
- * AdvInfoNCE hardness model (embedding tables or MLP).
+ * AdvInfoNCE hardness model (embedding tables or MLP); the losses are {@link SampledInfoNCE} objects.
  *
  * <p>AdvInfoNCE: Zhang et al., NeurIPS'23 (../shared/papers/004_d175cd9068ec927a.txt); LightGCN: He et al.,
  * SIGIR'20. Implementation follows advinfonce.md §2–§4 (LehengTHU/AdvInfoNCE code): Xavier-normal embeddings,
@@ -45,6 +45,7 @@ public final class CfModel implements AutoCloseable {
     private final int numItems;
     private final Params params;
     private final NDArray adjacency;
+    private final SampledInfoNCE infoNce;
 
     /**
      * Builds a model; parameters are drawn from {@code seed}.
@@ -76,6 +77,7 @@ public final class CfModel implements AutoCloseable {
                 params.constant("hard.item.b", 0f, h);
             }
         }
+        this.infoNce = lossOf(config);
         this.adjacency = config.effectiveLayers() > 0 ? buildAdjacency(params.manager(), data) : null;
     }
 
@@ -125,6 +127,20 @@ public final class CfModel implements AutoCloseable {
         NDArray indices = manager.create(idx, new Shape(2, nnz));
         NDArray values = manager.create(vals);
         return JniUtils.createSparseCoo((PtNDArray) indices, (PtNDArray) values, new Shape(n, n));
+    }
+
+    /**
+     * The sampled-negative InfoNCE object of a configuration's loss.
+     *
+     * @param config the configuration
+     * @return plain InfoNCE, InfoNCE×k or the hardness-weighted AdvInfoNCE form, with {@code kNeg}
+     */
+    public static SampledInfoNCE lossOf(CfConfig config) {
+        return switch (config.loss()) {
+            case INFONCE -> SampledInfoNCE.plain();
+            case INFONCE_K -> SampledInfoNCE.timesK(config.kNeg());
+            case ADV_INFONCE -> SampledInfoNCE.hardness(config.kNeg());
+        };
     }
 
     /** Turns autograd recording off on the calling thread ({@link io.seqcl.nn.Devices#noGradOnThisThread()}). */
@@ -237,20 +253,14 @@ public final class CfModel implements AutoCloseable {
         NDArray sPos = Ops.scale(u.mul(p).sum(new int[] {1}, true), invT);
         NDArray sNeg = Ops.scale(q.mul(u.expandDims(1)).sum(new int[] {2}), invT);
         double kl = 0;
-        switch (config.loss()) {
-            case INFONCE -> {
-            }
-            case INFONCE_K -> sNeg = sNeg.add(Ops.scalar(sNeg, Math.log(config.kNeg())));
-            case ADV_INFONCE -> {
-                NDArray h = hardnessLogits(users, neg);
-                NDArray logp = h.logSoftmax(1);
-                sNeg = sNeg.add(logp).add(Ops.scalar(sNeg, Math.log(config.kNeg() * n)));
-                kl = meanKl(logp.toType(DataType.FLOAT32, false).toFloatArray(), bs, n);
-            }
-            default -> throw new IllegalStateException("unknown loss " + config.loss());
+        NDArray loss;
+        if (infoNce.weighting() == SampledInfoNCE.Weighting.HARDNESS) {
+            NDArray logp = hardnessLogits(users, neg).logSoftmax(1);
+            loss = infoNce.compute(sPos, sNeg, logp);
+            kl = meanKl(logp.toType(DataType.FLOAT32, false).toFloatArray(), bs, n);
+        } else {
+            loss = infoNce.compute(sPos, sNeg);
         }
-        NDArray logits = sPos.concat(sNeg, 1);
-        NDArray loss = logits.logSoftmax(1).get(new NDIndex(":, 0")).neg().mean();
         NDArray p0 = Ops.rows(params.get(USER), users);
         NDArray q0 = Ops.rows(params.get(ITEM), pos);
         NDArray n0 = Ops.rows(params.get(ITEM), neg);

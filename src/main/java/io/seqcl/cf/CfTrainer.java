@@ -1,13 +1,11 @@
 package io.seqcl.cf;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.training.GradientCollector;
 import io.seqcl.nn.Adam;
 import io.seqcl.nn.Params;
+import io.seqcl.train.EarlyStopping;
 import io.seqcl.train.EpochReport;
+import io.seqcl.optim.OptimizerStage;
 import io.seqcl.train.ProgressListener;
 import io.seqcl.optim.TrainingDivergedException;
 
@@ -15,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.function.Predicate;
 
 /**
  * Trains a {@link CfModel} with the AdvInfoNCE schedule (advinfonce.md §5): before the main pass of epoch e,
@@ -23,8 +20,14 @@ import java.util.function.Predicate;
  * fewer than {@code etaEpochs} adversarial passes were done; it freezes the backbone and takes Adam_adv steps
  * that ascend the AdvInfoNCE loss w.r.t. the hardness model only. The main pass freezes the hardness model
  * and minimises loss + reg w.r.t. the backbone only (Adam_main). Every {@code evalEvery} epochs valid
- * Recall@K is computed; early stopping after {@code patience} validations without strict improvement, then
- * the best-valid weights are restored. InfoNCE and InfoNCE×k have no hardness model and no adversarial phase.
+ * Recall@K is computed; early stopping ({@link EarlyStopping}, shared with {@link io.seqcl.train.Trainer}) after
+ * {@code patience} validations without strict improvement (never before {@code minEpochs} epochs, a budget option
+ * that is 0, i.e. off, in the authors' code), then the best-valid weights are restored. InfoNCE and
+ * InfoNCE×k have no hardness model and no adversarial phase.
+ *
+ * <p>Both phases are {@link OptimizerStage}s, the stage mechanism of {@link io.seqcl.train.MultiStageStep}: the
+ * main phase descends {@code loss + reg} over the backbone group, the adversarial phase is an
+ * {@link OptimizerStage.Direction#ASCEND} stage over the hardness group.
  *
  * <p>Randomness: epoch e's main pass draws from {@code SplittableRandom(seed)} split per (epoch, phase), so the
  * same seed gives the same batches and numbers. Deviation from the code: the adversarial phase's ascent loss
@@ -53,8 +56,8 @@ public final class CfTrainer {
     private final CfModel model;
     private final CfDataset data;
     private final CfSampler sampler;
-    private final Adam mainAdam;
-    private final Adam advAdam;
+    private final OptimizerStage main;
+    private final OptimizerStage adversarial;
     private final long seed;
 
     /**
@@ -68,9 +71,11 @@ public final class CfTrainer {
         this.sampler = new CfSampler(data);
         this.seed = seed;
         Params p = model.params();
-        this.mainAdam = Adam.of(p, p.names(CfModel.BACKBONE), model.config().learningRate());
-        this.advAdam = model.hasHardness() ? Adam.of(p, p.names(CfModel.HARDNESS), model.config().advLearningRate())
-                : null;
+        this.main = new OptimizerStage(p, CfModel.BACKBONE,
+                Adam.of(p, p.names(CfModel.BACKBONE), model.config().learningRate()), OptimizerStage.Direction.DESCEND);
+        this.adversarial = model.hasHardness() ? new OptimizerStage(p, CfModel.HARDNESS,
+                Adam.of(p, p.names(CfModel.HARDNESS), model.config().advLearningRate()),
+                OptimizerStage.Direction.ASCEND) : null;
     }
 
     /**
@@ -80,7 +85,7 @@ public final class CfTrainer {
      * @return {loss, kl}
      */
     public double[] mainStep(CfBatch batch) {
-        return stage(batch, CfModel.HARDNESS, mainAdam, false);
+        return stage(batch, main);
     }
 
     /**
@@ -91,38 +96,28 @@ public final class CfTrainer {
      * @throws IllegalStateException if the model has no hardness model
      */
     public double[] adversarialStep(CfBatch batch) {
-        if (advAdam == null) {
+        if (adversarial == null) {
             throw new IllegalStateException("loss " + model.config().loss() + " has no hardness model to train");
         }
-        return stage(batch, CfModel.BACKBONE, advAdam, true);
+        return stage(batch, adversarial);
     }
 
-    private double[] stage(CfBatch batch, Predicate<String> frozen, Adam adam, boolean ascend) {
+    private double[] stage(CfBatch batch, OptimizerStage stage) {
         CfModel.noGrad();
-        Params params = model.params();
-        params.zeroGradients();
-        params.setTrainable(frozen, false);
-        try {
-            double value;
-            double kl;
-            try (NDScope scope = new NDScope();
-                 GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                CfModel.Terms t = model.terms(batch);
-                NDArray objective = ascend ? t.loss().neg() : t.loss().add(t.reg());
-                value = t.loss().toType(DataType.FLOAT64, false).getDouble();
-                kl = t.kl();
-                if (!Double.isFinite(value)) {
-                    throw new TrainingDivergedException("CF training diverged: loss " + value + " ("
-                            + model.config().loss() + ", " + model.config().backbone() + ")");
-                }
-                gc.backward(objective);
+        double[] out = new double[2];
+        stage.run(() -> {
+            CfModel.Terms t = model.terms(batch);
+            out[0] = t.loss().toType(DataType.FLOAT64, false).getDouble();
+            out[1] = t.kl();
+            // ascend: maximise the loss alone (the regulariser has no gradient w.r.t. the hardness model)
+            return stage.direction() == OptimizerStage.Direction.ASCEND ? t.loss() : t.loss().add(t.reg());
+        }, v -> {
+            if (!Double.isFinite(out[0])) {
+                throw new TrainingDivergedException("CF training diverged: loss " + out[0] + " ("
+                        + model.config().loss() + ", " + model.config().backbone() + ")");
             }
-            CfModel.noGrad();
-            adam.step();
-            return new double[] {value, kl};
-        } finally {
-            params.setTrainable(frozen, true);
-        }
+        });
+        return out;
     }
 
     /**
@@ -143,10 +138,7 @@ public final class CfTrainer {
         listener.onRunStart(run, c.epochs(), steps);
         SplittableRandom root = new SplittableRandom(seed);
         List<EpochRow> curve = new ArrayList<>();
-        double best = Double.NEGATIVE_INFINITY;
-        int bestEpoch = 0;
-        Map<String, float[]> bestWeights = model.params().snapshot();
-        int bad = 0;
+        EarlyStopping stopping = new EarlyStopping(c.patience(), c.minEpochs());
         int advDone = 0;
         for (int e = 0; e < c.epochs(); e++) {
             long te = System.nanoTime();
@@ -179,27 +171,26 @@ public final class CfTrainer {
             boolean stop = false;
             if ((e + 1) % c.evalEvery() == 0 || last) {
                 valid = validRecall();
-                if (valid > best) {
-                    best = valid;
-                    bestEpoch = e + 1;
-                    bestWeights = model.params().snapshot();
-                    bad = 0;
-                } else if (++bad >= c.patience()) {
-                    stop = true;
-                }
+                stopping.observe(e + 1, valid, model.params()::snapshot);
+                stop = stopping.shouldStop();
             }
             double secs = (System.nanoTime() - te) / 1e9;
             double elapsed = (System.nanoTime() - t0) / 1e9;
             curve.add(new EpochRow(e + 1, lossSum / k, klSum / k, adv, valid, secs));
             listener.onEpochEnd(new EpochReport(run, e + 1, c.epochs(), lossSum / k,
-                    CfEvaluator.Metric.RECALL.at(c.topK()), Double.isNaN(valid) ? Math.max(best, 0) : valid,
-                    Math.max(best, 0), bestEpoch, secs, elapsed, elapsed / (e + 1) * (c.epochs() - e - 1)));
+                    CfEvaluator.Metric.RECALL.at(c.topK()),
+                    Double.isNaN(valid) ? Math.max(stopping.bestValue(), 0) : valid,
+                    Math.max(stopping.bestValue(), 0), stopping.bestEpoch(), secs, elapsed, elapsed / (e + 1) * (c.epochs() - e - 1)));
             if (stop) {
                 break;
             }
         }
         CfModel.noGrad();
-        model.params().restore(bestWeights);
+        if (stopping.bestWeights() != null) {
+            model.params().restore(stopping.bestWeights());
+        }
+        int bestEpoch = stopping.bestEpoch();
+        double best = stopping.bestValue();
         double seconds = (System.nanoTime() - t0) / 1e9;
         listener.onRunEnd(run, String.format(java.util.Locale.ROOT, "best epoch %d, valid %s %.4f, %.1f s",
                 bestEpoch, CfEvaluator.Metric.RECALL.at(c.topK()), best, seconds));

@@ -208,7 +208,7 @@ public final class Datasets {
      */
     public static boolean isDataDirConfigured() {
         String p = System.getProperty(DATA_PROPERTY);
-        String e = System.getenv(DATA_ENV);
+        String e = io.seqcl.Settings.get(io.seqcl.Settings.Variable.SEQCL_DATA).orElse(null);
         return (p != null && !p.isBlank()) || (e != null && !e.isBlank());
     }
 

@@ -9,7 +9,8 @@ import io.seqcl.protocol.EvalSet;
 import java.util.Arrays;
 
 /**
- * Full-ranking evaluation over all items {@code 1..N} with pessimistic ties (common.md section 5).
+ * Full-ranking evaluation over all items {@code 1..N} with pessimistic ties (common.md section 5), ranked by the
+ * shared core {@link Ranking}.
  *
  * <p>The rank of target {@code g} is {@code 1 + #{j in 1..N, j != g : score_j >= score_g}}, so a model that
  * gives every item the same score ranks every target last. The padding id 0 is never a candidate (this also
@@ -125,13 +126,6 @@ public final class RankingEvaluator {
      * @return {@code 1 + #{j != target : score_j >= score_target}}
      */
     public static int rank(float[] scores, int offset, int numItems, int target) {
-        float g = scores[offset + target];
-        int above = 0;
-        for (int j = 1; j <= numItems; j++) {
-            if (j != target && scores[offset + j] >= g) {
-                above++;
-            }
-        }
-        return above + 1;
+        return Ranking.rank(scores, offset, 1, numItems + 1, target);
     }
 }

@@ -17,7 +17,8 @@ import java.util.OptionalDouble;
  * The numbers the papers report, as printed (typos kept, with a note), so that notebooks can show them beside
  * ours.
  *
- * <p>Source: ../shared/specs/experiments.md (Meta-SGCL Tables II-VII, MCLRec Tables 3-4), copied into the
+ * <p>Source: ../shared/specs/experiments.md (Meta-SGCL Tables II-VII, MCLRec Tables 3-4, AdvInfoNCE's headline
+ * gains over InfoNCE as paper "advinfonce", table "headline", setting "up to"), copied into the
  * resource {@code io/seqcl/paper/numbers.csv} with columns paper, table, dataset, setting, model, metric, value,
  * note. Nothing here is computed; these values are never used as results of ours.
  */
@@ -40,7 +41,7 @@ public final class PaperNumbers {
     /**
      * The numbers of one table of a paper.
      *
-     * @param paper "metasgcl" or "mclrec"
+     * @param paper "metasgcl", "mclrec" or "advinfonce"
      * @param table e.g. "II" (Meta-SGCL) or "3" (MCLRec)
      * @return the rows (dataset, setting, model, metric, value, note)
      * @throws IllegalArgumentException if there is no such table

@@ -1,10 +1,6 @@
 package io.seqcl.optim;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.training.GradientCollector;
 import io.seqcl.nn.Adam;
 import io.seqcl.nn.Params;
 import io.seqcl.protocol.Batch;
@@ -25,7 +21,8 @@ import java.util.function.Predicate;
  *
  * <p>Exactness (engine-djl.md): before every backward all gradients are zeroed and the frozen group has
  * {@code requiresGradient = false}, so no stale or foreign gradient reaches an optimizer; each stage has its own
- * {@link Adam} over its own group, and updates run outside the per-stage {@link NDScope}.
+ * {@link Adam} over its own group, and updates run outside the per-stage scope. Both stages are
+ * {@link OptimizerStage}s (descending).
  *
  * <p>Deviations: the paper does not state the stage-2 learning rate (default: the training learning rate,
  * from MCLRec) nor whether the alternation is per batch or per epoch (per batch, as MCLRec's code). A
@@ -53,13 +50,12 @@ public final class MetaTwoStageStep implements TrainStep {
     public static final String STAGE2 = "stage2/";
 
     private final String name;
-    private final Params params;
-    private final Predicate<String> metaGroup;
-    private final Predicate<String> mainGroup;
     private final StageLoss mainLoss;
     private final StageLoss metaLoss;
     private final Adam mainAdam;
     private final Adam metaAdam;
+    private final OptimizerStage mainStage;
+    private final OptimizerStage metaStage;
     private final boolean thirdStep;
     private final double maxLoss;
 
@@ -84,15 +80,15 @@ public final class MetaTwoStageStep implements TrainStep {
             throw new IllegalArgumentException("metaLearningRate must be >= 0, got " + metaLearningRate);
         }
         this.name = name;
-        this.params = params;
-        this.metaGroup = metaGroup;
-        this.mainGroup = metaGroup.negate();
+        Predicate<String> mainGroup = metaGroup.negate();
         this.mainLoss = mainLoss;
         this.metaLoss = metaLoss;
         this.mainAdam = config.newAdam(params, params.names(mainGroup));
         double lr2 = metaLearningRate > 0 ? metaLearningRate : config.learningRate();
         this.metaAdam = new Adam(params, params.names(metaGroup), lr2, config.beta1(), config.beta2(), 1e-8,
                 config.weightDecay());
+        this.mainStage = new OptimizerStage(params, mainGroup, mainAdam, OptimizerStage.Direction.DESCEND);
+        this.metaStage = new OptimizerStage(params, metaGroup, metaAdam, OptimizerStage.Direction.DESCEND);
         this.thirdStep = thirdStep;
         this.maxLoss = config.maxLoss();
     }
@@ -115,7 +111,7 @@ public final class MetaTwoStageStep implements TrainStep {
      * @return the main loss value
      */
     public double stage1(Batch batch, StepContext ctx) {
-        return run(mainLoss, metaGroup, mainAdam, batch, ctx);
+        return run(mainLoss, mainStage, batch, ctx);
     }
 
     /**
@@ -129,26 +125,11 @@ public final class MetaTwoStageStep implements TrainStep {
         if (metaLoss == null) {
             return Double.NaN;
         }
-        return run(metaLoss, mainGroup, metaAdam, batch, ctx);
+        return run(metaLoss, metaStage, batch, ctx);
     }
 
-    private double run(StageLoss loss, Predicate<String> frozen, Adam adam, Batch batch, StepContext ctx) {
-        params.zeroGradients();
-        params.setTrainable(frozen, false);
-        try {
-            double value;
-            try (NDScope scope = new NDScope();
-                 GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDArray l = loss.compute(batch, ctx);
-                value = l.toType(DataType.FLOAT64, false).getDouble();
-                SingleLossStep.check(name, value, ctx, maxLoss);
-                gc.backward(l);
-            }
-            adam.step();
-            return value;
-        } finally {
-            params.setTrainable(frozen, true);
-        }
+    private double run(StageLoss loss, OptimizerStage stage, Batch batch, StepContext ctx) {
+        return stage.run(() -> loss.compute(batch, ctx), v -> SingleLossStep.check(name, v, ctx, maxLoss));
     }
 
     /** @return both optimizer states, keys prefixed with {@link #STAGE1} and {@link #STAGE2} */

@@ -1,10 +1,6 @@
 package io.seqcl.optim;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.training.GradientCollector;
 import io.seqcl.nn.Adam;
 import io.seqcl.nn.Params;
 import io.seqcl.protocol.Batch;
@@ -20,7 +16,9 @@ import java.util.function.Predicate;
 /**
  * A general multi-stage step: per batch, a Java-side preparation shared by all stages (e.g. the augmented views),
  * then a sequence of stages, each one Adam step of one parameter group on its own loss with every other parameter
- * frozen. Stages that name the same group share that group's optimizer.
+ * frozen. Stages that name the same group share that group's optimizer. A stage descends its loss by default; a
+ * stage with {@link OptimizerStage.Direction#ASCEND} ascends it (the adversarial phase of AdvInfoNCE, Zhang et al.,
+ * NeurIPS'23, ascends its loss w.r.t. the hardness model). Every stage runs through {@link OptimizerStage}.
  *
  * <p>MCLRec's training loop (Qin et al., SIGIR'23, ../shared/papers/002_8cbc21390195a073.txt; mclrec.md §6.1) is
  * {@code [theta on L0, phi on L1, theta on L0]} with the views generated once per batch; its paper's Algorithm 1 is
@@ -86,25 +84,36 @@ public final class MultiStageStep<P> implements TrainStep {
      * One stage: an Adam step of a group on a loss.
      *
      * @param group the name of the group updated
-     * @param loss the loss minimised
+     * @param loss the loss minimised (or maximised when {@code direction} is ascend)
+     * @param direction descend (the default) or ascend
      * @param <P> preparation type
      */
-    public record Stage<P>(String group, StageLoss<P> loss) {
+    public record Stage<P>(String group, StageLoss<P> loss, OptimizerStage.Direction direction) {
 
         /** Validates the fields. */
         public Stage {
-            if (group == null || loss == null) {
-                throw new IllegalArgumentException("a stage needs a group and a loss");
+            if (group == null || loss == null || direction == null) {
+                throw new IllegalArgumentException("a stage needs a group, a loss and a direction");
             }
+        }
+
+        /**
+         * A descending stage.
+         *
+         * @param group the name of the group updated
+         * @param loss the loss minimised
+         */
+        public Stage(String group, StageLoss<P> loss) {
+            this(group, loss, OptimizerStage.Direction.DESCEND);
         }
     }
 
     private final String name;
-    private final Params params;
     private final Preparation<P> preparation;
     private final List<Stage<P>> stages;
     private final Map<String, Group> groups = new LinkedHashMap<>();
     private final Map<String, Adam> optimizers = new LinkedHashMap<>();
+    private final List<OptimizerStage> runners = new ArrayList<>();
     private final double maxLoss;
 
     /**
@@ -126,7 +135,6 @@ public final class MultiStageStep<P> implements TrainStep {
             throw new IllegalArgumentException("stages must hold at least one stage");
         }
         this.name = name;
-        this.params = params;
         this.preparation = preparation;
         this.stages = List.copyOf(stages);
         Set<String> seen = new HashSet<>();
@@ -148,6 +156,8 @@ public final class MultiStageStep<P> implements TrainStep {
             if (!this.groups.containsKey(s.group())) {
                 throw new IllegalArgumentException("stage names unknown group " + s.group());
             }
+            runners.add(new OptimizerStage(params, this.groups.get(s.group()).members(), optimizers.get(s.group()),
+                    s.direction()));
         }
         this.maxLoss = config.maxLoss();
     }
@@ -183,7 +193,8 @@ public final class MultiStageStep<P> implements TrainStep {
     }
 
     /**
-     * Runs one stage: zero all gradients, freeze everything outside the stage's group, forward, backward, Adam.
+     * Runs one stage ({@link OptimizerStage#run}): zero all gradients, freeze everything outside the stage's group,
+     * forward, backward (of the negated loss for an ascending stage), Adam.
      *
      * @param index the stage index
      * @param batch the batch
@@ -193,23 +204,8 @@ public final class MultiStageStep<P> implements TrainStep {
      */
     public double runStage(int index, Batch batch, P prepared, StepContext ctx) {
         Stage<P> stage = stages.get(index);
-        Predicate<String> frozen = groups.get(stage.group()).members().negate();
-        params.zeroGradients();
-        params.setTrainable(frozen, false);
-        try {
-            double value;
-            try (NDScope scope = new NDScope();
-                 GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDArray l = stage.loss().compute(batch, prepared, ctx);
-                value = l.toType(DataType.FLOAT64, false).getDouble();
-                SingleLossStep.check(name, value, ctx, maxLoss);
-                gc.backward(l);
-            }
-            optimizers.get(stage.group()).step();
-            return value;
-        } finally {
-            params.setTrainable(frozen, true);
-        }
+        return runners.get(index).run(() -> stage.loss().compute(batch, prepared, ctx),
+                v -> SingleLossStep.check(name, v, ctx, maxLoss));
     }
 
     /** @return every group's optimizer state, keys prefixed with {@code group + "/"} */

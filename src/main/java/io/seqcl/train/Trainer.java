@@ -30,7 +30,7 @@ import java.util.SplittableRandom;
 
 /**
  * Trains a model with validation every epoch, early stopping on a validation metric, restoring the best
- * weights, and testing them (common.md section 6).
+ * weights ({@link EarlyStopping}), and testing them (common.md section 6).
  *
  * <p>Determinism: every random stream derives from {@link TrainConfig#seed()}: epoch {@code e} shuffles and
  * samples with {@code SplittableRandom(mix(seed, e))} and reseeds the engine (dropout) with a value derived
@@ -159,7 +159,7 @@ public final class Trainer {
         if (config.maxStepsPerEpoch() > 0) {
             stepsPerEpoch = Math.min(stepsPerEpoch, config.maxStepsPerEpoch());
         }
-        State st = new State();
+        State st = new State(config.patience());
         RunKey key = checkpoint == null ? null : RunKey.of(model, config, split, protocol);
         if (checkpoint != null) {
             try {
@@ -169,13 +169,13 @@ public final class Trainer {
             }
         }
         if (checkpoint != null && Files.exists(checkpoint)) {
-            State loaded = load(checkpoint, key, freshOnMismatch, model, step, curve);
+            State loaded = load(checkpoint, key, freshOnMismatch, model, step, curve, config.patience());
             if (loaded != null) {
                 st = loaded;
             }
         }
         listener.onRunStart(name, config.epochs(), stepsPerEpoch);
-        boolean stopped = st.bad >= config.patience();
+        boolean stopped = st.stopping.shouldStop();
         for (int epoch = st.epoch + 1; epoch <= config.epochs() && !stopped; epoch++) {
             long t0 = System.nanoTime();
             SplittableRandom rng = new SplittableRandom(mix(config.seed(), epoch));
@@ -193,37 +193,30 @@ public final class Trainer {
                 listener.onBatch(name, epoch, s + 1, n, loss);
             }
             double value = evaluator.evaluate(model, split.valid()).value(config.monitor());
-            if (value > st.bestValue || st.bestEpoch == 0) {
-                st.bestValue = value;
-                st.bestEpoch = epoch;
-                st.best = params.snapshot();
-                st.bad = 0;
-            } else {
-                st.bad++;
-            }
+            st.stopping.observe(epoch, value, params::snapshot);
             st.epoch = epoch;
             double epochSecs = (System.nanoTime() - t0) / 1e9;
             curve.add(epoch, lossSum / n, value, epochSecs);
             double elapsed = curve.totalSeconds();
             double eta = epochSecs * (config.epochs() - epoch);
             listener.onEpochEnd(new EpochReport(name, epoch, config.epochs(), lossSum / n, config.monitor().toString(),
-                    value, st.bestValue, st.bestEpoch, epochSecs, elapsed, eta));
-            stopped = st.bad >= config.patience();
+                    value, st.stopping.bestValue(), st.stopping.bestEpoch(), epochSecs, elapsed, eta));
+            stopped = st.stopping.shouldStop();
             if (checkpoint != null) {
                 save(checkpoint, key, model, step, st, curve);
             }
         }
-        if (config.restoreBest() && st.best != null) {
-            params.restore(st.best);
+        if (config.restoreBest() && st.stopping.bestWeights() != null) {
+            params.restore(st.stopping.bestWeights());
         }
         EvalResult valid = evaluator.evaluate(model, split.valid());
         EvalResult test = evaluator.evaluate(model, split.test());
         double secs = (System.nanoTime() - start) / 1e9;
         listener.onRunEnd(name, String.format(java.util.Locale.ROOT,
-                "%s: best epoch %d of %d, valid %s %.4f, test %s %.4f, %.1f s%s", name, st.bestEpoch, st.epoch,
+                "%s: best epoch %d of %d, valid %s %.4f, test %s %.4f, %.1f s%s", name, st.stopping.bestEpoch(), st.epoch,
                 config.monitor(), valid.value(config.monitor()), config.monitor(), test.value(config.monitor()), secs,
                 stopped && st.epoch < config.epochs() ? " (early stop)" : ""));
-        return new TrainResult(name, config.restoreBest() ? st.bestEpoch : st.epoch, st.epoch,
+        return new TrainResult(name, config.restoreBest() ? st.stopping.bestEpoch() : st.epoch, st.epoch,
                 stopped && st.epoch < config.epochs(), valid, test, curve.table(), secs);
     }
 
@@ -241,13 +234,14 @@ public final class Trainer {
         return z ^ (z >>> 31);
     }
 
-    /** Mutable early-stopping state. */
+    /** Mutable training state: the last epoch and the early stopping. */
     private static final class State {
+        final EarlyStopping stopping;
         int epoch;
-        int bestEpoch;
-        double bestValue = Double.NEGATIVE_INFINITY;
-        int bad;
-        Map<String, float[]> best;
+
+        State(int patience) {
+            stopping = new EarlyStopping(patience, 0);
+        }
     }
 
     /** Accumulates the per-epoch curve. */
@@ -294,9 +288,9 @@ public final class Trainer {
                     writeString(out, e.getValue());
                 }
                 out.writeInt(st.epoch);
-                out.writeInt(st.bestEpoch);
-                out.writeDouble(st.bestValue);
-                out.writeInt(st.bad);
+                out.writeInt(st.stopping.bestEpoch());
+                out.writeDouble(st.stopping.bestValue());
+                out.writeInt(st.stopping.bad());
                 out.writeInt(curve.epoch.size());
                 for (int i = 0; i < curve.epoch.size(); i++) {
                     out.writeInt(curve.epoch.get(i));
@@ -306,9 +300,10 @@ public final class Trainer {
                 }
                 model.params().write(out);
                 Params.writeArrays(out, step.state());
-                out.writeBoolean(st.best != null);
-                if (st.best != null) {
-                    Params.writeArrays(out, st.best);
+                Map<String, float[]> best = st.stopping.bestWeights();
+                out.writeBoolean(best != null);
+                if (best != null) {
+                    Params.writeArrays(out, best);
                 }
                 out.flush();
             });
@@ -333,7 +328,7 @@ public final class Trainer {
 
     /** @return the state, or null to start fresh (key mismatch with {@code fresh}) */
     private static State load(Path file, RunKey key, boolean fresh, SequentialRecommender model, TrainStep step,
-                              Curve curve) {
+                              Curve curve, int patience) {
         String part = "the header";
         long size = -1;
         try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(file)))) {
@@ -370,12 +365,12 @@ public final class Trainer {
                         + " checkpoint path, delete the file, or use Trainer.withCheckpoint(file, true) to start"
                         + " fresh");
             }
-            State st = new State();
+            State st = new State(patience);
             part = "the early-stopping state";
             st.epoch = in.readInt();
-            st.bestEpoch = in.readInt();
-            st.bestValue = in.readDouble();
-            st.bad = in.readInt();
+            int bestEpoch = in.readInt();
+            double bestValue = in.readDouble();
+            int bad = in.readInt();
             part = "the curve";
             int rows = in.readInt();
             if (rows < 0 || rows > 1_000_000) {
@@ -389,12 +384,11 @@ public final class Trainer {
             part = "the optimizer state";
             step.loadState(Params.readArrays(in));
             part = "the best weights";
-            if (in.readBoolean()) {
-                st.best = Params.readArrays(in);
-            }
+            Map<String, float[]> best = in.readBoolean() ? Params.readArrays(in) : null;
             if (in.read() != -1) {
                 throw new IOException("unexpected data after the end of the checkpoint");
             }
+            st.stopping.restore(st.epoch, bestEpoch, bestValue, bad, best);
             return st;
         } catch (java.io.EOFException e) {
             throw new UncheckedIOException("could not resume from checkpoint " + file + ": the file is truncated ("

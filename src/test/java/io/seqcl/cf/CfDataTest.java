@@ -8,7 +8,9 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -138,6 +140,44 @@ class CfDataTest {
         assertEquals(2383, y.numUsersIn("test_id"));
         assertEquals(4671, y.numPairs("test_id"));
         assertEquals(4, coat.stats().rowCount());
+        assertEquals(71, coat.trainingOverlap("test_id"), "issue 12: 71 of 860 Coat test pairs are training items");
+        assertEquals(71, coat.trainingOverlap("test_ood"));
+        assertEquals(0, coat.trainingOverlap("valid"));
+        assertEquals(860 - 71, coat.withoutTrainingItemsInTests().numPairs("test_id"));
+    }
+
+    /** 2 users, 5 items: train u0 {0, 1}, u1 {2}; valid u0 {4}, u1 {3}; test_id u0 {1, 3}, u1 {2}. */
+    private static CfDataset overlapData() {
+        Map<String, int[][]> s = new LinkedHashMap<>();
+        s.put(CfDataset.VALID, new int[][] {{4}, {3}});
+        s.put("test_id", new int[][] {{1, 3}, {2}});
+        return new CfDataset("overlap", "test", 2, 5, new int[][] {{0, 1}, {2}}, s, Map.of());
+    }
+
+    @Test
+    void droppingTrainingItemsFromTestPositivesChangesWhatCounts() {
+        CfDataset d = overlapData();
+        assertEquals(2, d.trainingOverlap("test_id"));
+        CfDataset f = d.withoutTrainingItemsInTests();
+        assertEquals("overlap-no-train-overlap", f.name());
+        assertEquals(0, f.trainingOverlap("test_id"));
+        assertArrayEquals(new int[] {3}, f.split("test_id", 0));
+        assertArrayEquals(new int[0], f.split("test_id", 1));
+        assertEquals(1, f.numUsersIn("test_id"), "u1 had only a training item as test positive");
+        assertArrayEquals(d.split(CfDataset.VALID, 0), f.split(CfDataset.VALID, 0), "valid is unchanged");
+        assertArrayEquals(d.train(0), f.train(0));
+        // scores favour low ids, i.e. the training items: 5 4 3 2 1
+        CfEvaluator.Scorer s = (u, out) -> {
+            for (int i = 0; i < out.length; i++) {
+                out[i] = 5 - i;
+            }
+        };
+        // authors' protocol: u0 candidates {1, 2, 3} (own positives stay in) -> training item 1 hits at rank 1;
+        // u1 candidates {0, 1, 2, 4} -> item 2 at rank 3. Recall@1 = (1/2 + 0) / 2
+        assertEquals(0.25, CfEvaluator.evaluate(d, "test_id", 1, s).get(CfEvaluator.Metric.RECALL), 1e-12);
+        // option: only u0 with positive {3}, candidates {2, 3} -> rank 2
+        assertEquals(0.0, CfEvaluator.evaluate(f, "test_id", 1, s).get(CfEvaluator.Metric.RECALL), 1e-12);
+        assertEquals(1.0, CfEvaluator.evaluate(f, "test_id", 2, s).get(CfEvaluator.Metric.RECALL), 1e-12);
     }
 
     @Test

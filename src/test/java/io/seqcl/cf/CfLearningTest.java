@@ -70,6 +70,11 @@ class CfLearningTest {
         assertEquals(6, hs.rowCount());
         Table cmp = result.comparison();
         assertEquals(2 * 2 * 2, cmp.rowCount());
+        // the paper's headline gains come from the paper-number table, by metric
+        for (int i = 0; i < cmp.rowCount(); i++) {
+            boolean recall = cmp.stringColumn("metric").get(i).startsWith("Recall");
+            assertEquals(recall ? 0.2190 : 0.2414, cmp.doubleColumn("paper: Adv vs InfoNCE (up to)").get(i));
+        }
         assertEquals(8, result.summary("test_ood").rowCount());
         CfResult.Run mlp = result.run("MF+AdvInfoNCE(MLP)");
         assertTrue(mlp.config().toString().contains("hardness=MLP, hardnessDim=4"), mlp.config().toString());

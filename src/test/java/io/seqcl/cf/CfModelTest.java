@@ -242,6 +242,27 @@ class CfModelTest {
     }
 
     @Test
+    void minEpochsDefersEarlyStopping() {
+        CfDataset d = CfTestData.threeUsers();
+        // validate every epoch, patience 1; Recall@20 over 4 items is always 1, so no validation after the first
+        // improves and the run stops at epoch 2 unless minEpochs defers the stop
+        CfConfig c = CfConfig.defaults().withBackbone(MF).withDim(4).withLoss(CfConfig.Loss.INFONCE)
+                .withBatchSize(2).withNegatives(2).withSchedule(8, 1, 1, 0);
+        try (CfModel m = new CfModel(c, d, 3)) {
+            CfTrainer.Result r = new CfTrainer(m, d, 2).fit("plain", io.seqcl.train.ProgressListener.NONE);
+            assertEquals(2, r.curve().size());
+            assertEquals(1, r.bestEpoch());
+        }
+        try (CfModel m = new CfModel(c.withMinEpochs(5), d, 3)) {
+            CfTrainer.Result r = new CfTrainer(m, d, 2).fit("min5", io.seqcl.train.ProgressListener.NONE);
+            assertEquals(5, r.curve().size());
+            assertEquals(1, r.bestEpoch(), "the best weights are still those of the best validation");
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> c.withMinEpochs(-1));
+        assertTrue(e.getMessage().contains("minEpochs"), e.getMessage());
+    }
+
+    @Test
     void withoutHardnessModelThereIsNoAdversarialStep() {
         CfDataset d = CfTestData.threeUsers();
         try (CfModel m = new CfModel(CfConfig.defaults().withLoss(CfConfig.Loss.INFONCE_K), d, 1)) {

@@ -56,6 +56,21 @@ class RankingEvaluatorTest {
     }
 
     @Test
+    void ranksComeFromTheSharedCoreWithPessimisticTies() {
+        // a hand-made row with a three-way tie; padding (item 0) is not a candidate
+        float[] row = {100f, 0.4f, 0.4f, 0.9f, 0.4f, 0.1f};
+        boolean[] padding = {true, false, false, false, false, false};
+        int[] targets = {1, 2, 3, 4, 5};
+        try (FixedScores m = new FixedScores(row)) {
+            int[] r = ranks(m, HistoryMode.NONE, new int[][] {{5}, {5}, {5}, {5}, {5}}, targets);
+            assertArrayEquals(new int[] {4, 4, 1, 4, 5}, r);
+            for (int i = 0; i < targets.length; i++) {
+                assertEquals(Ranking.ranks(row, padding, new int[] {targets[i]})[0], r[i], "target " + targets[i]);
+            }
+        }
+    }
+
+    @Test
     void constantScoresRankEveryTargetLast() {
         try (FixedScores m = new FixedScores(0f, 1f, 1f, 1f, 1f)) {
             assertArrayEquals(new int[] {4, 4}, ranks(m, HistoryMode.NONE, new int[][] {{1}, {2}}, new int[] {3, 1}));

@@ -30,6 +30,12 @@ class PaperNumbersTest {
         assertEquals(11 * 4 * 3, PaperNumbers.table("metasgcl", "II").rowCount());
         assertTrue(PaperNumbers.value("mclrec", "3", "Sports", "", "LMA4Rec", "HR@10").isEmpty(),
                 "the source row lost this value");
+        // AdvInfoNCE reports only its headline relative gains over InfoNCE (experiments.md section C)
+        assertEquals(0.2190, PaperNumbers.value("advinfonce", "headline", "", "up to", "AdvInfoNCE vs InfoNCE",
+                "Recall@20").orElseThrow());
+        assertEquals(0.2414, PaperNumbers.value("advinfonce", "headline", "", "up to", "AdvInfoNCE vs InfoNCE",
+                "NDCG@20").orElseThrow());
+        assertEquals(2, PaperNumbers.table("advinfonce", "headline").rowCount());
         assertTrue(assertThrows(IllegalArgumentException.class, () -> PaperNumbers.table("metasgcl", "IX"))
                 .getMessage().contains("no numbers"));
     }
