@@ -64,7 +64,7 @@ public final class Main implements Callable<Integer> {
      * @param args command and options
      * @param out standard output
      * @param err error output
-     * @return exit code: 0 success, 2 bad usage or input, 1 failure
+     * @return exit code: 0 success, 2 bad usage or input (options, configuration, data files), 1 failure
      */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         CommandLine cl = new CommandLine(new Main());
@@ -72,7 +72,7 @@ public final class Main implements Callable<Integer> {
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(errWriter);
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof IllegalArgumentException) {
+            if (e instanceof IllegalArgumentException || e instanceof io.seqcl.data.DataFormatException) {
                 errWriter.println("seqcl " + cmd.getCommandName() + ": " + e.getMessage());
                 return 2;
             }
@@ -151,6 +151,13 @@ public final class Main implements Callable<Integer> {
         @Option(names = {"-d", "--dataset"}, paramLabel = "D", description = "dataset key (repeatable); see `seqcl datasets`")
         List<String> datasets = new ArrayList<>();
 
+        @Option(names = "--data", paramLabel = "PATH",
+                description = "a sequence file (user item item ...) or RecBole .inter file of your own (repeatable)")
+        List<String> files = new ArrayList<>();
+
+        @Option(names = "--remap-ids", description = "renumber the item ids of --data files 1..N (0-based or sparse ids)")
+        boolean remapIds;
+
         @Option(names = "--set", paramLabel = "KEY=VALUE",
                 description = "change a model setting (e.g. encoder.maxLen=200, lambda=0.1) or, with the prefix train., "
                         + "a training setting (train.epochs=5); repeatable")
@@ -188,9 +195,10 @@ public final class Main implements Callable<Integer> {
             }
             ExperimentFile exp;
             if (file != null) {
-                if (!models.isEmpty() || !datasets.isEmpty() || !sets.isEmpty() || protocol != null || budget != null) {
-                    throw new IllegalArgumentException("give either an experiment FILE or --model/--dataset/--set/"
-                            + "--protocol/--budget, not both");
+                if (!models.isEmpty() || !datasets.isEmpty() || !files.isEmpty() || !sets.isEmpty() || protocol != null
+                        || budget != null) {
+                    throw new IllegalArgumentException("give either an experiment FILE or --model/--dataset/--data/"
+                            + "--set/--protocol/--budget, not both");
                 }
                 exp = Experiments.read(file);
                 if (seeds != null) {
@@ -214,8 +222,16 @@ public final class Main implements Callable<Integer> {
         }
 
         private ExperimentFile adHoc() {
-            if (models.isEmpty() || datasets.isEmpty()) {
-                throw new IllegalArgumentException("give an experiment FILE, or at least one --model and one --dataset");
+            List<String> all = new ArrayList<>(datasets);
+            for (String f : files) {
+                if (!Files.isRegularFile(Path.of(f))) {
+                    throw new IllegalArgumentException("--data " + f + ": no such file");
+                }
+                all.add(f);
+            }
+            if (models.isEmpty() || all.isEmpty()) {
+                throw new IllegalArgumentException("give an experiment FILE, or at least one --model and one --dataset "
+                        + "or --data");
             }
             List<String> modelSets = new ArrayList<>();
             List<String> trainSets = new ArrayList<>();
@@ -237,9 +253,9 @@ public final class Main implements Callable<Integer> {
             }
             Budget b = budget == null ? Budget.fromEnv() : Budget.parse(budget);
             PaperSettings.Paper p = protocol == null ? null : PaperSettings.Paper.parse(protocol);
-            ExperimentFile exp = new ExperimentFile(name == null ? "adhoc" : name, datasets, p, b,
+            ExperimentFile exp = new ExperimentFile(name == null ? "adhoc" : name, all, p, b,
                     seedList(seed, seeds == null ? 1 : seeds),
-                    trainSets.isEmpty() ? null : ExperimentFile.setsToObject(trainSets), ms);
+                    trainSets.isEmpty() ? null : ExperimentFile.setsToObject(trainSets), ms, remapIds ? true : null);
             exp.trainConfig(seed);
             return exp;
         }

@@ -43,16 +43,19 @@ import java.util.Map;
  * resolved file (complete configurations), so running it again repeats the run.
  *
  * @param name experiment name (used in file names and tables)
- * @param datasets registry keys of the datasets ("synthetic" for the built-in data)
+ * @param datasets registry keys of the datasets ("synthetic" for the built-in data), or paths of sequence or
+ *     {@code .inter} files (see {@link io.seqcl.data.Datasets#loadFile})
  * @param protocol the paper protocol (null: metasgcl)
  * @param budget quick or full (null: quick)
  * @param seeds the seeds (null or empty: 2020)
  * @param train changes of the training settings (null: none)
  * @param models the models
+ * @param remapIds whether the item ids of dataset files are renumbered 1..N (null: false; see
+ *     {@link io.seqcl.data.LoadOptions#withRemapIds})
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ExperimentFile(String name, List<String> datasets, PaperSettings.Paper protocol, Budget budget,
-                             List<Long> seeds, JsonNode train, List<Model> models) {
+                             List<Long> seeds, JsonNode train, List<Model> models, Boolean remapIds) {
 
     /** The seed used when a file names none. */
     public static final long DEFAULT_SEED = 2020;
@@ -131,7 +134,7 @@ public record ExperimentFile(String name, List<String> datasets, PaperSettings.P
      * @return the copy
      */
     public ExperimentFile withSeeds(List<Long> newSeeds) {
-        return new ExperimentFile(name, datasets, protocol, budget, newSeeds, train, models);
+        return new ExperimentFile(name, datasets, protocol, budget, newSeeds, train, models, remapIds);
     }
 
     /**
@@ -176,24 +179,20 @@ public record ExperimentFile(String name, List<String> datasets, PaperSettings.P
      * The same experiment with every model's configuration written out in full and presets off, as recorded in
      * provenance: running it gives the same models whatever the registry's defaults become.
      *
+     * @param dataset the dataset entry ({@link #datasets()}) of the run
      * @param ds the dataset the configurations were resolved for
      * @param seed the seed of the run
      * @return the resolved experiment for that dataset and seed
      */
-    public ExperimentFile resolved(SequenceDataset ds, long seed) {
+    public ExperimentFile resolved(String dataset, SequenceDataset ds, long seed) {
         List<Model> explicit = new ArrayList<>();
         List<ModelSpec> specs = modelSpecs(ds);
         for (int i = 0; i < specs.size(); i++) {
             explicit.add(new Model(models.get(i).model(), specs.get(i).name(), false,
                     Configs.toTree(specs.get(i).config())));
         }
-        return new ExperimentFile(name, List.of(datasets.get(datasetIndex(ds))), protocol, budget, List.of(seed),
-                Configs.toTree(trainConfig(seed)), explicit);
-    }
-
-    private int datasetIndex(SequenceDataset ds) {
-        int i = ds.key() == null ? -1 : datasets.indexOf(ds.key());
-        return Math.max(0, i);
+        return new ExperimentFile(name, List.of(dataset), protocol, budget, List.of(seed),
+                Configs.toTree(trainConfig(seed)), explicit, remapIds);
     }
 
     /**

@@ -61,10 +61,10 @@ public final class Experiments {
     public static List<RunResult> run(ExperimentFile exp, Path out, boolean resume, ProgressListener listener) {
         List<RunResult> results = new ArrayList<>();
         for (String key : exp.datasets()) {
-            SequenceDataset full = Datasets.load(key);
+            SequenceDataset full = load(key, Boolean.TRUE.equals(exp.remapIds()));
             for (long seed : exp.seeds()) {
                 SequenceDataset ds = PaperSettings.data(full, exp.budget(), seed);
-                Path dir = out == null ? null : runDir(out, key, seed);
+                Path dir = out == null ? null : runDir(out, dirName(key), seed);
                 Path ckpt = dir == null ? null : dir.resolve("checkpoints");
                 if (ckpt != null && !resume && hasCheckpoints(ckpt)) {
                     throw new IllegalArgumentException(ckpt + " holds checkpoints of an earlier run: pass --resume "
@@ -74,7 +74,7 @@ public final class Experiments {
                 RunResult r = Runner.run(LeaveOneOutSplit.of(ds), "leave-one-out", spec, listener, ckpt);
                 r.provenance().put("protocol", exp.protocol().name().toLowerCase(Locale.ROOT));
                 r.provenance().put("budget", exp.budget().name().toLowerCase(Locale.ROOT));
-                r.provenance().experiment(exp.resolved(ds, seed));
+                r.provenance().experiment(exp.resolved(key, ds, seed));
                 if (dir != null) {
                     try {
                         r.save(dir);
@@ -86,6 +86,40 @@ public final class Experiments {
             }
         }
         return results;
+    }
+
+    /**
+     * Loads a dataset entry of an experiment: a registry key, or the path of a sequence or {@code .inter} file.
+     *
+     * @param entry e.g. "beauty" or "data/my-sequences.txt"
+     * @param remapIds whether a file's item ids are renumbered 1..N
+     * @return the dataset
+     */
+    public static SequenceDataset load(String entry, boolean remapIds) {
+        if (isPath(entry)) {
+            return Datasets.loadFile(Path.of(entry), io.seqcl.data.LoadOptions.defaults().withRemapIds(remapIds));
+        }
+        return Datasets.load(entry);
+    }
+
+    private static boolean isPath(String entry) {
+        return entry.contains("/") || entry.contains(java.io.File.separator) || entry.endsWith(".txt")
+                || entry.endsWith(".inter") || Files.isRegularFile(Path.of(entry));
+    }
+
+    /**
+     * The output directory name of a dataset entry: the key, or a file's name without its extension.
+     *
+     * @param entry the entry
+     * @return e.g. "beauty" or "my-sequences"
+     */
+    static String dirName(String entry) {
+        if (!isPath(entry)) {
+            return entry;
+        }
+        String n = Path.of(entry).getFileName().toString();
+        int dot = n.lastIndexOf('.');
+        return (dot > 0 ? n.substring(0, dot) : n).replaceAll("[^A-Za-z0-9._-]", "_");
     }
 
     /**

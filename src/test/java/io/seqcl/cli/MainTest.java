@@ -113,6 +113,28 @@ class MainTest {
     }
 
     @Test
+    void ownSequenceFilesRunByPathWithOptionalIdRemapping(@TempDir Path tmp) throws Exception {
+        StringBuilder b = new StringBuilder();
+        for (int u = 0; u < 40; u++) {
+            b.append(u);
+            for (int i = 0; i < 6; i++) {
+                b.append(' ').append((u + i) % 15);
+            }
+            b.append('\n');
+        }
+        Path f = Files.writeString(tmp.resolve("zero-based.txt"), b.toString());
+        Out r = exec("run", "--model", "pop", "--data", f.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("zero-based.txt") && r.err().contains("remap"), r.err());
+        String out = ok("run", "--model", "pop", "--data", f.toString(), "--remap-ids", "--out",
+                tmp.resolve("o").toString());
+        assertTrue(out.contains("Pop"), out);
+        assertTrue(Files.exists(tmp.resolve("o/zero-based/seed-2020/provenance.json")));
+        r = exec("run", "--model", "pop", "--data", tmp.resolve("missing.txt").toString());
+        assertTrue(r.code() == 2 && r.err().contains("no such file"), r.err());
+    }
+
+    @Test
     void experimentFilesRunAndNameTheLineOfABadKey(@TempDir Path tmp) throws Exception {
         Path f = Files.writeString(tmp.resolve("exp.yaml"), String.join("\n",
                 "name: tiny",
