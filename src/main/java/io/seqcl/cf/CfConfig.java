@@ -1,5 +1,6 @@
 package io.seqcl.cf;
 
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.util.Locale;
 
 /**
@@ -41,11 +42,13 @@ import java.util.Locale;
  *                  the comparison of losses robust. Validation, best-weight selection and patience are unchanged;
  *                  only the stop is deferred until at least this many epochs have run.
  */
+@RecordBuilder
 public record CfConfig(Backbone backbone, int layers, int dim, Loss loss, Hardness hardness, int hardnessDim,
                        double temperature, double learningRate, int batchSize, int negatives, double kNeg,
                        double advLearningRate, int advInterval, int advOffset, int etaEpochs, int advEpochs,
                        int warmUpEpochs, double regs, boolean trainNorm, boolean predNorm, int epochs, int evalEvery,
-                       int patience, int topK, int maxStepsPerEpoch, int minEpochs) {
+                       int patience, int topK, int maxStepsPerEpoch, int minEpochs)
+        implements CfConfigBuilder.With {
 
     /** CF backbone (advinfonce.md §2). */
     public enum Backbone {
@@ -153,108 +156,15 @@ public record CfConfig(Backbone backbone, int layers, int dim, Loss loss, Hardne
         return backbone == Backbone.MF ? 0 : layers;
     }
 
-    /**
-     * @param v backbone
-     * @return a copy with it
-     */
-    public CfConfig withBackbone(Backbone v) {
-        return new CfConfig(v, layers, dim, loss, hardness, hardnessDim, temperature, learningRate, batchSize,
-                negatives, kNeg, advLearningRate, advInterval, advOffset, etaEpochs, advEpochs, warmUpEpochs, regs,
-                trainNorm, predNorm, epochs, evalEvery, patience, topK, maxStepsPerEpoch, minEpochs);
-    }
 
-    /**
-     * @param v LightGCN layers
-     * @return a copy with it
-     */
-    public CfConfig withLayers(int v) {
-        return new CfConfig(backbone, v, dim, loss, hardness, hardnessDim, temperature, learningRate, batchSize,
-                negatives, kNeg, advLearningRate, advInterval, advOffset, etaEpochs, advEpochs, warmUpEpochs, regs,
-                trainNorm, predNorm, epochs, evalEvery, patience, topK, maxStepsPerEpoch, minEpochs);
-    }
 
-    /**
-     * @param v embedding size
-     * @return a copy with it
-     */
-    public CfConfig withDim(int v) {
-        return new CfConfig(backbone, layers, v, loss, hardness, hardnessDim, temperature, learningRate, batchSize,
-                negatives, kNeg, advLearningRate, advInterval, advOffset, etaEpochs, advEpochs, warmUpEpochs, regs,
-                trainNorm, predNorm, epochs, evalEvery, patience, topK, maxStepsPerEpoch, minEpochs);
-    }
 
-    /**
-     * @param v loss
-     * @return a copy with it
-     */
-    public CfConfig withLoss(Loss v) {
-        return new CfConfig(backbone, layers, dim, v, hardness, hardnessDim, temperature, learningRate, batchSize,
-                negatives, kNeg, advLearningRate, advInterval, advOffset, etaEpochs, advEpochs, warmUpEpochs, regs,
-                trainNorm, predNorm, epochs, evalEvery, patience, topK, maxStepsPerEpoch, minEpochs);
-    }
 
-    /**
-     * Sets the hardness model and its width (64 for EMBED, 4 for MLP, as in the code).
-     *
-     * @param v hardness model
-     * @return a copy with it
-     */
-    public CfConfig withHardness(Hardness v) {
-        return new CfConfig(backbone, layers, dim, loss, v, v == Hardness.MLP ? 4 : 64, temperature, learningRate,
-                batchSize, negatives, kNeg, advLearningRate, advInterval, advOffset, etaEpochs, advEpochs,
-                warmUpEpochs, regs, trainNorm, predNorm, epochs, evalEvery, patience, topK, maxStepsPerEpoch,
-                minEpochs);
-    }
 
-    /**
-     * @param v temperature
-     * @return a copy with it
-     */
-    public CfConfig withTemperature(double v) {
-        return new CfConfig(backbone, layers, dim, loss, hardness, hardnessDim, v, learningRate, batchSize,
-                negatives, kNeg, advLearningRate, advInterval, advOffset, etaEpochs, advEpochs, warmUpEpochs, regs,
-                trainNorm, predNorm, epochs, evalEvery, patience, topK, maxStepsPerEpoch, minEpochs);
-    }
 
-    /**
-     * @param v main learning rate
-     * @return a copy with it
-     */
-    public CfConfig withLearningRate(double v) {
-        return new CfConfig(backbone, layers, dim, loss, hardness, hardnessDim, temperature, v, batchSize,
-                negatives, kNeg, advLearningRate, advInterval, advOffset, etaEpochs, advEpochs, warmUpEpochs, regs,
-                trainNorm, predNorm, epochs, evalEvery, patience, topK, maxStepsPerEpoch, minEpochs);
-    }
 
-    /**
-     * @param v batch size
-     * @return a copy with it
-     */
-    public CfConfig withBatchSize(int v) {
-        return new CfConfig(backbone, layers, dim, loss, hardness, hardnessDim, temperature, learningRate, v,
-                negatives, kNeg, advLearningRate, advInterval, advOffset, etaEpochs, advEpochs, warmUpEpochs, regs,
-                trainNorm, predNorm, epochs, evalEvery, patience, topK, maxStepsPerEpoch, minEpochs);
-    }
 
-    /**
-     * @param v negatives per draw
-     * @return a copy with it
-     */
-    public CfConfig withNegatives(int v) {
-        return new CfConfig(backbone, layers, dim, loss, hardness, hardnessDim, temperature, learningRate,
-                batchSize, v, kNeg, advLearningRate, advInterval, advOffset, etaEpochs, advEpochs, warmUpEpochs, regs,
-                trainNorm, predNorm, epochs, evalEvery, patience, topK, maxStepsPerEpoch, minEpochs);
-    }
 
-    /**
-     * @param v negative weight k
-     * @return a copy with it
-     */
-    public CfConfig withKNeg(double v) {
-        return new CfConfig(backbone, layers, dim, loss, hardness, hardnessDim, temperature, learningRate,
-                batchSize, negatives, v, advLearningRate, advInterval, advOffset, etaEpochs, advEpochs, warmUpEpochs,
-                regs, trainNorm, predNorm, epochs, evalEvery, patience, topK, maxStepsPerEpoch, minEpochs);
-    }
 
     /**
      * Sets the adversarial schedule.
@@ -270,25 +180,7 @@ public record CfConfig(Backbone backbone, int layers, int dim, Loss loss, Hardne
                 predNorm, epochs, evalEvery, patience, topK, maxStepsPerEpoch, minEpochs);
     }
 
-    /**
-     * @param v schedule offset (the "+3")
-     * @return a copy with it
-     */
-    public CfConfig withAdvOffset(int v) {
-        return new CfConfig(backbone, layers, dim, loss, hardness, hardnessDim, temperature, learningRate,
-                batchSize, negatives, kNeg, advLearningRate, advInterval, v, etaEpochs, advEpochs, warmUpEpochs, regs,
-                trainNorm, predNorm, epochs, evalEvery, patience, topK, maxStepsPerEpoch, minEpochs);
-    }
 
-    /**
-     * @param v L2 coefficient
-     * @return a copy with it
-     */
-    public CfConfig withRegs(double v) {
-        return new CfConfig(backbone, layers, dim, loss, hardness, hardnessDim, temperature, learningRate,
-                batchSize, negatives, kNeg, advLearningRate, advInterval, advOffset, etaEpochs, advEpochs,
-                warmUpEpochs, v, trainNorm, predNorm, epochs, evalEvery, patience, topK, maxStepsPerEpoch, minEpochs);
-    }
 
     /**
      * Sets the training length.
@@ -305,15 +197,6 @@ public record CfConfig(Backbone backbone, int layers, int dim, Loss loss, Hardne
                 warmUpEpochs, regs, trainNorm, predNorm, maxEpochs, every, patienceEvals, topK, maxSteps, minEpochs);
     }
 
-    /**
-     * @param v epochs that must run before early stopping may fire (0 = none)
-     * @return a copy with it
-     */
-    public CfConfig withMinEpochs(int v) {
-        return new CfConfig(backbone, layers, dim, loss, hardness, hardnessDim, temperature, learningRate,
-                batchSize, negatives, kNeg, advLearningRate, advInterval, advOffset, etaEpochs, advEpochs,
-                warmUpEpochs, regs, trainNorm, predNorm, epochs, evalEvery, patience, topK, maxStepsPerEpoch, v);
-    }
 
     /**
      * @param train cosine in the loss

@@ -1,5 +1,6 @@
 package io.seqcl.train;
 
+import io.soabase.recordbuilder.core.RecordBuilder;
 import io.seqcl.eval.HistoryMode;
 import io.seqcl.eval.MetricKey;
 import io.seqcl.eval.RankingEvaluator;
@@ -30,10 +31,12 @@ import java.util.Arrays;
  * @param maxLoss a batch loss above this (or NaN/infinite) stops training with an error
  * @param maxStepsPerEpoch if positive, each epoch uses at most this many batches (smoke runs)
  */
+@RecordBuilder
 public record TrainConfig(int epochs, int batchSize, double learningRate, double beta1, double beta2,
                           double weightDecay, int patience, MetricKey monitor, long seed, int evalBatchSize,
                           HistoryMode history, int[] ks, boolean restoreBest, double maxLoss,
-                          int maxStepsPerEpoch) {
+                          int maxStepsPerEpoch)
+        implements TrainConfigBuilder.With {
 
     /** Validates every field, naming the one that is wrong. */
     public TrainConfig {
@@ -99,29 +102,9 @@ public record TrainConfig(int epochs, int batchSize, double learningRate, double
         return new OptimConfig(learningRate, beta1, beta2, weightDecay, maxLoss);
     }
 
-    /** @param v epochs @return a copy */
-    public TrainConfig withEpochs(int v) {
-        return new TrainConfig(v, batchSize, learningRate, beta1, beta2, weightDecay, patience, monitor, seed,
-                evalBatchSize, history, ks, restoreBest, maxLoss, maxStepsPerEpoch);
-    }
 
-    /** @param v batch size @return a copy */
-    public TrainConfig withBatchSize(int v) {
-        return new TrainConfig(epochs, v, learningRate, beta1, beta2, weightDecay, patience, monitor, seed,
-                evalBatchSize, history, ks, restoreBest, maxLoss, maxStepsPerEpoch);
-    }
 
-    /** @param v learning rate @return a copy */
-    public TrainConfig withLearningRate(double v) {
-        return new TrainConfig(epochs, batchSize, v, beta1, beta2, weightDecay, patience, monitor, seed,
-                evalBatchSize, history, ks, restoreBest, maxLoss, maxStepsPerEpoch);
-    }
 
-    /** @param v patience @return a copy */
-    public TrainConfig withPatience(int v) {
-        return new TrainConfig(epochs, batchSize, learningRate, beta1, beta2, weightDecay, v, monitor, seed,
-                evalBatchSize, history, ks, restoreBest, maxLoss, maxStepsPerEpoch);
-    }
 
     /** @param v monitored metric, e.g. "MRR@10" @return a copy */
     public TrainConfig withMonitor(String v) {
@@ -129,35 +112,10 @@ public record TrainConfig(int epochs, int batchSize, double learningRate, double
                 MetricKey.parse(v), seed, evalBatchSize, history, ks, restoreBest, maxLoss, maxStepsPerEpoch);
     }
 
-    /** @param v seed @return a copy */
-    public TrainConfig withSeed(long v) {
-        return new TrainConfig(epochs, batchSize, learningRate, beta1, beta2, weightDecay, patience, monitor, v,
-                evalBatchSize, history, ks, restoreBest, maxLoss, maxStepsPerEpoch);
-    }
 
-    /** @param v history mode @return a copy */
-    public TrainConfig withHistory(HistoryMode v) {
-        return new TrainConfig(epochs, batchSize, learningRate, beta1, beta2, weightDecay, patience, monitor, seed,
-                evalBatchSize, v, ks, restoreBest, maxLoss, maxStepsPerEpoch);
-    }
 
-    /** @param v cut-offs @return a copy */
-    public TrainConfig withKs(int... v) {
-        return new TrainConfig(epochs, batchSize, learningRate, beta1, beta2, weightDecay, patience, monitor, seed,
-                evalBatchSize, history, v, restoreBest, maxLoss, maxStepsPerEpoch);
-    }
 
-    /** @param v loss limit @return a copy */
-    public TrainConfig withMaxLoss(double v) {
-        return new TrainConfig(epochs, batchSize, learningRate, beta1, beta2, weightDecay, patience, monitor, seed,
-                evalBatchSize, history, ks, restoreBest, v, maxStepsPerEpoch);
-    }
 
-    /** @param v batches per epoch limit (0 = all) @return a copy */
-    public TrainConfig withMaxStepsPerEpoch(int v) {
-        return new TrainConfig(epochs, batchSize, learningRate, beta1, beta2, weightDecay, patience, monitor, seed,
-                evalBatchSize, history, ks, restoreBest, maxLoss, v);
-    }
 
     @Override
     public boolean equals(Object o) {
