@@ -193,7 +193,7 @@ class DuoRecTest {
         assertMessage("contrast", () -> d.withContrast(null));
         assertMessage("similarity", () -> d.withSimilarity(null));
         assertMessage("backbone", () -> d.withBackbone(null));
-        assertMessage("backbone.sampleMode", () -> d.withBackbone(SASRecConfig.bceAllPositions()));
+        assertMessage("sampleMode must be PREFIX", () -> d.withBackbone(SASRecConfig.bceAllPositions()));
         String s = d.toString();
         for (String f : new String[] {"contrast=US_X", "lambda=0.1", "lambdaSem=0.1", "temperature=1.0",
                 "similarity=DOT", "maskSameTarget=false"}) {
