@@ -99,6 +99,12 @@ class ModelContractTest {
         TrainResult a = fit(e, tc(1), new Trainer(tc(1)));
         TrainResult b = fit(e, tc(1), new Trainer(tc(1)));
         assertEquals(a.metrics().print(1000), b.metrics().print(1000), e.key());
+        assertEquals(a.curve().column("loss").print(), b.curve().column("loss").print(), e.key());
+        if (a.epochsRun() > 0) {
+            TrainResult c = fit(e, tc(1).withSeed(6), new Trainer(tc(1).withSeed(6)));
+            assertTrue(!a.curve().column("loss").print().equals(c.curve().column("loss").print()),
+                    e.key() + ": another seed gives the same losses");
+        }
     }
 
     @ParameterizedTest(name = "{0}")
