@@ -18,7 +18,7 @@ class ContrastVAEExperimentsTest {
 
     @Test
     void comparisonUsesTheReadmeCommandPerDataset() {
-        SequenceDataset toys = DATA.subset("toys (quick: 2 users)", new int[] {0, 1});
+        SequenceDataset toys = DATA.subset("toys (quick: 2 users)", new int[] {0, 1}).withKey("toys");
         assertEquals(ContrastVAEConfig.Variant.VARIATIONAL_AUGMENTATION,
                 ContrastVAEExperiments.contrastvae(toys, Budget.FULL).variant());
         assertEquals(100, ContrastVAEExperiments.contrastvae(toys, Budget.FULL).maxLen());

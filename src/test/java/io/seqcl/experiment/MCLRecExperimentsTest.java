@@ -18,12 +18,12 @@ class MCLRecExperimentsTest {
 
     @Test
     void specsUseThePapersNamesWeightsAndProtocol() {
-        SequenceDataset sports = DATA.subset("sports (quick: 2 users)", new int[] {0, 1});
+        SequenceDataset sports = DATA.subset("sports (quick: 2 users)", new int[] {0, 1}).withKey("sports");
         MCLRecConfig c = MCLRecExperiments.mclrec(sports, Budget.FULL);
         assertEquals(0.04, c.lambda());
         assertEquals(0.4, c.beta());
         assertEquals(50, c.backbone().maxLen());
-        assertEquals(0.05, MCLRecExperiments.mclrec(DATA.subset("beauty", new int[] {0}), Budget.QUICK).beta());
+        assertEquals(0.05, MCLRecExperiments.mclrec(DATA.subset("beauty", new int[] {0}).withKey("beauty"), Budget.QUICK).beta());
         ExperimentSpec ab = MCLRecExperiments.ablation(sports, Budget.QUICK, 1);
         List<String> names = ab.models().stream().map(ModelSpec::name).toList();
         assertEquals(List.of("(A) MCLRec", "(B) w/o L_cl1", "(C) w/o L_cl2", "(D) w/o R", "(E) share φ1=φ2"), names);

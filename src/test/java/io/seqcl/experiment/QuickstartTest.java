@@ -31,8 +31,11 @@ class QuickstartTest {
         Path dir = Files.createTempDirectory("seqcl-run");
         r.save(dir);
         assertTrue(Files.readString(dir.resolve("metrics.csv")).startsWith("model,split,metric,k,value"));
+        var prov = io.seqcl.config.Configs.json().readTree(dir.resolve("provenance.json").toFile());
+        assertTrue(prov.at("/models/SASRec").asText().contains("maxLen=50"), prov.toString());
+        assertTrue(prov.at("/dataset/sha256").asText().length() > 0, prov.toString());
         try (var files = Files.list(dir)) {
-            assertEquals(3, files.count(), "no temporary files are left behind");
+            assertEquals(4, files.count(), "metrics, curves, provenance.csv and .json; no temporary files left behind");
         }
     }
 
