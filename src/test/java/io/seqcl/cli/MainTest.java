@@ -55,7 +55,8 @@ class MainTest {
         assertTrue(r.code() != 0 && r.err().contains("bogus"), r.err());
         r = exec("frobnicate");
         assertTrue(r.code() != 0 && r.err().contains("frobnicate"), r.err());
-        assertTrue(exec("quickstart", "--seed", "9999999999").code() != 2 || true);
+        r = exec("quickstart", "--seed", "9999999999", "--epochs", "-1");
+        assertTrue(r.err().contains("--epochs must be >= 0") && !r.err().contains("--seed"), "seeds are long: " + r.err());
         r = exec("bench", "--steps", "0");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--steps must be >= 1"), r.err());
