@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Builds DJL's PyTorch JNI library (libdjl_torch.so) against an existing libtorch, so that DJL's PyTorch engine
+# (the DJL version seqcl uses) runs on that libtorch instead of the one DJL ships for it.
+#   environment/gpu/build-djl-jni.sh --src DIR (--torch DIR | --python PY) [--out FILE] [--cuda auto|on|off]
+#                                    [--jobs N]
+#   --src DIR     DJL's JNI sources as packed by pack-djl-jni-src.sh (the bundle carries them in djl-jni-src/)
+#   --torch DIR   a libtorch folder, or the 'torch' folder of a Python installation (site-packages/torch): it
+#                 must hold lib/libtorch.so, include/ and share/cmake/Torch
+#   --python PY   instead of --torch: the python whose 'import torch' is used (e.g. python3)
+#   --out FILE    where the library goes (default ./libdjl_torch.so)
+#   --cuda        compile DJL's optional CUDA code (emptyCache, separate inference streams); 'auto' (default)
+#                 = on when the libtorch has libtorch_cuda.so and nvcc is found. seqcl needs neither: a build with
+#                 off also runs on the GPU, since CUDA kernels live in libtorch_cuda.so, which DJL loads itself.
+# Needs cmake, a C++17 compiler and (for --cuda on) the CUDA toolkit that matches the libtorch. Prints the
+# torch version and the PYTORCH_* settings to use with the library. Nothing is downloaded.
+set -euo pipefail
+SRC=""; TORCH=""; PY=""; OUT="$PWD/libdjl_torch.so"; CUDA=auto; JOBS="$(nproc 2>/dev/null || echo 2)"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --src) SRC="$2"; shift 2 ;;
+    --torch) TORCH="$2"; shift 2 ;;
+    --python) PY="$2"; shift 2 ;;
+    --out) OUT="$2"; shift 2 ;;
+    --cuda) CUDA="$2"; shift 2 ;;
+    --jobs) JOBS="$2"; shift 2 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    *) echo "build-djl-jni.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+done
+die() { echo "build-djl-jni.sh: $*" >&2; exit 1; }
+[ -n "$SRC" ] || die "--src DIR is required (DJL JNI sources from pack-djl-jni-src.sh)"
+NATIVE="$SRC/engines/pytorch/pytorch-native"
+[ -f "$NATIVE/CMakeLists.txt" ] || die "--src $SRC: no engines/pytorch/pytorch-native/CMakeLists.txt"
+[ -f "$NATIVE/build/include/ai_djl_pytorch_jni_PyTorchLibrary.h" ] \
+  || die "--src $SRC: the JNI header build/include/ai_djl_pytorch_jni_PyTorchLibrary.h is missing (re-pack)"
+if [ -n "$PY" ]; then
+  TORCH="$("$PY" -c 'import os, torch; print(os.path.dirname(torch.__file__))')" \
+    || die "--python $PY cannot import torch"
+fi
+[ -n "$TORCH" ] || die "give --torch DIR or --python PY"
+TORCH="$(cd "$TORCH" && pwd)"
+[ -f "$TORCH/lib/libtorch.so" ] || die "--torch $TORCH has no lib/libtorch.so"
+[ -d "$TORCH/share/cmake/Torch" ] || die "--torch $TORCH has no share/cmake/Torch (headers/CMake files missing?)"
+[ -f "$TORCH/include/torch/script.h" ] || die "--torch $TORCH has no include/torch/script.h"
+command -v cmake >/dev/null || die "cmake not found"
+
+# torch version: version.py of a Python install, build-version of a libtorch zip, else the CMake config.
+VER=""
+[ -f "$TORCH/version.py" ] && VER="$(sed -n "s/^__version__ = '\([^']*\)'.*/\1/p" "$TORCH/version.py")"
+[ -z "$VER" ] && [ -f "$TORCH/build-version" ] && VER="$(cat "$TORCH/build-version")"
+[ -z "$VER" ] && VER="$(sed -n 's/.*PACKAGE_VERSION "\([^"]*\)".*/\1/p' "$TORCH/share/cmake/Torch/TorchConfigVersion.cmake" | head -1)"
+BASE="${VER%%+*}"
+echo "libtorch: $TORCH (version ${VER:-unknown})"
+
+HAS_CUDA=0; [ -f "$TORCH/lib/libtorch_cuda.so" ] && HAS_CUDA=1
+case "$CUDA" in
+  auto) USE_CUDA=0; if [ "$HAS_CUDA" = 1 ] && command -v nvcc >/dev/null; then USE_CUDA=1; fi ;;
+  on) USE_CUDA=1; [ "$HAS_CUDA" = 1 ] || die "--cuda on but $TORCH/lib has no libtorch_cuda.so" ;;
+  off) USE_CUDA=0 ;;
+  *) die "--cuda must be auto, on or off" ;;
+esac
+PT_VERSION=""
+case "$BASE" in 1.13.*|2.0.*|2.1.*) PT_VERSION=V1_13_X ;; esac  # as DJL's build.sh does
+
+BUILD="$(mktemp -d "${TMPDIR:-/tmp}/djl-jni-build.XXXXXX")"
+GEN=(); command -v ninja >/dev/null && GEN=(-G Ninja)
+CMAKE_ARGS=(-DCMAKE_BUILD_TYPE=Release "-DCMAKE_PREFIX_PATH=$TORCH/share/cmake" "-DPT_VERSION=$PT_VERSION")
+if [ "$USE_CUDA" = 1 ]; then
+  CMAKE_ARGS+=(-DUSE_CUDA=1)
+else
+  # A CUDA libtorch's CMake config looks for the CUDA toolkit; without --cuda we only need the CPU libraries.
+  CMAKE_ARGS+=(-DUSE_CUDA=)
+fi
+# JNI headers: from JAVA_HOME if there is a JDK, else the copies packed with the sources (jni.h, jni_md.h).
+if [ -z "${JAVA_HOME:-}" ] || [ ! -f "${JAVA_HOME:-}/include/jni.h" ]; then
+  if [ -f "$SRC/jni-include/jni.h" ]; then
+    CMAKE_ARGS+=("-DJAVA_INCLUDE_PATH=$SRC/jni-include" "-DJAVA_INCLUDE_PATH2=$SRC/jni-include/linux"
+                 "-DJAVA_JVM_LIBRARY=NotNeeded")
+  fi
+fi
+echo "cmake ${CMAKE_ARGS[*]} (USE_CUDA=$USE_CUDA, build dir $BUILD)"
+cmake "${GEN[@]}" -S "$NATIVE" -B "$BUILD" "${CMAKE_ARGS[@]}" > "$BUILD/configure.log" 2>&1 \
+  || { tail -40 "$BUILD/configure.log" >&2; die "cmake configure failed (log: $BUILD/configure.log)"; }
+t0=$(date +%s)
+cmake --build "$BUILD" --config Release -j "$JOBS" > "$BUILD/build.log" 2>&1 \
+  || { grep -E -m 40 "error|Error" "$BUILD/build.log" >&2 || tail -40 "$BUILD/build.log" >&2
+       die "compile failed (log: $BUILD/build.log)"; }
+[ -f "$BUILD/libdjl_torch.so" ] || die "no libdjl_torch.so in $BUILD"
+mkdir -p "$(dirname "$OUT")"; cp "$BUILD/libdjl_torch.so" "$OUT"
+echo "built $OUT ($(du -h "$OUT" | cut -f1)) in $(( $(date +%s) - t0 )) s"
+FLAVOR=cpu; [ "$HAS_CUDA" = 1 ] && FLAVOR="cu$(echo "${VER#*+cu}" | tr -dc 0-9)"; [ "$FLAVOR" = cu ] && FLAVOR=cuda
+echo "use with: PYTORCH_LIBRARY_PATH=$TORCH/lib PYTORCH_VERSION=$BASE PYTORCH_FLAVOR=$FLAVOR"
