@@ -119,6 +119,11 @@ public final class GpuCheck {
         if (!o.isEmpty()) {
             throw new IllegalArgumentException("unknown option(s) for gpu-check: " + o.keySet());
         }
+        try {
+            Datasets.isAvailable(dataset);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--dataset: " + e.getMessage(), e);
+        }
 
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(new Tee(console, log), true, StandardCharsets.UTF_8);
@@ -161,7 +166,7 @@ public final class GpuCheck {
                             exit = 3;
                         }
                     }
-                    case "train" -> trainPart(dataset, epochs, outDir, out, summary);
+                    case "train" -> trainPart(dataset, epochs, outDir, out, summary, () -> write(outDir, summary, log));
                     default -> throw new AssertionError(part);
                 }
             } catch (RuntimeException e) {
@@ -241,16 +246,10 @@ public final class GpuCheck {
             Batch scoring = new Batch(batch.items(), null, null, batch.lengths(), batch.users(), batch.padding());
             float[] sRef = scores(ref, scoring);
             float[] sDev = scores(dev, scoring);
-            double maxDiff = 0;
+            Diff scoresDiff = compare(sRef, sDev, tol);
             double maxAbs = 0;
-            boolean scoresOk = true;
-            for (int i = 0; i < sRef.length; i++) {
-                double d = Math.abs((double) sRef[i] - sDev[i]);
-                if (Double.isNaN(d) || d > tol * Math.max(1.0, Math.abs(sRef[i]))) {
-                    scoresOk = false;
-                }
-                maxDiff = Double.isNaN(d) ? Double.NaN : Math.max(maxDiff, d);
-                maxAbs = Math.max(maxAbs, Math.abs(sRef[i]));
+            for (float v : sRef) {
+                maxAbs = Math.max(maxAbs, Math.abs(v));
             }
             double lossRef = stepLoss(ref, batch, seed);
             double lossDev = stepLoss(dev, batch, seed);
@@ -260,19 +259,51 @@ public final class GpuCheck {
             double maxW = 0;
             boolean weightsOk = true;
             for (Map.Entry<String, float[]> e : wRef.entrySet()) {
-                float[] a = e.getValue();
-                float[] b = wDev.get(e.getKey());
-                for (int i = 0; i < a.length; i++) {
-                    double d = Math.abs((double) a[i] - b[i]);
-                    if (Double.isNaN(d) || d > tol * Math.max(1.0, Math.abs(a[i]))) {
-                        weightsOk = false;
-                    }
-                    maxW = Double.isNaN(d) ? Double.NaN : Math.max(maxW, d);
-                }
+                Diff d = compare(e.getValue(), wDev.get(e.getKey()), tol);
+                maxW = Double.isNaN(d.maxAbsDiff()) || Double.isNaN(maxW) ? Double.NaN : Math.max(maxW, d.maxAbsDiff());
+                weightsOk &= d.within();
             }
-            return new Agreement(reference, target, lossRef, lossDev, maxDiff, maxAbs, maxW, tol,
-                    scoresOk && lossOk && weightsOk);
+            return new Agreement(reference, target, lossRef, lossDev, scoresDiff.maxAbsDiff(), maxAbs, maxW, tol,
+                    scoresDiff.within() && lossOk && weightsOk);
         }
+    }
+
+    /**
+     * The outcome of an element-wise comparison.
+     *
+     * @param maxAbsDiff the largest |a_i - b_i| (NaN if any element is NaN)
+     * @param within whether every |a_i - b_i| &lt;= tol * max(1, |a_i|)
+     */
+    record Diff(double maxAbsDiff, boolean within) {
+    }
+
+    /**
+     * Compares two arrays element-wise: absolute tolerance for values up to 1 in magnitude, relative above.
+     *
+     * @param ref reference values
+     * @param other values to check
+     * @param tol tolerance
+     * @return the largest difference and whether all are within the tolerance
+     * @throws IllegalArgumentException if the lengths differ
+     */
+    static Diff compare(float[] ref, float[] other, double tol) {
+        if (other == null || ref.length != other.length) {
+            throw new IllegalArgumentException("cannot compare arrays of length " + ref.length + " and "
+                    + (other == null ? "null" : other.length));
+        }
+        double max = 0;
+        boolean ok = true;
+        for (int i = 0; i < ref.length; i++) {
+            double d = Math.abs((double) ref[i] - other[i]);
+            if (Double.isNaN(d)) {
+                return new Diff(Double.NaN, false);
+            }
+            if (d > tol * Math.max(1.0, Math.abs(ref[i]))) {
+                ok = false;
+            }
+            max = Math.max(max, d);
+        }
+        return new Diff(max, ok);
     }
 
     /** Runs one training step (Adam on the loss) and returns the loss it saw. */
@@ -387,7 +418,7 @@ public final class GpuCheck {
     }
 
     private static void trainPart(String dataset, int epochs, Path outDir, PrintStream out,
-                                  Map<String, Object> summary) {
+                                  Map<String, Object> summary, Runnable checkpoint) {
         SequenceDataset ds;
         if (Datasets.isAvailable(dataset)) {
             ds = Datasets.load(dataset);
@@ -409,6 +440,9 @@ public final class GpuCheck {
             @Override
             public void onEpochEnd(EpochReport report) {
                 out.println(report.line());
+                // a run stopped by a time limit keeps the epochs that finished
+                summary.put("train_sasrec_last_epoch", report.line());
+                checkpoint.run();
             }
 
             @Override

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# The prepared GPU check, run ON THE GPU MACHINE (no Java, no network; python3 with torch 2.11+cu130, cmake,
+# nvcc 13) through the session's device tool, from the repository root, with the bundle carried:
+#   here:  SEQCL_DATA=/work/shared/data environment/gpu/make-bundle.sh \
+#            --djl /work/.mirror/deepjavalibrary+djl/repo --data amazon-beauty      (prints the size, < 64 MiB)
+#   there: run(command="bash environment/gpu/device-check.sh", carry=["dist/seqcl-bundle"], timeout_s=480)
+# Steps: machine facts; build DJL's JNI against python3's torch (bin/build-jni; skipped when the carried
+# jni/libdjl_torch.so was built for the same torch); then bin/seqcl gpu-check --device gpu in two calls: the
+# step/epoch benchmarks and the CPU-vs-GPU agreement, then the full-budget SASRec training on Beauty with the
+# epoch cap that fits the time left (DEADLINE_S from the start, default 420 s; EPOCHS=N forces a cap).
+# Back under $OUT (at most 8 files): device-check.log, summary.json, summary.csv, gpu-check.txt, train.txt,
+# train-summary.json, build-jni.log, libdjl_torch.so (to skip the build next time: copy it to
+# dist/seqcl-bundle/jni/ and write the torch version, e.g. 2.11.0+cu130, to dist/seqcl-bundle/jni/TORCH_VERSION).
+set -uo pipefail
+T0=$(date +%s)
+B="${BUNDLE:-dist/seqcl-bundle}"
+OUT="${OUT:-/tmp/seqcl-device-out}"; mkdir -p "$OUT"
+DEADLINE_S="${DEADLINE_S:-420}"
+W="$(mktemp -d)"
+LOG="$OUT/device-check.log"
+exec > >(tee -a "$LOG") 2>&1
+left() { echo $(( DEADLINE_S - ($(date +%s) - T0) )); }
+say() { echo "[device-check +$(( $(date +%s) - T0 ))s] $*"; }
+[ -x "$B/bin/seqcl" ] || { say "no bundle at $B (carry dist/seqcl-bundle)"; exit 1; }
+
+say "machine: $(uname -m), $(nproc) cores, $(date -u +%FT%TZ)"
+nvidia-smi --query-gpu=name,driver_version,memory.total,compute_cap --format=csv,noheader || say "nvidia-smi failed"
+python3 - <<'PY' || say "python3 torch check failed"
+import torch, os
+print("torch", torch.__version__, "cuda", torch.version.cuda, "available", torch.cuda.is_available(),
+      "device", torch.cuda.get_device_name(0) if torch.cuda.is_available() else None,
+      "cxx11abi", torch._C._GLIBCXX_USE_CXX11_ABI, "dir", os.path.dirname(torch.__file__))
+PY
+TV="$(python3 -c 'import torch; print(torch.__version__)' 2>/dev/null || echo unknown)"
+
+# --- 1. the JNI library for this torch
+JNI="$B/jni/libdjl_torch.so"
+if [ -f "$JNI" ] && [ "$(cat "$B/jni/TORCH_VERSION" 2>/dev/null)" = "$TV" ]; then
+  say "using the carried $JNI (built for torch $TV)"
+else
+  say "building DJL's JNI against torch $TV"
+  if timeout 300 "$B/bin/build-jni" --src "$B/djl-jni-src" --python python3 --out "$JNI" --jobs "$(nproc)" \
+       > "$OUT/build-jni.log" 2>&1; then
+    echo "$TV" > "$B/jni/TORCH_VERSION"; cp "$JNI" "$OUT/libdjl_torch.so"
+    tail -3 "$OUT/build-jni.log"
+  else
+    say "JNI build FAILED (rc $?):"; tail -40 "$OUT/build-jni.log"
+    cp "$(ls -d /tmp/djl-jni-build.*/build.log 2>/dev/null | head -1)" "$OUT/build-jni-full.log" 2>/dev/null
+    exit 1
+  fi
+fi
+
+# --- 2. benchmarks and agreement (the summary is rewritten after each part)
+export SEQCL_DEVICE=gpu SEQCL_JAVA_OPTS="${SEQCL_JAVA_OPTS:--Xmx16g}"
+say "gpu-check: step, epoch, agree ($(left) s left)"
+timeout "$(( $(left) - 30 ))" "$B/bin/seqcl" gpu-check --device gpu --parts step,epoch,agree --out "$W/check"
+say "gpu-check parts 1-3 exit $?"
+cp "$W/check/summary.json" "$W/check/summary.csv" "$W/check/gpu-check.txt" "$OUT/" 2>/dev/null
+
+# --- 3. full-budget SASRec training on Beauty under the MCLRec protocol, capped to the time left
+EP="${EPOCHS:-}"
+if [ -z "$EP" ]; then
+  EP="$(python3 - "$W/check/summary.json" "$(left)" <<'PY'
+import json, sys
+try:
+    s = json.load(open(sys.argv[1]))
+    per = (s.get("sasrec_epoch_s") or 0) * 1.2 + 0.5
+except Exception:
+    per = 0
+left = int(sys.argv[2]) - 40
+print(max(1, min(100, int(left / per))) if per > 0 else 5)
+PY
+)"
+fi
+say "training SASRec on Beauty, epochs capped at $EP (100 = the protocol's full budget), $(left) s left"
+timeout "$(( $(left) - 5 ))" "$B/bin/seqcl" gpu-check --device gpu --parts train --epochs "$EP" --out "$W/train"
+say "training exit $?"
+cp "$W/train/gpu-check.txt" "$OUT/train.txt" 2>/dev/null
+cp "$W/train/summary.json" "$OUT/train-summary.json" 2>/dev/null
+say "done in $(( $(date +%s) - T0 )) s; files in $OUT: $(ls "$OUT" | tr '\n' ' ')"
