@@ -11,10 +11,16 @@
 #   --cuda        compile DJL's optional CUDA code (emptyCache, separate inference streams); 'auto' (default)
 #                 = on when the libtorch has libtorch_cuda.so and nvcc is found. seqcl needs neither: a build with
 #                 off also runs on the GPU, since CUDA kernels live in libtorch_cuda.so, which DJL loads itself.
+#   --mode        how to configure: 'torch' = DJL's CMakeLists.txt with find_package(Torch) (as DJL builds it;
+#                 for a CUDA libtorch this needs the matching CUDA toolkit), 'direct' = a minimal CMake project
+#                 written by this script that compiles the same sources against <torch>/include and links
+#                 libtorch.so, libtorch_cpu.so and libc10.so (no CUDA code, no toolkit needed), 'auto' (default)
+#                 = torch, then direct if configuring with find_package(Torch) fails
+#   --jobs N      parallel compile jobs (default: all cores)
 # Needs cmake, a C++17 compiler and (for --cuda on) the CUDA toolkit that matches the libtorch. Prints the
 # torch version and the PYTORCH_* settings to use with the library. Nothing is downloaded.
 set -euo pipefail
-SRC=""; TORCH=""; PY=""; OUT="$PWD/libdjl_torch.so"; CUDA=auto; JOBS="$(nproc 2>/dev/null || echo 2)"
+SRC=""; TORCH=""; PY=""; OUT="$PWD/libdjl_torch.so"; CUDA=auto; MODE=auto; JOBS="$(nproc 2>/dev/null || echo 2)"
 while [ $# -gt 0 ]; do
   case "$1" in
     --src) SRC="$2"; shift 2 ;;
@@ -23,7 +29,8 @@ while [ $# -gt 0 ]; do
     --out) OUT="$2"; shift 2 ;;
     --cuda) CUDA="$2"; shift 2 ;;
     --jobs) JOBS="$2"; shift 2 ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    --mode) MODE="$2"; shift 2 ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "build-djl-jni.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -78,9 +85,56 @@ if [ -z "${JAVA_HOME:-}" ] || [ ! -f "${JAVA_HOME:-}/include/jni.h" ]; then
                  "-DJAVA_JVM_LIBRARY=NotNeeded")
   fi
 fi
-echo "cmake ${CMAKE_ARGS[*]} (USE_CUDA=$USE_CUDA, build dir $BUILD)"
-cmake "${GEN[@]}" -S "$NATIVE" -B "$BUILD" "${CMAKE_ARGS[@]}" > "$BUILD/configure.log" 2>&1 \
-  || { tail -40 "$BUILD/configure.log" >&2; die "cmake configure failed (log: $BUILD/configure.log)"; }
+case "$MODE" in auto|torch|direct) ;; *) die "--mode must be auto, torch or direct" ;; esac
+
+# 'direct' project: the same sources and include paths, the torch_cpu compile definitions read from the
+# libtorch's exported CMake targets, the C++ ABI of the libtorch, and -rpath $ORIGIN like DJL's build.
+write_direct() {
+  local d="$1" defs abi
+  defs="$(sed -n 's/^ *INTERFACE_COMPILE_DEFINITIONS "\([A-Z_0-9;]*\)"$/\1/p' \
+          "$TORCH/share/cmake/Caffe2/Caffe2Targets.cmake" 2>/dev/null | head -1)"
+  abi="$(grep -o '_GLIBCXX_USE_CXX11_ABI=[01]' "$TORCH/share/cmake/Torch/TorchConfig.cmake" | head -1 || true)"
+  [ -z "$abi" ] && [ -n "$PY" ] && abi="_GLIBCXX_USE_CXX11_ABI=$("$PY" -c 'import torch; print(int(torch._C._GLIBCXX_USE_CXX11_ABI))')"
+  mkdir -p "$d"
+  cat > "$d/CMakeLists.txt" <<CMK
+cmake_minimum_required(VERSION 3.16)
+project(djl_torch_direct CXX)
+file(GLOB SRCS "$NATIVE/src/main/native/*.cc")
+add_library(djl_torch SHARED \${SRCS})
+set_property(TARGET djl_torch PROPERTY CXX_STANDARD 17)
+target_include_directories(djl_torch PRIVATE "$NATIVE/build/include" "$SRC/api/src/main/native"
+  "\${JNI_INC}" "\${JNI_INC}/linux" "$TORCH/include" "$TORCH/include/torch/csrc/api/include")
+target_compile_definitions(djl_torch PRIVATE $defs $abi \${PT_VERSION})
+target_link_libraries(djl_torch PRIVATE "$TORCH/lib/libtorch.so" "$TORCH/lib/libtorch_cpu.so" "$TORCH/lib/libc10.so")
+set(CMAKE_SKIP_RPATH TRUE)
+set_target_properties(djl_torch PROPERTIES LINK_FLAGS "-Wl,-rpath,\\\$ORIGIN")
+CMK
+  echo "direct project: definitions '${defs//;/ } $abi'"
+}
+JNI_INC="${JAVA_HOME:+$JAVA_HOME/include}"
+[ -f "${JNI_INC:-/nonexistent}/jni.h" ] || JNI_INC="$SRC/jni-include"
+configure() {
+  if [ "$1" = torch ]; then
+    echo "cmake (DJL's CMakeLists.txt) ${CMAKE_ARGS[*]} (USE_CUDA=$USE_CUDA, build dir $BUILD)"
+    cmake "${GEN[@]}" -S "$NATIVE" -B "$BUILD" "${CMAKE_ARGS[@]}" > "$BUILD/configure.log" 2>&1
+  else
+    write_direct "$BUILD/direct-src"
+    echo "cmake (direct project) build dir $BUILD"
+    cmake "${GEN[@]}" -S "$BUILD/direct-src" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release "-DJNI_INC=$JNI_INC" \
+      "-DPT_VERSION=$PT_VERSION" > "$BUILD/configure.log" 2>&1
+  fi
+}
+if [ "$MODE" = direct ]; then
+  configure direct || { tail -40 "$BUILD/configure.log" >&2; die "cmake configure failed"; }
+elif ! configure torch; then
+  tail -25 "$BUILD/configure.log" >&2
+  [ "$MODE" = auto ] || die "cmake configure with find_package(Torch) failed (log: $BUILD/configure.log)"
+  echo "configuring with find_package(Torch) failed; trying --mode direct" >&2
+  mv "$BUILD/configure.log" "$BUILD/configure-torch.log"
+  rm -rf "$BUILD/CMakeCache.txt" "$BUILD/CMakeFiles"
+  USE_CUDA=0
+  configure direct || { tail -40 "$BUILD/configure.log" >&2; die "cmake configure failed in both modes"; }
+fi
 t0=$(date +%s)
 cmake --build "$BUILD" --config Release -j "$JOBS" > "$BUILD/build.log" 2>&1 \
   || { grep -E -m 40 "error|Error" "$BUILD/build.log" >&2 || tail -40 "$BUILD/build.log" >&2

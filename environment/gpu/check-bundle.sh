@@ -3,7 +3,7 @@
 # engine start); run it after changing dependencies or the bundle scripts:
 #   environment/gpu/check-bundle.sh [--rebuild --djl DJL_DIR] [--torch DIR --jni FILE]
 # 1. (with --rebuild) makes dist/seqcl-bundle with make-bundle.sh --djl DJL_DIR
-# 2. size under 64 MiB; no libtorch and no pytorch-native / pytorch-jni jar inside; the JRE starts; the DJL JNI
+# 2. the archive that travels (<bundle>.tar.xz) is under 64 MiB; no libtorch and no pytorch-native / pytorch-jni jar inside; the JRE starts; the DJL JNI
 #    sources, their JNI header and jni.h are packed (when the bundle was made with --djl)
 # 3. runs bin/seqcl gpu-check --device cpu --parts agree on the synthetic dataset against an EXISTING libtorch:
 #    by default DJL's CPU libtorch 2.5.1 unpacked from the pytorch-native-cpu jar in ~/.m2, with DJL's released
@@ -31,9 +31,11 @@ if [ "$REBUILD" = 1 ]; then
 fi
 [ -x "$B/bin/seqcl" ] || fail "no bundle at $B (run with --rebuild --djl DIR, or make-bundle.sh)"
 
-BYTES="$(du -sb "$B" | cut -f1)"
-[ "$BYTES" -lt $((64 * 1048576)) ] || fail "bundle is $BYTES bytes (>= 64 MiB)"
-ok "size $(awk "BEGIN{printf \"%.1f\", $BYTES/1048576}") MiB < 64 MiB"
+[ -f "$B.tar.xz" ] || fail "no $B.tar.xz (make-bundle.sh without --no-archive makes it)"
+[ "$B.tar.xz" -nt "$B/bin/seqcl" ] || fail "$B.tar.xz is older than the bundle folder"
+BYTES="$(stat -c %s "$B.tar.xz")"
+[ "$BYTES" -lt $((64 * 1048576)) ] || fail "bundle archive is $BYTES bytes (>= 64 MiB)"
+ok "archive $(awk "BEGIN{printf \"%.1f\", $BYTES/1048576}") MiB < 64 MiB (folder $(du -sh "$B" | cut -f1) unpacked)"
 ! ls "$B"/lib | grep -q -E '^pytorch-(native|jni)-' || fail "a pytorch-native/pytorch-jni jar is in lib/"
 [ -z "$(find "$B" -name 'libtorch*.so*' -print -quit)" ] || fail "a libtorch library is inside the bundle"
 ok "no libtorch and no native jars inside"

@@ -3,25 +3,41 @@
 # nvcc 13) through the session's device tool, from the repository root, with the bundle carried:
 #   here:  SEQCL_DATA=/work/shared/data environment/gpu/make-bundle.sh \
 #            --djl /work/.mirror/deepjavalibrary+djl/repo --data amazon-beauty      (prints the size, < 64 MiB)
-#   there: run(command="bash environment/gpu/device-check.sh", carry=["dist/seqcl-bundle"], timeout_s=480)
+#          (makes dist/seqcl-bundle/ and dist/seqcl-bundle.tar.xz, the one solid archive that travels)
+#   there: run(command="bash environment/gpu/device-check.sh", carry=["dist/seqcl-bundle.tar.xz"], timeout_s=480)
+#   (a JNI library returned by an earlier run can travel too: put it at dist/jni/libdjl_torch.so with its torch
+#    version in dist/jni/TORCH_VERSION and add "dist/jni" to carry)
 # Steps: machine facts; build DJL's JNI against python3's torch (bin/build-jni; skipped when the carried
 # jni/libdjl_torch.so was built for the same torch); then bin/seqcl gpu-check --device gpu in two calls: the
 # step/epoch benchmarks and the CPU-vs-GPU agreement, then the full-budget SASRec training on Beauty with the
 # epoch cap that fits the time left (DEADLINE_S from the start, default 420 s; EPOCHS=N forces a cap).
 # Back under $OUT (at most 8 files): device-check.log, summary.json, summary.csv, gpu-check.txt, train.txt,
-# train-summary.json, build-jni.log, libdjl_torch.so (to skip the build next time: copy it to
-# dist/seqcl-bundle/jni/ and write the torch version, e.g. 2.11.0+cu130, to dist/seqcl-bundle/jni/TORCH_VERSION).
+# train-summary.json, build-jni.log, libdjl_torch.so (see above to carry it next time).
 set -uo pipefail
 T0=$(date +%s)
-B="${BUNDLE:-dist/seqcl-bundle}"
 OUT="${OUT:-/tmp/seqcl-device-out}"; mkdir -p "$OUT"
+ARCHIVE="${BUNDLE_ARCHIVE:-dist/seqcl-bundle.tar.xz}"
 DEADLINE_S="${DEADLINE_S:-420}"
 W="$(mktemp -d)"
 LOG="$OUT/device-check.log"
 exec > >(tee -a "$LOG") 2>&1
 left() { echo $(( DEADLINE_S - ($(date +%s) - T0) )); }
 say() { echo "[device-check +$(( $(date +%s) - T0 ))s] $*"; }
-[ -x "$B/bin/seqcl" ] || { say "no bundle at $B (carry dist/seqcl-bundle)"; exit 1; }
+if [ -n "${BUNDLE:-}" ]; then
+  B="$BUNDLE"
+elif [ -f "$ARCHIVE" ]; then
+  mkdir -p /tmp/seqcl-unpack
+  tar -xJf "$ARCHIVE" -C /tmp/seqcl-unpack 2>/dev/null || python3 -c \
+    'import sys, tarfile; tarfile.open(sys.argv[1]).extractall(sys.argv[2])' "$ARCHIVE" /tmp/seqcl-unpack
+  B=/tmp/seqcl-unpack/seqcl-bundle
+  say "unpacked $ARCHIVE ($(du -sh "$ARCHIVE" | cut -f1)) to $B"
+else
+  B=dist/seqcl-bundle
+fi
+[ -x "$B/bin/seqcl" ] || { say "no bundle at $B (carry dist/seqcl-bundle.tar.xz)"; exit 1; }
+if [ -f dist/jni/libdjl_torch.so ] && [ -f dist/jni/TORCH_VERSION ]; then
+  cp dist/jni/libdjl_torch.so dist/jni/TORCH_VERSION "$B/jni/"
+fi
 
 say "machine: $(uname -m), $(nproc) cores, $(date -u +%FT%TZ)"
 nvidia-smi --query-gpu=name,driver_version,memory.total,compute_cap --format=csv,noheader || say "nvidia-smi failed"

@@ -84,6 +84,7 @@ public final class Main {
                 return io.seqcl.bench.StepBenchmark.run(opts, out);
             case "bench-epoch":
                 return io.seqcl.bench.EpochBenchmark.run(opts, out);
+            case "gpu-check": return io.seqcl.bench.GpuCheck.run(opts, out); // temporary; the lead wires it into picocli
             case "datasets":
                 out.println("data directory: " + Datasets.dataDir().toAbsolutePath());
                 for (String n : Datasets.names()) {
