@@ -71,7 +71,11 @@ case "$BASE" in 1.13.*|2.0.*|2.1.*) PT_VERSION=V1_13_X ;; esac  # as DJL's build
 
 BUILD="$(mktemp -d "${TMPDIR:-/tmp}/djl-jni-build.XXXXXX")"
 GEN=(); command -v ninja >/dev/null && GEN=(-G Ninja)
-CMAKE_ARGS=(-DCMAKE_BUILD_TYPE=Release "-DCMAKE_PREFIX_PATH=$TORCH/share/cmake" "-DPT_VERSION=$PT_VERSION")
+# -L<torch>/lib: Python torch wheels' CMake targets link c10 by the bare name (-lc10); without it the linker
+# takes any other libc10.so on the system (seen here: Debian's libtorch 1.13 in /usr/lib), which gives two
+# copies of c10 at run time (autograd state split: "a leaf Variable ... in-place operation", then a crash).
+CMAKE_ARGS=(-DCMAKE_BUILD_TYPE=Release "-DCMAKE_PREFIX_PATH=$TORCH/share/cmake" "-DPT_VERSION=$PT_VERSION"
+            "-DCMAKE_SHARED_LINKER_FLAGS=-L$TORCH/lib -Wl,-rpath-link,$TORCH/lib")
 if [ "$USE_CUDA" = 1 ]; then
   CMAKE_ARGS+=(-DUSE_CUDA=1)
 else
@@ -140,6 +144,15 @@ cmake --build "$BUILD" --config Release -j "$JOBS" > "$BUILD/build.log" 2>&1 \
   || { grep -E -m 40 "error|Error" "$BUILD/build.log" >&2 || tail -40 "$BUILD/build.log" >&2
        die "compile failed (log: $BUILD/build.log)"; }
 [ -f "$BUILD/libdjl_torch.so" ] || die "no libdjl_torch.so in $BUILD"
+# Every torch/c10 library the JNI needs must be one of this libtorch's (same file name in <torch>/lib).
+if command -v readelf >/dev/null; then
+  for n in $(readelf -d "$BUILD/libdjl_torch.so" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+    case "$n" in
+      libc10*|libtorch*|libcaffe2*)
+        [ -e "$TORCH/lib/$n" ] || die "libdjl_torch.so needs $n, which is not in $TORCH/lib: it was linked against another libtorch on this system (readelf -d; log $BUILD/build.log)" ;;
+    esac
+  done
+fi
 mkdir -p "$(dirname "$OUT")"; cp "$BUILD/libdjl_torch.so" "$OUT"
 echo "built $OUT ($(du -h "$OUT" | cut -f1)) in $(( $(date +%s) - t0 )) s"
 FLAVOR=cpu; [ "$HAS_CUDA" = 1 ] && FLAVOR="cu$(echo "${VER#*+cu}" | tr -dc 0-9)"; [ "$FLAVOR" = cu ] && FLAVOR=cuda
