@@ -11,6 +11,8 @@
 # jni/libdjl_torch.so was built for the same torch); then bin/seqcl gpu-check --device gpu in two calls: the
 # step/epoch benchmarks and the CPU-vs-GPU agreement, then the full-budget SASRec training on Beauty with the
 # epoch cap that fits the time left (DEADLINE_S from the start, default 420 s; EPOCHS=N forces a cap).
+# DEVICE (default gpu; cpu for a dry run). GPU_CHECK_ARGS adds options to both gpu-check calls (e.g. "--bench-steps 10"; a CPU dry run of this script
+# used "--dataset synthetic --bench-steps 3 --bench-items 2000 --bench-users 300").
 # Back under $OUT (at most 8 files): device-check.log, summary.json, summary.csv, gpu-check.txt, train.txt,
 # train-summary.json, build-jni.log, libdjl_torch.so (see above to carry it next time).
 set -uo pipefail
@@ -67,9 +69,9 @@ else
 fi
 
 # --- 2. benchmarks and agreement (the summary is rewritten after each part)
-export SEQCL_DEVICE=gpu SEQCL_JAVA_OPTS="${SEQCL_JAVA_OPTS:--Xmx16g}"
+export SEQCL_DEVICE="${DEVICE:-gpu}" SEQCL_JAVA_OPTS="${SEQCL_JAVA_OPTS:--Xmx16g}"
 say "gpu-check: step, epoch, agree ($(left) s left)"
-timeout "$(( $(left) - 30 ))" "$B/bin/seqcl" gpu-check --device gpu --parts step,epoch,agree --out "$W/check"
+timeout "$(( $(left) - 30 ))" "$B/bin/seqcl" gpu-check --device "${DEVICE:-gpu}" --parts step,epoch,agree --out "$W/check" ${GPU_CHECK_ARGS:-}
 say "gpu-check parts 1-3 exit $?"
 cp "$W/check/summary.json" "$W/check/summary.csv" "$W/check/gpu-check.txt" "$OUT/" 2>/dev/null
 
@@ -89,7 +91,7 @@ PY
 )"
 fi
 say "training SASRec on Beauty, epochs capped at $EP (100 = the protocol's full budget), $(left) s left"
-timeout "$(( $(left) - 5 ))" "$B/bin/seqcl" gpu-check --device gpu --parts train --epochs "$EP" --out "$W/train"
+timeout "$(( $(left) - 5 ))" "$B/bin/seqcl" gpu-check --device "${DEVICE:-gpu}" --parts train --epochs "$EP" --out "$W/train" ${GPU_CHECK_ARGS:-}
 say "training exit $?"
 cp "$W/train/gpu-check.txt" "$OUT/train.txt" 2>/dev/null
 cp "$W/train/summary.json" "$OUT/train-summary.json" 2>/dev/null
