@@ -41,7 +41,7 @@ import java.util.concurrent.Callable;
 @Command(name = "seqcl", mixinStandardHelpOptions = true, version = "seqcl " + io.seqcl.experiment.Provenance.SEQCL_VERSION,
         description = "Sequential recommendation and contrastive learning on the JVM.",
         subcommands = {Main.Run.class, Main.QuickstartCmd.class, Main.Bench.class, Main.BenchEpoch.class,
-                Main.DatasetsCmd.class, Main.Models.class, CommandLine.HelpCommand.class},
+                Main.DatasetsCmd.class, Main.Models.class, Main.GpuCheckCmd.class, CommandLine.HelpCommand.class},
         footer = {"", "Environment: SEQCL_DATA (data directory, default data/), SEQCL_BUDGET (quick|full),",
                 "SEQCL_DEVICE (cpu | gpu | gpu:N; GPU needs a build with -Pcuda)."})
 public final class Main implements Callable<Integer> {
@@ -403,6 +403,42 @@ public final class Main implements Callable<Integer> {
             o.put("warmup", "" + warmup);
             o.put("batch", "" + batch);
             return io.seqcl.bench.EpochBenchmark.run(o, stdout(spec));
+        }
+    }
+
+    /** {@code seqcl gpu-check}: step and epoch benchmarks, CPU-vs-device agreement and a full SASRec run. */
+    @Command(name = "gpu-check", mixinStandardHelpOptions = true,
+            description = {"On the chosen device: the SASRec step benchmark, bench-epoch for SASRec and MCLRec on "
+                    + "Beauty, a CPU-vs-device agreement check (same weights and batch, 1e-4), and one full-budget "
+                    + "SASRec training on Beauty; writes gpu-check.txt, summary.json and summary.csv to --out.",
+                    "Options are passed on to io.seqcl.bench.GpuCheck: --device D --parts P,.. --epochs N --dataset D "
+                            + "--agree-batch B --tol T --out DIR (see environment/gpu/ and README, GPU)."})
+    static final class GpuCheckCmd implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @CommandLine.Unmatched
+        List<String> args = new ArrayList<>();
+
+        @Override
+        public Integer call() {
+            Map<String, String> o = new LinkedHashMap<>();
+            for (int i = 0; i < args.size(); i++) {
+                String a = args.get(i);
+                if (!a.startsWith("--")) {
+                    throw new IllegalArgumentException("unexpected argument '" + a + "'");
+                }
+                String key = a.substring(2);
+                int eq = key.indexOf('=');
+                if (eq >= 0) {
+                    o.put(key.substring(0, eq), key.substring(eq + 1));
+                } else if (i + 1 < args.size() && !args.get(i + 1).startsWith("--")) {
+                    o.put(key, args.get(++i));
+                } else {
+                    throw new IllegalArgumentException("option --" + key + " needs a value");
+                }
+            }
+            return io.seqcl.bench.GpuCheck.run(o, stdout(spec));
         }
     }
 
