@@ -11,9 +11,12 @@ package io.seqcl.nn;
  * @param hiddenDropout dropout on embeddings, attention output and feed-forward output
  * @param attnDropout dropout on attention probabilities
  * @param layerNormEps LayerNorm epsilon (1e-12 in RecBole/ContrastVAE)
+ * @param packed packed execution (issue 11; {@link Packing}): per-token layers run only on real positions,
+ *        with the same numbers as the padded path; {@code false} selects the padded reference path
  */
 public record TransformerConfig(int hiddenSize, int layers, int heads, int innerSize, ActivationFn activation,
-                                double hiddenDropout, double attnDropout, double layerNormEps) {
+                                double hiddenDropout, double attnDropout, double layerNormEps,
+                                boolean packed) {
 
     /** Validates every field and names the one that is wrong. */
     public TransformerConfig {
@@ -40,6 +43,23 @@ public record TransformerConfig(int hiddenSize, int layers, int heads, int inner
         }
     }
 
+    /**
+     * A configuration with packed execution (the default).
+     *
+     * @param hiddenSize d
+     * @param layers L
+     * @param heads h
+     * @param innerSize feed-forward width
+     * @param activation activation
+     * @param hiddenDropout hidden dropout
+     * @param attnDropout attention dropout
+     * @param layerNormEps LayerNorm epsilon
+     */
+    public TransformerConfig(int hiddenSize, int layers, int heads, int innerSize, ActivationFn activation,
+                             double hiddenDropout, double attnDropout, double layerNormEps) {
+        this(hiddenSize, layers, heads, innerSize, activation, hiddenDropout, attnDropout, layerNormEps, true);
+    }
+
     static void checkRate(String name, double p) {
         if (!(p >= 0 && p < 1)) {
             throw new IllegalArgumentException(name + " must be in [0, 1), got " + p);
@@ -53,7 +73,7 @@ public record TransformerConfig(int hiddenSize, int layers, int heads, int inner
      * @return the copy
      */
     public TransformerConfig withHiddenSize(int d) {
-        return new TransformerConfig(d, layers, heads, 4 * d, activation, hiddenDropout, attnDropout, layerNormEps);
+        return new TransformerConfig(d, layers, heads, 4 * d, activation, hiddenDropout, attnDropout, layerNormEps, packed);
     }
 
     /**
@@ -63,7 +83,7 @@ public record TransformerConfig(int hiddenSize, int layers, int heads, int inner
      * @return the copy
      */
     public TransformerConfig withDropout(double p) {
-        return new TransformerConfig(hiddenSize, layers, heads, innerSize, activation, p, p, layerNormEps);
+        return new TransformerConfig(hiddenSize, layers, heads, innerSize, activation, p, p, layerNormEps, packed);
     }
 
     /**
@@ -73,7 +93,18 @@ public record TransformerConfig(int hiddenSize, int layers, int heads, int inner
      * @return the copy
      */
     public TransformerConfig withActivation(ActivationFn a) {
-        return new TransformerConfig(hiddenSize, layers, heads, innerSize, a, hiddenDropout, attnDropout, layerNormEps);
+        return new TransformerConfig(hiddenSize, layers, heads, innerSize, a, hiddenDropout, attnDropout, layerNormEps, packed);
+    }
+
+    /**
+     * A copy with packed execution switched on or off.
+     *
+     * @param p whether to run packed ({@code false}: the padded reference path)
+     * @return the copy
+     */
+    public TransformerConfig withPacked(boolean p) {
+        return new TransformerConfig(hiddenSize, layers, heads, innerSize, activation, hiddenDropout, attnDropout,
+                layerNormEps, p);
     }
 
     /**

@@ -1,0 +1,363 @@
+package io.seqcl.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.seqcl.protocol.Batch;
+import io.seqcl.protocol.Padding;
+
+/**
+ * The token layout of one batch for packed execution (issue 11): which positions of the {@code [B, T]} grid
+ * are computed, built once per batch from its lengths, padding side and items, plus the batch's additive
+ * attention mask.
+ *
+ * <p>In the <em>packed</em> layout a batch's states are a {@code [N, w]} matrix holding only its active
+ * positions (row-major: row 0's positions in increasing {@code t}, then row 1's, ...); the per-token layers
+ * (embedding LayerNorm and dropout, projections, feed-forward, LayerNorms) run on it, and attention rebuilds
+ * {@code [B, T, w]} with {@link #unpack} (zero rows at inactive positions) and returns with {@link #pack}. Both
+ * are differentiable gathers (no in-place scatter). In the <em>padded</em> layout ({@link #packed()} false)
+ * states are {@code [B, T, w]} and {@link #pack}/{@link #unpack} are identities, which is the reference path.
+ *
+ * <p>Exactness: the active positions are the real ones ({@link Batch#lengths()} on the non-padding side). A
+ * row is made fully active (all {@code T} positions, padding included, exactly as in the padded path) when
+ * its padding positions could influence its real outputs or a caller reads them: its length is 0, its first
+ * real item is 0 (a real query with no allowed key attends over all {@code T} keys, sasrec_backbone.md A.2,
+ * e.g. an MCLRec view whose first items were masked to 0), it holds a nonzero item outside its real range,
+ * it has a target outside its real range, or the caller asks for all positions (ContrastVAE's KL and pooling
+ * over padding). Every inactive position therefore holds item 0, is a masked key (weight exactly 0 after the
+ * softmax) and is never read, so packed and padded execution compute the same numbers.
+ */
+public final class Packing {
+
+    private final NDManager manager;
+    private final int[][] items;
+    private final boolean causal;
+    private final boolean packed;
+    private final int rows;
+    private final int len;
+    private final int tokens;
+    private final int[] tokenFlat;
+    private final int[] slot;
+    private final int[] lastIndex;
+    private NDArray mask;
+    private NDArray packIdx;
+    private NDArray unpackIdx;
+
+    private Packing(NDManager manager, Batch batch, boolean causal, boolean packed, boolean allPositions) {
+        this.manager = manager;
+        this.items = batch.items();
+        this.causal = causal;
+        this.packed = packed;
+        this.rows = batch.size();
+        this.len = batch.maxLen();
+        int t = len;
+        boolean[] full = new boolean[rows];
+        int count = 0;
+        lastIndex = new int[rows];
+        for (int b = 0; b < rows; b++) {
+            int l = batch.lengths()[b];
+            if (l < 0 || l > t) {
+                throw new IllegalArgumentException("row " + b + " has length " + l + " outside [0, " + t + "]");
+            }
+            lastIndex[b] = batch.lastIndex(b);
+            int from = batch.padding() == Padding.RIGHT ? 0 : t - l;
+            boolean f = allPositions || l == 0 || !packed;
+            int[] row = items[b];
+            if (!f) {
+                f = causal ? row[from] == 0 : allZero(row, from, from + l);
+            }
+            for (int p = 0; p < t && !f; p++) {
+                boolean inside = p >= from && p < from + l;
+                if (!inside && (row[p] != 0 || (batch.targets() != null && batch.targets()[b][p] != 0))) {
+                    f = true;
+                }
+            }
+            full[b] = f;
+            count += f ? t : l;
+        }
+        tokens = count;
+        tokenFlat = new int[count];
+        slot = new int[rows * t];
+        java.util.Arrays.fill(slot, -1);
+        int k = 0;
+        for (int b = 0; b < rows; b++) {
+            int l = batch.lengths()[b];
+            int from = full[b] ? 0 : batch.padding() == Padding.RIGHT ? 0 : t - l;
+            int to = full[b] ? t : from + l;
+            for (int p = from; p < to; p++) {
+                tokenFlat[k] = b * t + p;
+                slot[b * t + p] = packed ? k : b * t + p;
+                k++;
+            }
+        }
+        if (!packed) {
+            for (int i = 0; i < slot.length; i++) {
+                slot[i] = i;
+            }
+        }
+    }
+
+    private static boolean allZero(int[] row, int from, int to) {
+        for (int p = from; p < to; p++) {
+            if (row[p] != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The layout of a batch for a causal encoder (causal + key-padding mask).
+     *
+     * @param manager where to create the mask and index arrays (the step's manager)
+     * @param batch the batch
+     * @param packed packed execution, or the padded reference layout
+     * @return the layout
+     */
+    public static Packing causal(NDManager manager, Batch batch, boolean packed) {
+        return new Packing(manager, batch, true, packed, false);
+    }
+
+    /**
+     * The layout of a batch for a causal encoder whose outputs at padding positions are read (ContrastVAE's KL and
+     * pooling over all {@code T} positions): every position is active.
+     *
+     * @param manager where to create arrays
+     * @param batch the batch
+     * @param packed packed execution (then a {@code [B*T, w]} matrix), or padded
+     * @param allPositions whether every position must be computed
+     * @return the layout
+     */
+    public static Packing causal(NDManager manager, Batch batch, boolean packed, boolean allPositions) {
+        return new Packing(manager, batch, true, packed, allPositions);
+    }
+
+    /**
+     * The layout of a batch for bidirectional attention (key-padding mask only).
+     *
+     * @param manager where to create arrays
+     * @param batch the batch
+     * @param packed packed execution, or padded
+     * @return the layout
+     */
+    public static Packing bidirectional(NDManager manager, Batch batch, boolean packed) {
+        return new Packing(manager, batch, false, packed, false);
+    }
+
+    /** @return whether states are packed {@code [N, w]} (else padded {@code [B, T, w]}) */
+    public boolean packed() {
+        return packed;
+    }
+
+    /** @return B */
+    public int rows() {
+        return rows;
+    }
+
+    /** @return T */
+    public int maxLen() {
+        return len;
+    }
+
+    /** @return the number N of active positions (B*T in the padded layout) */
+    public int tokens() {
+        return packed ? tokens : rows * len;
+    }
+
+    /** @return whether the packed layout is the whole grid (then pack and unpack are reshapes) */
+    private boolean identity() {
+        return tokens == rows * len;
+    }
+
+    /** @return the additive self-attention mask {@code [B, 1, T, T]} of the batch's items (made once) */
+    public NDArray mask() {
+        if (mask == null) {
+            mask = causal ? AttentionMask.causal(manager, items) : AttentionMask.bidirectional(manager, items);
+        }
+        return mask;
+    }
+
+    /**
+     * The index of position {@code (b, p)} in the layout's rows ({@code b*T+p} when padded).
+     *
+     * @param b row
+     * @param p position
+     * @return the row of the flattened layout
+     * @throws IllegalStateException if the position is not active
+     */
+    public int slot(int b, int p) {
+        int s = slot[b * len + p];
+        if (s < 0) {
+            throw new IllegalStateException("position " + p + " of row " + b + " is padding and was not computed");
+        }
+        return s;
+    }
+
+    /** @return for each active token, its item id in the batch the layout was built from */
+    public long[] tokenIds() {
+        return tokenIds(items);
+    }
+
+    /**
+     * Item ids at the active positions of another batch of the same shape and lengths (e.g. a reordered view).
+     *
+     * @param other items {@code [B][T]}
+     * @return one id per token (B*T in padded order when not packed)
+     */
+    public long[] tokenIds(int[][] other) {
+        long[] ids = new long[tokens()];
+        if (!packed) {
+            for (int b = 0; b < rows; b++) {
+                for (int p = 0; p < len; p++) {
+                    ids[b * len + p] = other[b][p];
+                }
+            }
+            return ids;
+        }
+        for (int i = 0; i < tokens; i++) {
+            ids[i] = other[tokenFlat[i] / len][tokenFlat[i] % len];
+        }
+        return ids;
+    }
+
+    /** @return for each active token, its position index t (B*T in padded order when not packed) */
+    public long[] tokenPositions() {
+        long[] pos = new long[tokens()];
+        for (int i = 0; i < pos.length; i++) {
+            pos[i] = (packed ? tokenFlat[i] : i) % len;
+        }
+        return pos;
+    }
+
+    /**
+     * Packs padded states.
+     *
+     * @param x {@code [B, T, w]}
+     * @return {@code [N, w]} in the packed layout, {@code x} itself in the padded one
+     */
+    public NDArray pack(NDArray x) {
+        if (!packed) {
+            return x;
+        }
+        long w = x.getShape().get(x.getShape().dimension() - 1);
+        NDArray flat = x.reshape((long) rows * len, w);
+        if (identity()) {
+            return flat;
+        }
+        if (packIdx == null) {
+            long[] idx = new long[tokens];
+            for (int i = 0; i < tokens; i++) {
+                idx[i] = tokenFlat[i];
+            }
+            packIdx = manager.create(idx);
+        }
+        return Ops.rows(flat, packIdx);
+    }
+
+    /**
+     * Rebuilds padded states, with zero rows at inactive positions.
+     *
+     * @param x {@code [N, w]} (packed layout) or {@code [B, T, w]} (padded; returned as is)
+     * @return {@code [B, T, w]}
+     */
+    public NDArray unpack(NDArray x) {
+        if (!packed) {
+            return x;
+        }
+        long w = x.getShape().get(1);
+        if (identity()) {
+            return x.reshape(rows, len, w);
+        }
+        if (unpackIdx == null) {
+            long[] idx = new long[rows * len];
+            for (int i = 0; i < idx.length; i++) {
+                idx[i] = slot[i] < 0 ? tokens : slot[i];
+            }
+            unpackIdx = manager.create(idx);
+        }
+        NDArray withZero = NDArrays.concat(new ai.djl.ndarray.NDList(x, x.getManager().zeros(new Shape(1, w),
+                x.getDataType())), 0);
+        return Ops.rows(withZero, unpackIdx).reshape(rows, len, w);
+    }
+
+    /**
+     * Flattens states of this layout to one row per slot ({@code [N, w]} or {@code [B*T, w]}).
+     *
+     * @param x states in this layout
+     * @return the 2-d view
+     */
+    public NDArray flat(NDArray x) {
+        Shape s = x.getShape();
+        return s.dimension() == 2 ? x : x.reshape(-1, s.get(s.dimension() - 1));
+    }
+
+    /**
+     * Gathers the states at given slots ({@link #slot}).
+     *
+     * @param x states in this layout
+     * @param slots slot indices
+     * @return {@code [slots.length, w]}
+     */
+    public NDArray gather(NDArray x, long[] slots) {
+        return Ops.rows(flat(x), slots);
+    }
+
+    /**
+     * Each row's state at its last real position ({@link Batch#lastIndex(int)}), for rows {@code from..to-1}.
+     *
+     * @param x states in this layout
+     * @param from first row
+     * @param to end row (exclusive)
+     * @return {@code [to - from, w]}
+     */
+    public NDArray last(NDArray x, int from, int to) {
+        long[] s = new long[to - from];
+        for (int b = from; b < to; b++) {
+            s[b - from] = slot(b, lastIndex[b]);
+        }
+        return gather(x, s);
+    }
+
+    /**
+     * Each row's state at its last real position.
+     *
+     * @param x states in this layout
+     * @return {@code [B, w]}
+     */
+    public NDArray last(NDArray x) {
+        return last(x, 0, rows);
+    }
+
+    /**
+     * A 0/1 mask over this layout's slots: 1 where the item of the batch is nonzero ({@link PositionMask#fromItems}
+     * restricted to the active positions).
+     *
+     * @return {@code [N]} in the packed layout, {@code [B, T]} in the padded one
+     */
+    public NDArray nonzeroItems() {
+        if (!packed) {
+            return PositionMask.fromItems(manager, items);
+        }
+        float[] w = new float[tokens];
+        for (int i = 0; i < tokens; i++) {
+            w[i] = items[tokenFlat[i] / len][tokenFlat[i] % len] != 0 ? 1f : 0f;
+        }
+        return manager.create(w);
+    }
+
+    /**
+     * Moves states from one layout of a batch to another layout of the same batch (e.g. from an all-positions
+     * encoder to a real-positions decoder).
+     *
+     * @param x states in {@code from}'s layout
+     * @param from their layout
+     * @return the states in this layout
+     */
+    public NDArray from(NDArray x, Packing from) {
+        if (from == this) {
+            return x;
+        }
+        return pack(from.unpack(x));
+    }
+}

@@ -1,0 +1,166 @@
+package io.seqcl.model;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
+import ai.djl.training.GradientCollector;
+import io.seqcl.loss.RecLoss;
+import io.seqcl.protocol.Batch;
+import io.seqcl.protocol.Padding;
+import io.seqcl.protocol.SampleMode;
+import io.seqcl.train.StepContext;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.Function;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Packed execution (issue 11) computes the same losses, gradients and scores as the padded path with dropout
+ * off, for every Transformer model and both padding sides, on batches with sequences of length 1, exactly T and
+ * truncated histories, for prefix and all-positions samples.
+ */
+class PackedExactnessTest {
+
+    static final int T = 6;
+    static final int N = 20;
+    static final double TOL = 1e-5;
+
+    /** A batch of training rows: lengths 1, T, truncated, and random in between, prefix or all-positions. */
+    static Batch trainBatch(Padding padding, SampleMode mode, boolean negatives, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int[] lens = {1, T, T + 4, 2, 3, 5, 1, 4};
+        int rows = lens.length;
+        int[][] items = new int[rows][];
+        int[][] targets = new int[rows][T];
+        int[][] negs = negatives ? new int[rows][T] : null;
+        int[] lengths = new int[rows];
+        int[] users = new int[rows];
+        for (int b = 0; b < rows; b++) {
+            int[] hist = new int[lens[b] + 1];
+            for (int i = 0; i < hist.length; i++) {
+                hist[i] = 1 + r.nextInt(N);
+            }
+            int len = Math.min(T, lens[b]);
+            int from = lens[b] - len;
+            items[b] = Batch.pad(hist, from, lens[b], T, padding);
+            lengths[b] = len;
+            users[b] = b;
+            int off = padding == Padding.RIGHT ? 0 : T - len;
+            for (int i = 0; i < len; i++) {
+                boolean last = i == len - 1;
+                if (mode == SampleMode.ALL_POSITIONS || last) {
+                    targets[b][off + i] = hist[from + i + 1];
+                    if (negs != null) {
+                        negs[b][off + i] = 1 + r.nextInt(N);
+                    }
+                }
+            }
+        }
+        return new Batch(items, targets, negs, lengths, users, padding);
+    }
+
+    static int[][] histories() {
+        SplittableRandom r = new SplittableRandom(5);
+        int[] lens = {1, T, T + 3, 2, 4};
+        int[][] h = new int[lens.length][];
+        for (int b = 0; b < lens.length; b++) {
+            h[b] = new int[lens[b]];
+            for (int i = 0; i < lens[b]; i++) {
+                h[b][i] = 1 + r.nextInt(N);
+            }
+        }
+        return h;
+    }
+
+    /** Loss, gradients of every parameter, and scores of one model. */
+    record Run(double loss, Map<String, float[]> grads, float[] scores) {
+    }
+
+    static Run run(SequentialRecommender m, Batch train, Padding padding, long stepSeed) {
+        m.params().zeroGradients();
+        double loss;
+        try (NDScope s = new NDScope(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            NDArray l = m.loss(train, new StepContext(2, 3, new SplittableRandom(stepSeed), 10));
+            loss = l.getFloat();
+            gc.backward(l);
+        }
+        Map<String, float[]> grads = new java.util.TreeMap<>();
+        for (String name : m.params().names()) {
+            NDArray p = m.params().get(name);
+            if (p.hasGradient()) {
+                try (NDArray g = p.getGradient()) {
+                    grads.put(name, g.toFloatArray());
+                }
+            }
+        }
+        m.params().zeroGradients();
+        float[] scores;
+        try (NDScope s = new NDScope()) {
+            scores = m.scoreAll(Batch.ofHistories(histories(), null, T, padding)).toFloatArray();
+        }
+        return new Run(loss, grads, scores);
+    }
+
+    static void assertSame(Run padded, Run packed, String what) {
+        assertEquals(padded.loss, packed.loss, TOL * Math.max(1, Math.abs(padded.loss)), what + " loss");
+        assertClose(padded.scores, packed.scores, what + " scores");
+        assertEquals(padded.grads.keySet(), packed.grads.keySet(), what + " gradient names");
+        int nonzero = 0;
+        for (String k : padded.grads.keySet()) {
+            assertClose(padded.grads.get(k), packed.grads.get(k), what + " gradient of " + k);
+            for (float v : padded.grads.get(k)) {
+                if (v != 0) {
+                    nonzero++;
+                    break;
+                }
+            }
+        }
+        assertTrue(nonzero >= padded.grads.size() / 2, what + ": too few parameters received gradient");
+    }
+
+    /** Relative closeness in the max norm: {@code max|a-b| <= 1e-5 * max|a|} (plus a tiny absolute floor). */
+    static void assertClose(float[] a, float[] b, String what) {
+        assertEquals(a.length, b.length, what + " length");
+        double scale = 0;
+        double diff = 0;
+        for (int i = 0; i < a.length; i++) {
+            assertTrue(Float.isFinite(a[i]) && Float.isFinite(b[i]), what + " not finite at " + i);
+            scale = Math.max(scale, Math.abs(a[i]));
+            diff = Math.max(diff, Math.abs(a[i] - b[i]));
+        }
+        assertTrue(diff <= TOL * scale + 1e-9, what + ": max difference " + diff + " vs scale " + scale);
+    }
+
+    static void compare(Function<Boolean, SequentialRecommender> make, Batch train, Padding padding, String what) {
+        try (SequentialRecommender padded = make.apply(false); SequentialRecommender packed = make.apply(true)) {
+            assertSame(run(padded, train, padding, 7), run(packed, train, padding, 7), what);
+        }
+    }
+
+    static SASRecConfig backbone(Padding padding, boolean packed) {
+        SASRecConfig c = SASRecConfig.defaults().withMaxLen(T).withHiddenSize(8).withDropout(0.0).withPadding(padding);
+        return c.withTransformer(c.transformer().withPacked(packed));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Padding.class)
+    void sasrecPrefixCrossEntropy(Padding padding) {
+        compare(p -> new SASRec(N, backbone(padding, p), 3), trainBatch(padding, SampleMode.PREFIX, false, 1),
+                padding, "SASRec CE " + padding);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Padding.class)
+    void sasrecAllPositionsBce(Padding padding) {
+        compare(p -> new SASRec(N, backbone(padding, p).withSampleMode(SampleMode.ALL_POSITIONS)
+                        .withLoss(SASRecConfig.bceAllPositions().loss()), 3),
+                trainBatch(padding, SampleMode.ALL_POSITIONS, true, 2), padding, "SASRec BCE " + padding);
+    }
+}
