@@ -163,4 +163,37 @@ class PackedExactnessTest {
                         .withLoss(SASRecConfig.bceAllPositions().loss()), 3),
                 trainBatch(padding, SampleMode.ALL_POSITIONS, true, 2), padding, "SASRec BCE " + padding);
     }
+
+    @ParameterizedTest
+    @EnumSource(Padding.class)
+    void cl4srecWithMaskTokenAndPaddingMask(Padding padding) {
+        for (MaskToken token : MaskToken.values()) {
+            compare(p -> new CL4SRec(N, CL4SRecConfig.defaults().withBackbone(backbone(padding, p)).withLambda(0.3)
+                            .withMaskToken(token).withMaskRatio(0.7), 3),
+                    trainBatch(padding, SampleMode.PREFIX, false, 3), padding, "CL4SRec " + token + " " + padding);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Padding.class)
+    void duorecSupervisedAndUnsupervised(Padding padding) {
+        io.seqcl.protocol.LeaveOneOutSplit split = io.seqcl.protocol.LeaveOneOutSplit.of(
+                io.seqcl.data.SyntheticDataset.create(new io.seqcl.data.SyntheticConfig(40, N, 3, 12, 3, 0.3, 1.0, 7L))
+                        .dataset());
+        compare(p -> {
+            DuoRec m = new DuoRec(N, DuoRecConfig.defaults().withBackbone(backbone(padding, p))
+                    .withContrast(DuoRecConfig.Contrast.US), 3);
+            m.prepare(split);
+            return m;
+        }, trainBatch(padding, SampleMode.PREFIX, false, 4), padding, "DuoRec " + padding);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Padding.class)
+    void mclrecWithViewsMaskedToZero(Padding padding) {
+        // mask ratio 0.9 with id 0: many views start with masked items (rows computed in full, see Packing)
+        compare(p -> new MCLRec(N, MCLRecConfig.defaults().withBackbone(backbone(padding, p)).withLambda(0.2)
+                        .withBeta(0.3).withMaskRatio(0.9), 3),
+                trainBatch(padding, SampleMode.PREFIX, false, 5), padding, "MCLRec " + padding);
+    }
 }
