@@ -2,19 +2,29 @@ package io.seqcl.bench;
 
 import io.seqcl.data.Datasets;
 import io.seqcl.data.SequenceDataset;
-import io.seqcl.eval.RankingEvaluator;
 import io.seqcl.experiment.ModelSpec;
 import io.seqcl.experiment.PaperSettings;
+import io.seqcl.model.CL4SRecConfig;
+import io.seqcl.model.ContrastVAEConfig;
+import io.seqcl.model.DuoRecConfig;
 import io.seqcl.model.InputSpec;
+import io.seqcl.model.MCLRecConfig;
+import io.seqcl.model.MetaSGCLConfig;
+import io.seqcl.model.SASRecConfig;
 import io.seqcl.model.SequentialRecommender;
+import io.seqcl.nn.Devices;
 import io.seqcl.protocol.Batch;
 import io.seqcl.protocol.LeaveOneOutSplit;
 import io.seqcl.protocol.TrainingSamples;
 import io.seqcl.train.StepContext;
+import io.seqcl.train.StepProfile;
 import io.seqcl.train.TrainConfig;
 import io.seqcl.train.TrainStep;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -22,8 +32,13 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Measures how long one full-budget training epoch of a model takes on a real dataset: times a number of real
- * training steps (after warm-up) and one validation pass, and extrapolates to the epoch's number of batches.
+ * Measures one full-budget training epoch of a model on a real dataset, packed and padded in the same run
+ * (issue 11): both models (same seed, same weights) take the same real training batches, alternating step by
+ * step so that load from other jobs hits both alike; the epoch time is the median step time times the epoch's
+ * number of batches (a step sample, not a full epoch), plus the time to draw the epoch's batches. Prints both
+ * epoch times and their ratio, the share of forward, backward, optimizer and data preparation, the peak resident
+ * memory of the process and the resident memory after each round (growth check), and optionally one validation
+ * pass per layout.
  *
  * <p>A benchmark, not a test: it prints measured numbers and asserts nothing. The model is built with the
  * paper's full-budget settings for the dataset ({@link PaperSettings}).
@@ -36,53 +51,189 @@ public final class EpochBenchmark {
     /**
      * Runs the benchmark.
      *
-     * @param opts options: dataset (default toys), model (default metasgcl), steps (10), warmup (3), batch (256)
+     * @param opts options: dataset (default toys), model (default metasgcl), steps per layout (20), warmup (3),
+     *     batch (256), threads (libtorch intra-op threads, default the engine's), eval (1 = time one validation
+     *     pass per layout, default 0), layouts (both, packed or padded), rounds (sample rounds, default 2)
      * @param out where to print
      * @return exit code 0
      */
     public static int run(Map<String, String> opts, PrintStream out) {
         String dataset = opts.getOrDefault("dataset", "toys");
         String modelName = opts.getOrDefault("model", "metasgcl");
+        String layouts = opts.getOrDefault("layouts", "both");
         opts.remove("dataset");
         opts.remove("model");
-        int steps = io.seqcl.cli.Main.intOpt(opts, "steps", 10);
+        opts.remove("layouts");
+        int steps = io.seqcl.cli.Main.intOpt(opts, "steps", 20);
         int warmup = io.seqcl.cli.Main.intOpt(opts, "warmup", 3);
         int batchSize = io.seqcl.cli.Main.intOpt(opts, "batch", 256);
+        int threads = io.seqcl.cli.Main.intOpt(opts, "threads", 0);
+        int eval = io.seqcl.cli.Main.intOpt(opts, "eval", 0);
+        int rounds = Math.max(1, io.seqcl.cli.Main.intOpt(opts, "rounds", 2));
         if (!opts.isEmpty()) {
             throw new IllegalArgumentException("unknown option(s) for bench-epoch: " + opts.keySet());
         }
+        boolean[] modes = switch (layouts) {
+            case "both" -> new boolean[] {true, false};
+            case "packed" -> new boolean[] {true};
+            case "padded" -> new boolean[] {false};
+            default -> throw new IllegalArgumentException("--layouts must be both, packed or padded, got " + layouts);
+        };
+        int torchThreads = Devices.setThreads(threads);
         SequenceDataset ds = Datasets.load(dataset);
         LeaveOneOutSplit split = LeaveOneOutSplit.of(ds);
-        ModelSpec spec = PaperSettings.model(modelName, ds, io.seqcl.experiment.Budget.FULL);
+        ModelSpec base = PaperSettings.model(modelName, ds, io.seqcl.experiment.Budget.FULL);
         TrainConfig tc = TrainConfig.defaults().withBatchSize(batchSize);
-        try (SequentialRecommender model = spec.factory().create(ds.numItems(), 2020)) {
-            model.prepare(split);
-            InputSpec in = model.inputSpec();
+        int k = modes.length;
+        SequentialRecommender[] models = new SequentialRecommender[k];
+        TrainStep[] stepsOf = new TrainStep[k];
+        try {
+            for (int i = 0; i < k; i++) {
+                models[i] = withPacked(base, modes[i]).factory().create(ds.numItems(), 2020);
+                models[i].prepare(split);
+                stepsOf[i] = models[i].newTrainStep(tc);
+            }
+            InputSpec in = models[0].inputSpec();
             TrainingSamples samples = new TrainingSamples(split, in.sampleMode(), in.maxLen(), in.padding());
-            SplittableRandom rng = new SplittableRandom(2020);
-            List<Batch> batches = samples.epoch(batchSize, rng, in.needsNegatives());
-            TrainStep step = model.newTrainStep(tc);
-            double[] ms = new double[steps];
-            for (int i = 0; i < warmup + steps; i++) {
-                long t0 = System.nanoTime();
-                step.step(batches.get(i % batches.size()), new StepContext(1, i + 1, rng));
-                if (i >= warmup) {
-                    ms[i - warmup] = (System.nanoTime() - t0) / 1e6;
+            long d0 = System.nanoTime();
+            List<Batch> batches = samples.epoch(batchSize, new SplittableRandom(2020), in.needsNegatives());
+            double prepSecs = (System.nanoTime() - d0) / 1e9;
+            long realTokens = 0;
+            for (Batch b : batches) {
+                for (int l : b.lengths()) {
+                    realTokens += l;
                 }
             }
-            Arrays.sort(ms);
-            double median = ms[steps / 2];
-            long e0 = System.nanoTime();
-            tc.evaluator().evaluate(model, split.valid());
-            double evalSecs = (System.nanoTime() - e0) / 1e9;
-            out.printf(Locale.ROOT, "%s on %s (%d users, %d items), %s%n", spec.name(), ds.name(), split.numUsers(),
-                    ds.numItems(), spec.config());
-            out.printf(Locale.ROOT, "train step (batch %d, %s): median %.1f ms, min %.1f, max %.1f over %d steps%n",
-                    batchSize, in.sampleMode(), median, ms[0], ms[steps - 1], steps);
-            out.printf(Locale.ROOT, "one epoch = %d batches: %.1f s training + %.1f s validation = %.1f s "
-                            + "(%d cores)%n", batches.size(), median * batches.size() / 1000, evalSecs,
-                    median * batches.size() / 1000 + evalSecs, Runtime.getRuntime().availableProcessors());
+            out.printf(Locale.ROOT, "%s on %s (%d users, %d items), %s%n", base.name(), ds.name(), split.numUsers(),
+                    ds.numItems(), base.config());
+            out.printf(Locale.ROOT, "%d cores, libtorch intra-op threads %d, OMP_WAIT_POLICY=%s; epoch = %d batches "
+                            + "of %d %s samples, T=%d, real/padded tokens %.3f; timing: median of %d steps per layout "
+                            + "(after %d warm-up), layouts alternating on the same batches, x batches per epoch%n",
+                    Runtime.getRuntime().availableProcessors(), torchThreads, System.getenv("OMP_WAIT_POLICY"),
+                    batches.size(), batchSize, in.sampleMode(), in.maxLen(),
+                    realTokens / (double) ((long) batches.stream().mapToInt(Batch::size).sum() * in.maxLen()),
+                    steps * rounds, warmup);
+            double[][] ms = new double[k][steps * rounds];
+            long[][] phase = new long[k][3];
+            SplittableRandom[] rng = new SplittableRandom[k];
+            for (int i = 0; i < k; i++) {
+                rng[i] = new SplittableRandom(7);
+            }
+            int next = 0;
+            for (int w = 0; w < warmup; w++) {
+                for (int i = 0; i < k; i++) {
+                    stepsOf[i].step(batches.get(w % batches.size()), new StepContext(1, w + 1, rng[i],
+                            batches.size()));
+                }
+            }
+            next = warmup;
+            for (int r = 0; r < rounds; r++) {
+                for (int s = 0; s < steps; s++) {
+                    Batch b = batches.get(next % batches.size());
+                    for (int i = 0; i < k; i++) {
+                        StepProfile.reset();
+                        long t0 = System.nanoTime();
+                        stepsOf[i].step(b, new StepContext(1, next + 1, rng[i], batches.size()));
+                        ms[i][r * steps + s] = (System.nanoTime() - t0) / 1e6;
+                        phase[i][0] += StepProfile.forwardNanos();
+                        phase[i][1] += StepProfile.backwardNanos();
+                        phase[i][2] += StepProfile.optimizerNanos();
+                    }
+                    next++;
+                }
+                out.printf(Locale.ROOT, "round %d: resident memory %s%n", r + 1, memory());
+            }
+            double[] epochSecs = new double[k];
+            for (int i = 0; i < k; i++) {
+                double[] sorted = ms[i].clone();
+                Arrays.sort(sorted);
+                double median = sorted[sorted.length / 2];
+                epochSecs[i] = median * batches.size() / 1000 + prepSecs;
+                double total = Arrays.stream(ms[i]).sum() / 1000;
+                double f = phase[i][0] / 1e9;
+                double bw = phase[i][1] / 1e9;
+                double o = phase[i][2] / 1e9;
+                double stepShare = total * batches.size() / ms[i].length;
+                out.printf(Locale.ROOT, "%-6s step median %.1f ms (min %.1f, max %.1f); epoch %.1f s; time shares: "
+                                + "forward %.0f%%, backward %.0f%%, optimizer %.0f%%, data preparation %.0f%%, "
+                                + "other %.0f%%%n", modes[i] ? "packed" : "padded", median, sorted[0],
+                        sorted[sorted.length - 1], epochSecs[i],
+                        100 * f / total * stepShare / (stepShare + prepSecs),
+                        100 * bw / total * stepShare / (stepShare + prepSecs),
+                        100 * o / total * stepShare / (stepShare + prepSecs),
+                        100 * prepSecs / (stepShare + prepSecs),
+                        100 * (total - f - bw - o) / total * stepShare / (stepShare + prepSecs));
+            }
+            if (k == 2) {
+                out.printf(Locale.ROOT, "packed/padded epoch ratio %.3f (same run)%n", epochSecs[0] / epochSecs[1]);
+            }
+            for (int i = 0; i < k && eval > 0; i++) {
+                long e0 = System.nanoTime();
+                tc.evaluator().evaluate(models[i], split.valid());
+                out.printf(Locale.ROOT, "%-6s validation pass (%d users): %.1f s%n", modes[i] ? "packed" : "padded",
+                        split.valid().size(), (System.nanoTime() - e0) / 1e9);
+            }
+            out.printf(Locale.ROOT, "peak resident memory %s (other jobs may be running on these cores)%n",
+                    peakMemory());
+        } finally {
+            for (SequentialRecommender m : models) {
+                if (m != null) {
+                    m.close();
+                }
+            }
         }
         return 0;
+    }
+
+    /**
+     * The same model spec with packed execution switched on or off.
+     *
+     * @param spec a Transformer model's spec
+     * @param packed whether to run packed
+     * @return the spec
+     * @throws IllegalArgumentException for a model without a Transformer
+     */
+    public static ModelSpec withPacked(ModelSpec spec, boolean packed) {
+        Object c = spec.config();
+        if (c instanceof SASRecConfig s) {
+            return ModelSpec.sasrec(packed(s, packed));
+        } else if (c instanceof CL4SRecConfig s) {
+            return ModelSpec.cl4srec(s.withBackbone(packed(s.backbone(), packed)));
+        } else if (c instanceof DuoRecConfig s) {
+            return ModelSpec.duorec(s.withBackbone(packed(s.backbone(), packed)));
+        } else if (c instanceof MCLRecConfig s) {
+            return ModelSpec.mclrec(s.withBackbone(packed(s.backbone(), packed)));
+        } else if (c instanceof ContrastVAEConfig s) {
+            return ModelSpec.contrastvae(s.withTransformer(s.transformer().withPacked(packed)));
+        } else if (c instanceof MetaSGCLConfig s) {
+            return ModelSpec.metasgcl(s.withTransformer(s.transformer().withPacked(packed)));
+        }
+        throw new IllegalArgumentException(spec.name() + " has no Transformer to pack");
+    }
+
+    private static SASRecConfig packed(SASRecConfig s, boolean packed) {
+        return s.withTransformer(s.transformer().withPacked(packed));
+    }
+
+    private static String memory() {
+        return status("VmRSS");
+    }
+
+    private static String peakMemory() {
+        return status("VmHWM");
+    }
+
+    private static String status(String key) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith(key + ":")) {
+                    long kb = Long.parseLong(line.replaceAll("[^0-9]", ""));
+                    return String.format(Locale.ROOT, "%.0f MB", kb / 1024.0);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+        return "unknown";
     }
 }

@@ -198,14 +198,19 @@ public final class MultiStageStep<P> implements TrainStep {
         params.setTrainable(frozen, false);
         try {
             double value;
+            long t0 = System.nanoTime();
+            long t1;
             try (NDScope scope = new NDScope();
                  GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 NDArray l = stage.loss().compute(batch, prepared, ctx);
                 value = l.toType(DataType.FLOAT64, false).getDouble();
+                t1 = System.nanoTime();
                 SingleLossStep.check(name, value, ctx, maxLoss);
                 gc.backward(l);
             }
+            long t2 = System.nanoTime();
             optimizers.get(stage.group()).step();
+            StepProfile.add(t1 - t0, t2 - t1, System.nanoTime() - t2);
             return value;
         } finally {
             params.setTrainable(frozen, true);
