@@ -122,6 +122,18 @@ public class SASRec implements SequentialRecommender {
     }
 
     /**
+     * The layout of a batch, with every position computed when {@code allPositions} (callers that read the
+     * outputs at padding positions, e.g. a KL over all {@code T} positions).
+     *
+     * @param batch the batch
+     * @param allPositions whether padding positions must be computed too
+     * @return its layout
+     */
+    public Packing packing(Batch batch, boolean allPositions) {
+        return Packing.causal(params.manager(), batch, config.transformer().packed(), allPositions);
+    }
+
+    /**
      * Embeds the active positions of a layout: {@code Dropout(LN(E[s_t] + P[t]))} per token.
      *
      * @param batch the inputs (items may differ from the layout's batch, e.g. a reordered view of the same lengths)

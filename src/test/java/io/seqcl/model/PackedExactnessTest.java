@@ -196,4 +196,56 @@ class PackedExactnessTest {
                         .withBeta(0.3).withMaskRatio(0.9), 3),
                 trainBatch(padding, SampleMode.PREFIX, false, 5), padding, "MCLRec " + padding);
     }
+
+    @ParameterizedTest
+    @EnumSource(Padding.class)
+    void metaSgclWithKlOverValidAndAllPositions(Padding padding) {
+        for (boolean klOverPadding : new boolean[] {false, true}) {
+            compare(p -> {
+                MetaSGCLConfig c = MetaSGCLConfig.defaults().withMaxLen(T).withHiddenSize(8).withDropout(0.0)
+                        .withPadding(padding).withKlOverPadding(klOverPadding);
+                return new MetaSGCL(N, c.withTransformer(c.transformer().withPacked(p)), 3);
+            }, trainBatch(padding, SampleMode.ALL_POSITIONS, false, 6), padding,
+                    "Meta-SGCL klOverPadding=" + klOverPadding + " " + padding);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Padding.class)
+    void contrastVaeVariantsWithAndWithoutTermsOverPadding(Padding padding) {
+        for (ContrastVAEConfig.Variant v : ContrastVAEConfig.Variant.values()) {
+            for (boolean overPadding : new boolean[] {true, false}) {
+                compare(p -> {
+                    ContrastVAEConfig c = ContrastVAEConfig.defaults().withMaxLen(T).withHiddenSize(8).withDropout(0.0)
+                            .withPadding(padding).withVariant(v).withClOverPadding(overPadding)
+                            .withKlOverPadding(overPadding);
+                    return new ContrastVAE(N, c.withTransformer(c.transformer().withPacked(p)), 3);
+                }, trainBatch(padding, SampleMode.ALL_POSITIONS, true, 7), padding,
+                        "ContrastVAE " + v + " overPadding=" + overPadding + " " + padding);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Padding.class)
+    void sasrecRowsWhoseItemsWereMaskedToZero(Padding padding) {
+        // augmented rows (MCLRec masks with id 0): all real items 0, first items 0, and an ordinary row
+        int[][] real = {{0, 0}, {0, 0, 3}, {0, 5, 6, 7}, {4, 0, 2}, {9}};
+        int[][] items = new int[real.length][];
+        int[][] targets = new int[real.length][];
+        int[] lengths = new int[real.length];
+        for (int b = 0; b < real.length; b++) {
+            items[b] = Batch.pad(real[b], 0, real[b].length, T, padding);
+            lengths[b] = real[b].length;
+            targets[b] = new int[T];
+            targets[b][padding == Padding.RIGHT ? lengths[b] - 1 : T - 1] = 1 + b;
+        }
+        Batch batch = new Batch(items, targets, null, lengths, new int[real.length], padding);
+        compare(p -> new SASRec(N, backbone(padding, p), 3), batch, padding, "SASRec masked rows " + padding);
+        try (SASRec padded = new SASRec(N, backbone(padding, false), 3);
+             SASRec packed = new SASRec(N, backbone(padding, true), 3); NDScope s = new NDScope()) {
+            assertClose(padded.scoreAll(batch).toFloatArray(), packed.scoreAll(batch).toFloatArray(),
+                    "scores of masked rows " + padding);
+        }
+    }
 }
