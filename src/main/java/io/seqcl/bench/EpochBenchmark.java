@@ -114,30 +114,31 @@ public final class EpochBenchmark {
                     realTokens / (double) ((long) batches.stream().mapToInt(Batch::size).sum() * in.maxLen()),
                     steps * rounds, warmup);
             double[][] ms = new double[k][steps * rounds];
-            long[][] phase = new long[k][3];
+            long[][] phase = new long[k][4];
             SplittableRandom[] rng = new SplittableRandom[k];
             for (int i = 0; i < k; i++) {
                 rng[i] = new SplittableRandom(7);
             }
-            int next = 0;
             for (int w = 0; w < warmup; w++) {
                 for (int i = 0; i < k; i++) {
                     stepsOf[i].step(batches.get(w % batches.size()), new StepContext(1, w + 1, rng[i],
                             batches.size()));
                 }
             }
-            next = warmup;
+            int next = warmup;
             for (int r = 0; r < rounds; r++) {
                 for (int s = 0; s < steps; s++) {
                     Batch b = batches.get(next % batches.size());
                     for (int i = 0; i < k; i++) {
                         StepProfile.reset();
+                        io.seqcl.nn.Packing.resetPreparationNanos();
                         long t0 = System.nanoTime();
                         stepsOf[i].step(b, new StepContext(1, next + 1, rng[i], batches.size()));
                         ms[i][r * steps + s] = (System.nanoTime() - t0) / 1e6;
                         phase[i][0] += StepProfile.forwardNanos();
                         phase[i][1] += StepProfile.backwardNanos();
                         phase[i][2] += StepProfile.optimizerNanos();
+                        phase[i][3] += io.seqcl.nn.Packing.preparationNanos();
                     }
                     next++;
                 }
@@ -149,20 +150,20 @@ public final class EpochBenchmark {
                 Arrays.sort(sorted);
                 double median = sorted[sorted.length / 2];
                 epochSecs[i] = median * batches.size() / 1000 + prepSecs;
-                double total = Arrays.stream(ms[i]).sum() / 1000;
-                double f = phase[i][0] / 1e9;
+                // shares of the measured steps plus the epoch's batching scaled to the same number of steps
+                double measured = Arrays.stream(ms[i]).sum() / 1000;
+                double batching = prepSecs * ms[i].length / batches.size();
+                double all = measured + batching;
+                double layout = phase[i][3] / 1e9;
+                double f = phase[i][0] / 1e9 - layout;
                 double bw = phase[i][1] / 1e9;
                 double o = phase[i][2] / 1e9;
-                double stepShare = total * batches.size() / ms[i].length;
                 out.printf(Locale.ROOT, "%-6s step median %.1f ms (min %.1f, max %.1f); epoch %.1f s; time shares: "
-                                + "forward %.0f%%, backward %.0f%%, optimizer %.0f%%, data preparation %.0f%%, "
-                                + "other %.0f%%%n", modes[i] ? "packed" : "padded", median, sorted[0],
-                        sorted[sorted.length - 1], epochSecs[i],
-                        100 * f / total * stepShare / (stepShare + prepSecs),
-                        100 * bw / total * stepShare / (stepShare + prepSecs),
-                        100 * o / total * stepShare / (stepShare + prepSecs),
-                        100 * prepSecs / (stepShare + prepSecs),
-                        100 * (total - f - bw - o) / total * stepShare / (stepShare + prepSecs));
+                                + "forward %.0f%%, backward %.0f%%, optimizer %.0f%%, data preparation %.1f%% "
+                                + "(batching %.1f%%, layouts and masks %.1f%%), other %.0f%%%n",
+                        modes[i] ? "packed" : "padded", median, sorted[0], sorted[sorted.length - 1], epochSecs[i],
+                        100 * f / all, 100 * bw / all, 100 * o / all, 100 * (batching + layout) / all,
+                        100 * batching / all, 100 * layout / all, 100 * (measured - f - bw - o - layout) / all);
             }
             if (k == 2) {
                 out.printf(Locale.ROOT, "packed/padded epoch ratio %.3f (same run)%n", epochSecs[0] / epochSecs[1]);

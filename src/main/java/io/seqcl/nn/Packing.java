@@ -30,6 +30,8 @@ import io.seqcl.protocol.Padding;
  */
 public final class Packing {
 
+    private static final java.util.concurrent.atomic.AtomicLong PREPARATION = new java.util.concurrent.atomic.AtomicLong();
+
     private final NDManager manager;
     private final int[][] items;
     private final boolean causal;
@@ -40,11 +42,16 @@ public final class Packing {
     private final int[] tokenFlat;
     private final int[] slot;
     private final int[] lastIndex;
+    private final int[] activeFrom;
+    private final int[] activeLen;
     private NDArray mask;
+    private java.util.List<Group> groups;
+    private NDArray regroupIdx;
     private NDArray packIdx;
     private NDArray unpackIdx;
 
     private Packing(NDManager manager, Batch batch, boolean causal, boolean packed, boolean allPositions) {
+        long t0 = System.nanoTime();
         this.manager = manager;
         this.items = batch.items();
         this.causal = causal;
@@ -77,6 +84,8 @@ public final class Packing {
             count += f ? t : l;
         }
         tokens = count;
+        activeFrom = new int[rows];
+        activeLen = new int[rows];
         tokenFlat = new int[count];
         slot = new int[rows * t];
         java.util.Arrays.fill(slot, -1);
@@ -85,6 +94,8 @@ public final class Packing {
             int l = batch.lengths()[b];
             int from = full[b] ? 0 : batch.padding() == Padding.RIGHT ? 0 : t - l;
             int to = full[b] ? t : from + l;
+            activeFrom[b] = from;
+            activeLen[b] = to - from;
             for (int p = from; p < to; p++) {
                 tokenFlat[k] = b * t + p;
                 slot[b * t + p] = packed ? k : b * t + p;
@@ -96,6 +107,7 @@ public final class Packing {
                 slot[i] = i;
             }
         }
+        PREPARATION.addAndGet(System.nanoTime() - t0);
     }
 
     private static boolean allZero(int[] row, int from, int to) {
@@ -173,9 +185,135 @@ public final class Packing {
     /** @return the additive self-attention mask {@code [B, 1, T, T]} of the batch's items (made once) */
     public NDArray mask() {
         if (mask == null) {
-            mask = causal ? AttentionMask.causal(manager, items) : AttentionMask.bidirectional(manager, items);
+            long t0 = System.nanoTime();
+            // 10000 * allowed - 10000: exactly the 0 / -10000 of AttentionMask, built by libtorch from the key flags
+            float[] key = new float[rows * len];
+            for (int b = 0; b < rows; b++) {
+                for (int p = 0; p < len; p++) {
+                    key[b * len + p] = items[b][p] != 0 ? 1f : 0f;
+                }
+            }
+            mask = maskOf(key, rows, len);
+            PREPARATION.addAndGet(System.nanoTime() - t0);
         }
         return mask;
+    }
+
+    /** @return nanoseconds spent building layouts and masks in Java since the last reset (benchmarks) */
+    public static long preparationNanos() {
+        return PREPARATION.get();
+    }
+
+    /** Resets {@link #preparationNanos()}. */
+    public static void resetPreparationNanos() {
+        PREPARATION.set(0);
+    }
+
+    /**
+     * Rows of similar active length attended together on a {@code [B_g, T_g, T_g]} grid (packed layout only).
+     *
+     * @param rows the rows of the group
+     * @param len the grid length T_g (the longest active length among them)
+     * @param gather for each grid cell, its token, or N (the zero row) for an empty cell
+     * @param mask additive mask {@code [B_g, 1, T_g, T_g]}
+     */
+    record Group(int[] rows, int len, NDArray gather, NDArray mask) {
+    }
+
+    /** Upper ends of the attention length buckets; rows are grouped by the bucket of their active length. */
+    private static final int[] BUCKETS = {4, 8, 12, 16, 24, 32, 48};
+
+    /**
+     * The attention groups of the packed layout: rows bucketed by active length, each bucket on its own grid whose
+     * length is its longest row. A row keeps its tokens in order and their causal and key-padding structure
+     * (tokens at the start of the grid for right padding, at its end for left padding; empty cells are masked keys
+     * and dropped queries), so attention over the group grid equals attention over the row's full T positions.
+     *
+     * @return the groups, made once
+     */
+    java.util.List<Group> groups() {
+        if (groups != null) {
+            return groups;
+        }
+        long t0 = System.nanoTime();
+        int nb = BUCKETS.length + 1;
+        int[] bucketOf = new int[rows];
+        int[] size = new int[nb];
+        int[] longest = new int[nb];
+        for (int b = 0; b < rows; b++) {
+            int l = activeLen[b];
+            int k = 0;
+            while (k < BUCKETS.length && l > BUCKETS[k]) {
+                k++;
+            }
+            bucketOf[b] = k;
+            size[k]++;
+            longest[k] = Math.max(longest[k], l);
+        }
+        groups = new java.util.ArrayList<>();
+        long[] regroup = new long[tokens];
+        long base = 0;
+        for (int k = 0; k < nb; k++) {
+            if (size[k] == 0 || longest[k] == 0) {
+                continue;
+            }
+            int tg = longest[k];
+            int[] members = new int[size[k]];
+            long[] gather = new long[size[k] * tg];
+            float[] key = new float[size[k] * tg];
+            java.util.Arrays.fill(gather, tokens);
+            int m = 0;
+            for (int b = 0; b < rows; b++) {
+                if (bucketOf[b] != k) {
+                    continue;
+                }
+                members[m] = b;
+                int l = activeLen[b];
+                int shift = causalRight(b) ? 0 : tg - l;
+                for (int i = 0; i < l; i++) {
+                    int p = activeFrom[b] + i;
+                    int cell = m * tg + shift + i;
+                    int tok = slot[b * len + p];
+                    gather[cell] = tok;
+                    key[cell] = items[b][p] != 0 ? 1f : 0f;
+                    regroup[tok] = base + cell;
+                }
+                m++;
+            }
+            base += (long) size[k] * tg;
+            groups.add(new Group(members, tg, manager.create(gather), maskOf(key, size[k], tg)));
+        }
+        regroupIdx = manager.create(regroup);
+        PREPARATION.addAndGet(System.nanoTime() - t0);
+        return groups;
+    }
+
+    /** Whether row b's active tokens sit at the start of its grid (right padding or a full row). */
+    private boolean causalRight(int b) {
+        return activeFrom[b] == 0;
+    }
+
+    /** @return for each token, its row in the concatenation of the groups' flattened grids */
+    NDArray regroupIndex() {
+        groups();
+        return regroupIdx;
+    }
+
+    /** The additive mask of a grid from its key flags ({@code [B_g * T_g]}, 1 = nonzero item). */
+    private NDArray maskOf(float[] key, int b, int t) {
+        NDArray allowed = manager.create(key, new Shape(b, 1, 1, t));
+        if (causal) {
+            float[] tri = new float[t * t];
+            for (int q = 0; q < t; q++) {
+                for (int k = 0; k <= q; k++) {
+                    tri[q * t + k] = 1f;
+                }
+            }
+            allowed = allowed.mul(manager.create(tri, new Shape(t, t)));
+        } else {
+            allowed = allowed.repeat(2, t);
+        }
+        return allowed.mul(manager.create(-AttentionMask.MASKED)).add(manager.create(AttentionMask.MASKED));
     }
 
     /**
