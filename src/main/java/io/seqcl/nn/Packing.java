@@ -220,8 +220,25 @@ public final class Packing {
     record Group(int[] rows, int len, NDArray gather, NDArray mask) {
     }
 
-    /** Upper ends of the attention length buckets; rows are grouped by the bucket of their active length. */
-    private static final int[] BUCKETS = {4, 8, 12, 16, 24, 32, 48};
+    /**
+     * Upper ends of the attention length buckets; rows are grouped by the bucket of their active length. The
+     * system property {@code seqcl.attentionBuckets} (comma-separated ends, or {@code none} for one grid) overrides
+     * them for benchmarks.
+     */
+    private static final int[] BUCKETS = buckets(System.getProperty("seqcl.attentionBuckets", "4,8,12,16,24,32,48"));
+
+    private static int[] buckets(String spec) {
+        if (spec.isBlank() || spec.trim().equals("none")) {
+            return new int[0];
+        }
+        try {
+            return java.util.Arrays.stream(spec.split(",")).map(String::trim).mapToInt(Integer::parseInt).sorted()
+                    .toArray();
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("seqcl.attentionBuckets must be 'none' or comma-separated integers, got '"
+                    + spec + "'", e);
+        }
+    }
 
     /**
      * The attention groups of the packed layout: rows bucketed by active length, each bucket on its own grid whose
