@@ -21,12 +21,16 @@ import io.seqcl.protocol.Padding;
  *
  * <p>Exactness: the active positions are the real ones ({@link Batch#lengths()} on the non-padding side). A
  * row is made fully active (all {@code T} positions, padding included, exactly as in the padded path) when
- * its padding positions could influence its real outputs or a caller reads them: its length is 0, its first
- * real item is 0 (a real query with no allowed key attends over all {@code T} keys, sasrec_backbone.md A.2,
- * e.g. an MCLRec view whose first items were masked to 0), it holds a nonzero item outside its real range,
- * it has a target outside its real range, or the caller asks for all positions (ContrastVAE's KL and pooling
- * over padding). Every inactive position therefore holds item 0, is a masked key (weight exactly 0 after the
- * softmax) and is never read, so packed and padded execution compute the same numbers.
+ * its padding positions could influence an output the caller reads: its length is 0; a read position has no
+ * allowed key (all items up to it are 0: such a query attends over all {@code T} keys, padding included,
+ * sasrec_backbone.md A.2, e.g. an MCLRec view whose items were masked to 0; the position's own output is then
+ * different from the padded path's, but it is never a key for another position since its item is 0, so only
+ * reading it matters); it holds a nonzero item outside its real range; it has a target outside its real range;
+ * or the caller reads all positions (ContrastVAE's KL and pooling over padding). Which positions are read:
+ * {@link #causal(NDManager, Batch, boolean)} the last real position and the targets,
+ * {@link #causal(NDManager, Batch, boolean, boolean)} every real position (or every position). Every inactive
+ * position holds item 0, is a masked key (weight exactly 0 after the softmax) and is never read, so packed and
+ * padded execution compute the same numbers at every read position.
  */
 public final class Packing {
 
@@ -50,7 +54,17 @@ public final class Packing {
     private NDArray packIdx;
     private NDArray unpackIdx;
 
-    private Packing(NDManager manager, Batch batch, boolean causal, boolean packed, boolean allPositions) {
+    /** Which outputs of a row the caller reads (decides when a row must be computed in full). */
+    private enum Reads {
+        /** Only the last real position and the target positions (next-item losses, scores, last-state views). */
+        LAST_AND_TARGETS,
+        /** Every real position (pooling or KL over real positions). */
+        REAL_POSITIONS,
+        /** Every position, padding included. */
+        ALL_POSITIONS
+    }
+
+    private Packing(NDManager manager, Batch batch, boolean causal, boolean packed, Reads reads) {
         long t0 = System.nanoTime();
         this.manager = manager;
         this.items = batch.items();
@@ -69,10 +83,27 @@ public final class Packing {
             }
             lastIndex[b] = batch.lastIndex(b);
             int from = batch.padding() == Padding.RIGHT ? 0 : t - l;
-            boolean f = allPositions || l == 0 || !packed;
+            boolean f = reads == Reads.ALL_POSITIONS || l == 0 || !packed;
             int[] row = items[b];
             if (!f) {
-                f = causal ? row[from] == 0 : allZero(row, from, from + l);
+                // a read query without an allowed key attends over all T keys, padding included
+                int first = from;
+                while (first < from + l && row[first] == 0) {
+                    first++;
+                }
+                if (first == from + l) {
+                    f = true;
+                } else if (causal && first > from) {
+                    if (reads == Reads.REAL_POSITIONS) {
+                        f = true;
+                    } else {
+                        f = lastIndex[b] < first;
+                        int[] tr = batch.targets() == null ? null : batch.targets()[b];
+                        for (int p = from; p < first && !f && tr != null; p++) {
+                            f = tr[p] != 0;
+                        }
+                    }
+                }
             }
             for (int p = 0; p < t && !f; p++) {
                 boolean inside = p >= from && p < from + l;
@@ -110,15 +141,6 @@ public final class Packing {
         PREPARATION.addAndGet(System.nanoTime() - t0);
     }
 
-    private static boolean allZero(int[] row, int from, int to) {
-        for (int p = from; p < to; p++) {
-            if (row[p] != 0) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /**
      * The layout of a batch for a causal encoder (causal + key-padding mask).
      *
@@ -128,21 +150,22 @@ public final class Packing {
      * @return the layout
      */
     public static Packing causal(NDManager manager, Batch batch, boolean packed) {
-        return new Packing(manager, batch, true, packed, false);
+        return new Packing(manager, batch, true, packed, Reads.LAST_AND_TARGETS);
     }
 
     /**
-     * The layout of a batch for a causal encoder whose outputs at padding positions are read (ContrastVAE's KL and
-     * pooling over all {@code T} positions): every position is active.
+     * The layout of a batch for a causal encoder whose outputs are read at every real position (pooling or KL over
+     * real positions), or with {@code allPositions} at every position, padding included (ContrastVAE's KL and
+     * pooling over all {@code T} positions: then every position is active).
      *
      * @param manager where to create arrays
      * @param batch the batch
-     * @param packed packed execution (then a {@code [B*T, w]} matrix), or padded
-     * @param allPositions whether every position must be computed
+     * @param packed packed execution (then a {@code [N, w]} matrix), or padded
+     * @param allPositions whether padding positions are read too
      * @return the layout
      */
     public static Packing causal(NDManager manager, Batch batch, boolean packed, boolean allPositions) {
-        return new Packing(manager, batch, true, packed, allPositions);
+        return new Packing(manager, batch, true, packed, allPositions ? Reads.ALL_POSITIONS : Reads.REAL_POSITIONS);
     }
 
     /**
@@ -154,7 +177,7 @@ public final class Packing {
      * @return the layout
      */
     public static Packing bidirectional(NDManager manager, Batch batch, boolean packed) {
-        return new Packing(manager, batch, false, packed, false);
+        return new Packing(manager, batch, false, packed, Reads.REAL_POSITIONS);
     }
 
     /** @return whether states are packed {@code [N, w]} (else padded {@code [B, T, w]}) */

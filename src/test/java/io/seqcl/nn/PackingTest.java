@@ -76,7 +76,14 @@ class PackingTest {
         try (NDManager m = NDManager.newBaseManager()) {
             // first real item masked to 0 (its query attends over all T keys), and an ordinary row
             Batch b = batch(padding, new int[][] {{0, 2}, {3, 4}}, 5);
-            assertEquals(5 + 2, Packing.causal(m, b, true).tokens());
+            assertEquals(4, Packing.causal(m, b, true).tokens(), "the masked position is not read: packed");
+            assertEquals(5 + 2, Packing.causal(m, b, true, false).tokens(), "every real position is read: full row");
+            int[][] targets = new int[2][5];
+            targets[0][padding == Padding.RIGHT ? 0 : 3] = 7;
+            Batch withTarget = new Batch(b.items(), targets, null, b.lengths(), b.users(), padding);
+            assertEquals(5 + 2, Packing.causal(m, withTarget, true).tokens(), "a target at the masked position");
+            Batch allMasked = batch(padding, new int[][] {{0, 0}, {3, 4}}, 5);
+            assertEquals(5 + 2, Packing.causal(m, allMasked, true).tokens(), "the last position has no key");
             // a bidirectional mask only needs one nonzero real item
             assertEquals(4, Packing.bidirectional(m, b, true).tokens());
             assertEquals(10, Packing.causal(m, b, true, true).tokens(), "all positions on request");
