@@ -53,7 +53,8 @@ public final class EpochBenchmark {
      *
      * @param opts options: dataset (default toys), model (default metasgcl), steps per layout (20), warmup (3),
      *     batch (256), threads (libtorch intra-op threads, default the engine's), eval (1 = time one validation
-     *     pass per layout, default 0), layouts (both, packed or padded), rounds (sample rounds, default 2)
+     *     pass per layout, default 0), layouts (both, packed or padded), rounds (sample rounds, default 2),
+     *     over-padding (0: ContrastVAE's KL and pooling over real positions only instead of the code's all T)
      * @param out where to print
      * @return exit code 0
      */
@@ -70,6 +71,7 @@ public final class EpochBenchmark {
         int threads = io.seqcl.cli.Main.intOpt(opts, "threads", 0);
         int eval = io.seqcl.cli.Main.intOpt(opts, "eval", 0);
         int rounds = Math.max(1, io.seqcl.cli.Main.intOpt(opts, "rounds", 2));
+        int overPadding = io.seqcl.cli.Main.intOpt(opts, "over-padding", 1);
         if (!opts.isEmpty()) {
             throw new IllegalArgumentException("unknown option(s) for bench-epoch: " + opts.keySet());
         }
@@ -83,6 +85,9 @@ public final class EpochBenchmark {
         SequenceDataset ds = Datasets.load(dataset);
         LeaveOneOutSplit split = LeaveOneOutSplit.of(ds);
         ModelSpec base = PaperSettings.model(modelName, ds, io.seqcl.experiment.Budget.FULL);
+        if (overPadding == 0 && base.config() instanceof ContrastVAEConfig c) {
+            base = ModelSpec.contrastvae(c.withClOverPadding(false).withKlOverPadding(false));
+        }
         TrainConfig tc = TrainConfig.defaults().withBatchSize(batchSize);
         int k = modes.length;
         SequentialRecommender[] models = new SequentialRecommender[k];

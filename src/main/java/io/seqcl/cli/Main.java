@@ -34,7 +34,7 @@ public final class Main {
             "             time one padded SASRec training step (and its GFLOP/s beside plain matmuls of its",
             "             shapes) and one full evaluation pass",
             "  bench-epoch [--dataset NAME] [--model NAME] [--steps N] [--rounds R] [--batch B] [--threads K]",
-            "              [--layouts both|packed|padded] [--eval 0|1]",
+            "              [--layouts both|packed|padded] [--eval 0|1] [--over-padding 0|1]",
             "             time real training steps of a model at the paper's full settings, packed and padded",
             "             alternating in one run, and print both epoch times, their ratio, time shares and",
             "             memory (default: metasgcl on toys)",
