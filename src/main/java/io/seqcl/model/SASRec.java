@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
-import io.seqcl.nn.AttentionMask;
 import io.seqcl.nn.Norm;
 import io.seqcl.nn.Ops;
 import io.seqcl.nn.Packing;
