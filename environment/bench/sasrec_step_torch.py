@@ -79,8 +79,37 @@ def blas_info():
     return f"{built} (runtime: {', '.join(sorted(libs)) or 'none found'})"
 
 
+def step_flops(b, t, d, n_rows, layers=2, heads=2, inner=None):
+    """Multiply-add FLOPs (2 per MAC) of one training step: forward of the per-token projections and
+    feed-forward, attention products, last-position scores, times 3 for forward + backward. The same formula
+    is printed by `seqcl bench`."""
+    inner = inner or 4 * d
+    tokens = b * t
+    per_token = 2 * (4 * d * d + 2 * d * inner)
+    attention = 2 * 2 * b * t * t * d
+    scores = 2 * b * d * n_rows
+    return 3 * (layers * (tokens * per_token + attention) + scores)
+
+
+def matmul_rate(b, t, d, n_rows, inner, reps=5):
+    """GFLOP/s of plain float32 matrix products with the step's shapes (projections, feed-forward, scores)."""
+    shapes = [(b * t, d, d)] * 4 + [(b * t, d, inner), (b * t, inner, d), (b, d, n_rows)]
+    mats = [(torch.randn(m, k), torch.randn(k, n)) for m, k, n in shapes]
+    flops = sum(2 * m * k * n for m, k, n in shapes)
+    for x, y in mats:
+        x @ y
+    best = float("inf")
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        for x, y in mats:
+            x @ y
+        best = min(best, time.perf_counter() - t0)
+    return flops / best / 1e9
+
+
 def main():
     ap = argparse.ArgumentParser()
+    ap.add_argument("--threads", type=int, default=0, help="torch.set_num_threads (0: torch's default)")
     ap.add_argument("--steps", type=int, default=20)
     ap.add_argument("--warmup", type=int, default=5)
     ap.add_argument("--batch", type=int, default=256)
@@ -88,6 +117,8 @@ def main():
     ap.add_argument("--dim", type=int, default=64)
     ap.add_argument("--items", type=int, default=12101)
     a = ap.parse_args()
+    if a.threads > 0:
+        torch.set_num_threads(a.threads)
     torch.manual_seed(7)
     n_rows = a.items + 1
     model = SASRec(n_rows, a.len, a.dim)
@@ -109,10 +140,15 @@ def main():
         if i >= a.warmup:
             times.append((time.perf_counter() - t0) * 1000)
     times.sort()
+    median = times[len(times) // 2]
+    flops = step_flops(a.batch, a.len, a.dim, n_rows)
     print(f"torch {torch.__version__}, BLAS {blas_info()}, {torch.get_num_threads()} threads")
     print(f"PyTorch SASRec train step (B={a.batch}, T={a.len}, d={a.dim}, N={n_rows}, CE last position): "
-          f"median {times[len(times) // 2]:.1f} ms/step, min {times[0]:.1f}, max {times[-1]:.1f} "
+          f"median {median:.1f} ms/step, min {times[0]:.1f}, max {times[-1]:.1f} "
           f"over {a.steps} steps")
+    print(f"PyTorch step {flops / 1e9:.2f} GFLOP: {flops / median / 1e6:.1f} GFLOP/s achieved; plain float32 "
+          f"matmul of the step's shapes {matmul_rate(a.batch, a.len, a.dim, n_rows, 4 * a.dim):.1f} GFLOP/s "
+          f"({torch.get_num_threads()} threads)")
 
 
 if __name__ == "__main__":

@@ -2,19 +2,30 @@ package io.seqcl.bench;
 
 import io.seqcl.data.Datasets;
 import io.seqcl.data.SequenceDataset;
-import io.seqcl.eval.RankingEvaluator;
 import io.seqcl.experiment.ModelSpec;
 import io.seqcl.experiment.PaperSettings;
+import io.seqcl.model.CL4SRecConfig;
+import io.seqcl.model.ContrastVAEConfig;
+import io.seqcl.model.TransformerModelConfig;
+import io.seqcl.model.DuoRecConfig;
 import io.seqcl.model.InputSpec;
+import io.seqcl.model.MCLRecConfig;
+import io.seqcl.model.MetaSGCLConfig;
+import io.seqcl.model.SASRecConfig;
 import io.seqcl.model.SequentialRecommender;
+import io.seqcl.nn.Devices;
 import io.seqcl.protocol.Batch;
 import io.seqcl.protocol.LeaveOneOutSplit;
 import io.seqcl.protocol.TrainingSamples;
 import io.seqcl.optim.StepContext;
+import io.seqcl.optim.StepProfile;
 import io.seqcl.train.TrainConfig;
 import io.seqcl.optim.TrainStep;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -22,8 +33,13 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Measures how long one full-budget training epoch of a model takes on a real dataset: times a number of real
- * training steps (after warm-up) and one validation pass, and extrapolates to the epoch's number of batches.
+ * Measures one full-budget training epoch of a model on a real dataset, packed and padded in the same run
+ * (issue 11): both models (same seed, same weights) take the same real training batches, alternating step by
+ * step so that load from other jobs hits both alike; the epoch time is the median step time times the epoch's
+ * number of batches (a step sample, not a full epoch), plus the time to draw the epoch's batches. Prints both
+ * epoch times and their ratio, the share of forward, backward, optimizer and data preparation, the peak resident
+ * memory of the process and the resident memory after each round (growth check), and optionally one validation
+ * pass per layout.
  *
  * <p>A benchmark, not a test: it prints measured numbers and asserts nothing. The model is built with the
  * paper's full-budget settings for the dataset ({@link PaperSettings}).
@@ -68,70 +84,203 @@ public final class EpochBenchmark {
     /**
      * Runs the benchmark.
      *
-     * @param opts options: dataset (default toys), model (default metasgcl), steps (10), warmup (3), batch (256)
+     * @param opts options: dataset (default toys), model (default metasgcl), steps per layout (20), warmup (3),
+     *     batch (256), threads (libtorch intra-op threads, default the engine's), eval (1 = time one validation
+     *     pass per layout, default 0), layouts (both, packed or padded), rounds (sample rounds, default 2),
+     *     over-padding (0: ContrastVAE's KL and pooling over real positions only instead of the code's all T)
      * @param out where to print
      * @return exit code 0
      */
     public static int run(Map<String, String> opts, PrintStream out) {
-        Settings d = Settings.defaults();
-        String dataset = opts.getOrDefault("dataset", d.dataset());
-        String modelName = opts.getOrDefault("model", d.model());
+        String dataset = opts.getOrDefault("dataset", "toys");
+        String modelName = opts.getOrDefault("model", "metasgcl");
+        String layouts = opts.getOrDefault("layouts", "both");
         opts.remove("dataset");
         opts.remove("model");
-        int steps = io.seqcl.util.Options.intOpt(opts, "steps", d.steps());
-        int warmup = io.seqcl.util.Options.intOpt(opts, "warmup", d.warmup());
-        int batchSize = io.seqcl.util.Options.intOpt(opts, "batch", d.batch());
+        opts.remove("layouts");
+        int steps = io.seqcl.util.Options.intOpt(opts, "steps", 20);
+        int warmup = io.seqcl.util.Options.intOpt(opts, "warmup", 3);
+        int batchSize = io.seqcl.util.Options.intOpt(opts, "batch", 256);
+        int threads = io.seqcl.util.Options.intOpt(opts, "threads", 0);
+        int eval = io.seqcl.util.Options.intOpt(opts, "eval", 0);
+        int rounds = Math.max(1, io.seqcl.util.Options.intOpt(opts, "rounds", 2));
+        int overPadding = io.seqcl.util.Options.intOpt(opts, "over-padding", 1);
         if (!opts.isEmpty()) {
             throw new IllegalArgumentException("unknown option(s) for bench-epoch: " + opts.keySet());
         }
-        return run(new Settings(dataset, modelName, steps, warmup, batchSize), out);
+        new Settings(dataset, modelName, steps, warmup, batchSize);
+        if (threads < 0) {
+            throw new IllegalArgumentException("threads must be >= 0 (0 = libtorch's default), got " + threads);
+        }
+        boolean[] modes = switch (layouts) {
+            case "both" -> new boolean[] {true, false};
+            case "packed" -> new boolean[] {true};
+            case "padded" -> new boolean[] {false};
+            default -> throw new IllegalArgumentException("--layouts must be both, packed or padded, got " + layouts);
+        };
+        int torchThreads = Devices.setThreads(threads);
+        SequenceDataset ds = Datasets.load(dataset);
+        LeaveOneOutSplit split = LeaveOneOutSplit.of(ds);
+        ModelSpec base = PaperSettings.model(modelName, ds, io.seqcl.experiment.Budget.FULL);
+        if (overPadding == 0 && base.config() instanceof ContrastVAEConfig c) {
+            base = ModelSpec.contrastvae(c.withClOverPadding(false).withKlOverPadding(false));
+        }
+        TrainConfig tc = TrainConfig.defaults().withBatchSize(batchSize);
+        int k = modes.length;
+        SequentialRecommender[] models = new SequentialRecommender[k];
+        TrainStep[] stepsOf = new TrainStep[k];
+        try {
+            for (int i = 0; i < k; i++) {
+                models[i] = withPacked(base, modes[i]).create(ds.numItems(), 2020);
+                models[i].prepare(split);
+                stepsOf[i] = models[i].newTrainStep(tc.optim());
+            }
+            InputSpec in = models[0].inputSpec();
+            TrainingSamples samples = new TrainingSamples(split, in.sampleMode(), in.maxLen(), in.padding());
+            long d0 = System.nanoTime();
+            List<Batch> batches = samples.epoch(batchSize, new SplittableRandom(2020), in.needsNegatives());
+            double prepSecs = (System.nanoTime() - d0) / 1e9;
+            long realTokens = 0;
+            for (Batch b : batches) {
+                for (int l : b.lengths()) {
+                    realTokens += l;
+                }
+            }
+            out.printf(Locale.ROOT, "%s on %s (%d users, %d items), %s%n", base.name(), ds.name(), split.numUsers(),
+                    ds.numItems(), base.config());
+            out.printf(Locale.ROOT, "%d cores, libtorch intra-op threads %d, OMP_WAIT_POLICY=%s; epoch = %d batches "
+                            + "of %d %s samples, T=%d, real/padded tokens %.3f; timing: median of %d steps per layout "
+                            + "(after %d warm-up), layouts alternating on the same batches, x batches per epoch%n",
+                    Runtime.getRuntime().availableProcessors(), torchThreads, System.getenv("OMP_WAIT_POLICY"),
+                    batches.size(), batchSize, in.sampleMode(), in.maxLen(),
+                    realTokens / (double) ((long) batches.stream().mapToInt(Batch::size).sum() * in.maxLen()),
+                    steps * rounds, warmup);
+            double[][] ms = new double[k][steps * rounds];
+            double[][] cpu = new double[k][steps * rounds];
+            long[][] phase = new long[k][4];
+            SplittableRandom[] rng = new SplittableRandom[k];
+            for (int i = 0; i < k; i++) {
+                rng[i] = new SplittableRandom(7);
+            }
+            for (int w = 0; w < warmup; w++) {
+                for (int i = 0; i < k; i++) {
+                    stepsOf[i].step(batches.get(w % batches.size()), new StepContext(1, w + 1, rng[i],
+                            batches.size()));
+                }
+            }
+            int next = warmup;
+            for (int r = 0; r < rounds; r++) {
+                for (int s = 0; s < steps; s++) {
+                    Batch b = batches.get(next % batches.size());
+                    for (int i = 0; i < k; i++) {
+                        StepProfile.reset();
+                        io.seqcl.nn.Packing.resetPreparationNanos();
+                        long c0 = cpuNanos();
+                        long t0 = System.nanoTime();
+                        stepsOf[i].step(b, new StepContext(1, next + 1, rng[i], batches.size()));
+                        ms[i][r * steps + s] = (System.nanoTime() - t0) / 1e6;
+                        cpu[i][r * steps + s] = (cpuNanos() - c0) / 1e6;
+                        phase[i][0] += StepProfile.forwardNanos();
+                        phase[i][1] += StepProfile.backwardNanos();
+                        phase[i][2] += StepProfile.optimizerNanos();
+                        phase[i][3] += io.seqcl.nn.Packing.preparationNanos();
+                    }
+                    next++;
+                }
+                out.printf(Locale.ROOT, "round %d: resident memory %s%n", r + 1, memory());
+            }
+            double[] epochSecs = new double[k];
+            double[] cpuMedian = new double[k];
+            for (int i = 0; i < k; i++) {
+                double[] c = cpu[i].clone();
+                Arrays.sort(c);
+                cpuMedian[i] = c[c.length / 2];
+                double[] sorted = ms[i].clone();
+                Arrays.sort(sorted);
+                double median = sorted[sorted.length / 2];
+                epochSecs[i] = median * batches.size() / 1000 + prepSecs;
+                // shares of the measured steps plus the epoch's batching scaled to the same number of steps
+                double measured = Arrays.stream(ms[i]).sum() / 1000;
+                double batching = prepSecs * ms[i].length / batches.size();
+                double all = measured + batching;
+                double layout = phase[i][3] / 1e9;
+                double f = phase[i][0] / 1e9 - layout;
+                double bw = phase[i][1] / 1e9;
+                double o = phase[i][2] / 1e9;
+                out.printf(Locale.ROOT, "%-6s step median %.1f ms (min %.1f, max %.1f); epoch %.1f s; time shares: "
+                                + "forward %.0f%%, backward %.0f%%, optimizer %.0f%%, data preparation %.1f%% "
+                                + "(batching %.1f%%, layouts and masks %.1f%%), other %.0f%%%n",
+                        modes[i] ? "packed" : "padded", median, sorted[0], sorted[sorted.length - 1], epochSecs[i],
+                        100 * f / all, 100 * bw / all, 100 * o / all, 100 * (batching + layout) / all,
+                        100 * batching / all, 100 * layout / all, 100 * (measured - f - bw - o - layout) / all);
+                out.printf(Locale.ROOT, "%-6s process CPU time per step: median %.1f ms (all threads; less sensitive to "
+                        + "other jobs than wall time)%n", modes[i] ? "packed" : "padded", cpuMedian[i]);
+            }
+            if (k == 2) {
+                out.printf(Locale.ROOT, "packed/padded epoch ratio %.3f (same run); CPU-time ratio per step %.3f%n",
+                        epochSecs[0] / epochSecs[1], cpuMedian[0] / cpuMedian[1]);
+            }
+            for (int i = 0; i < k && eval > 0; i++) {
+                long e0 = System.nanoTime();
+                tc.evaluator().evaluate(models[i], split.valid());
+                out.printf(Locale.ROOT, "%-6s validation pass (%d users): %.1f s%n", modes[i] ? "packed" : "padded",
+                        split.valid().size(), (System.nanoTime() - e0) / 1e9);
+            }
+            out.printf(Locale.ROOT, "peak resident memory %s (other jobs may be running on these cores)%n",
+                    peakMemory());
+        } finally {
+            for (SequentialRecommender m : models) {
+                if (m != null) {
+                    m.close();
+                }
+            }
+        }
+        return 0;
     }
 
     /**
-     * Runs the benchmark with validated settings.
+     * The same model spec with packed execution switched on or off.
      *
-     * @param settings the parameters
-     * @param out where to print
-     * @return exit code 0
+     * @param spec a Transformer model's spec
+     * @param packed whether to run packed
+     * @return the spec
+     * @throws IllegalArgumentException for a model without a Transformer
      */
-    public static int run(Settings settings, PrintStream out) {
-        String dataset = settings.dataset();
-        String modelName = settings.model();
-        int steps = settings.steps();
-        int warmup = settings.warmup();
-        int batchSize = settings.batch();
-        SequenceDataset ds = Datasets.load(dataset);
-        LeaveOneOutSplit split = LeaveOneOutSplit.of(ds);
-        ModelSpec spec = PaperSettings.model(modelName, ds, io.seqcl.experiment.Budget.FULL);
-        TrainConfig tc = TrainConfig.defaults().withBatchSize(batchSize);
-        try (SequentialRecommender model = spec.create(ds.numItems(), 2020)) {
-            model.prepare(split);
-            InputSpec in = model.inputSpec();
-            TrainingSamples samples = new TrainingSamples(split, in.sampleMode(), in.maxLen(), in.padding());
-            SplittableRandom rng = new SplittableRandom(2020);
-            List<Batch> batches = samples.epoch(batchSize, rng, in.needsNegatives());
-            TrainStep step = model.newTrainStep(tc.optim());
-            double[] ms = new double[steps];
-            for (int i = 0; i < warmup + steps; i++) {
-                long t0 = System.nanoTime();
-                step.step(batches.get(i % batches.size()), new StepContext(1, i + 1, rng));
-                if (i >= warmup) {
-                    ms[i - warmup] = (System.nanoTime() - t0) / 1e6;
-                }
-            }
-            Arrays.sort(ms);
-            double median = ms[steps / 2];
-            long e0 = System.nanoTime();
-            tc.evaluator().evaluate(model, split.valid());
-            double evalSecs = (System.nanoTime() - e0) / 1e9;
-            out.printf(Locale.ROOT, "%s on %s (%d users, %d items), %s%n", spec.name(), ds.name(), split.numUsers(),
-                    ds.numItems(), spec.config());
-            out.printf(Locale.ROOT, "train step (batch %d, %s): median %.1f ms, min %.1f, max %.1f over %d steps%n",
-                    batchSize, in.sampleMode(), median, ms[0], ms[steps - 1], steps);
-            out.printf(Locale.ROOT, "one epoch = %d batches: %.1f s training + %.1f s validation = %.1f s "
-                            + "(%d cores)%n", batches.size(), median * batches.size() / 1000, evalSecs,
-                    median * batches.size() / 1000 + evalSecs, Runtime.getRuntime().availableProcessors());
+    public static ModelSpec withPacked(ModelSpec spec, boolean packed) {
+        if (spec.config() instanceof TransformerModelConfig<?> t) {
+            return new ModelSpec(spec.name(), t.withTransformer(t.transformer().withPacked(packed)));
+        }
+        throw new IllegalArgumentException(spec.name() + " has no Transformer to pack");
+    }
+
+    private static long cpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+            return sun.getProcessCpuTime();
         }
         return 0;
+    }
+
+    private static String memory() {
+        return status("VmRSS");
+    }
+
+    private static String peakMemory() {
+        return status("VmHWM");
+    }
+
+    private static String status(String key) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith(key + ":")) {
+                    long kb = Long.parseLong(line.replaceAll("[^0-9]", ""));
+                    return String.format(Locale.ROOT, "%.0f MB", kb / 1024.0);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+        return "unknown";
     }
 }

@@ -78,7 +78,8 @@ public final class StepBenchmark {
     /**
      * Runs the benchmark.
      *
-     * @param opts options: steps, warmup, batch, len, dim, items, users, threads
+     * @param opts options: steps, warmup, batch, len, dim, items, users, threads (libtorch intra-op threads; 0 =
+     *     the engine's default), eval (0 skips the evaluation pass)
      * @param out where to print
      * @return exit code 0
      */
@@ -91,20 +92,39 @@ public final class StepBenchmark {
         int dim = io.seqcl.util.Options.intOpt(opts, "dim", d.dim());
         int items = io.seqcl.util.Options.intOpt(opts, "items", d.items());
         int users = io.seqcl.util.Options.intOpt(opts, "users", d.users());
+        int threads = io.seqcl.util.Options.intOpt(opts, "threads", 0);
+        int evalPass = io.seqcl.util.Options.intOpt(opts, "eval", 1);
+        if (threads < 0 || evalPass < 0 || evalPass > 1) {
+            throw new IllegalArgumentException("--threads must be >= 0 (0 = libtorch's default) and --eval 0 or 1, got "
+                    + threads + ", " + evalPass);
+        }
         if (!opts.isEmpty()) {
             throw new IllegalArgumentException("unknown option(s) for bench: " + opts.keySet());
         }
-        return run(new Settings(steps, warmup, batch, len, dim, items, users), out);
+        return run(new Settings(steps, warmup, batch, len, dim, items, users), threads, evalPass, out);
     }
 
     /**
-     * Runs the benchmark with validated settings.
+     * Runs the benchmark with validated settings, libtorch's default thread count and the evaluation pass.
      *
      * @param settings the parameters
      * @param out where to print
      * @return exit code 0
      */
     public static int run(Settings settings, PrintStream out) {
+        return run(settings, 0, 1, out);
+    }
+
+    /**
+     * Runs the benchmark with validated settings.
+     *
+     * @param settings the parameters
+     * @param threads libtorch intra-op threads (0 = its default)
+     * @param evalPass 1 to time one full evaluation pass, 0 to skip it
+     * @param out where to print
+     * @return exit code 0
+     */
+    public static int run(Settings settings, int threads, int evalPass, PrintStream out) {
         int steps = settings.steps();
         int warmup = settings.warmup();
         int batch = settings.batch();
@@ -113,9 +133,10 @@ public final class StepBenchmark {
         int items = settings.items();
         int users = settings.users();
         Engine engine = Engine.getInstance();
-        out.printf(Locale.ROOT, "engine %s %s, DJL %s, device %s, %d cores%n", engine.getEngineName(),
-                engine.getVersion(), Engine.getDjlVersion(), io.seqcl.nn.Devices.current(),
-                Runtime.getRuntime().availableProcessors());
+        int torchThreads = io.seqcl.nn.Devices.setThreads(threads);
+        out.printf(Locale.ROOT, "engine %s %s, DJL %s, device %s, %d cores, %d libtorch intra-op thread(s)%n",
+                engine.getEngineName(), engine.getVersion(), Engine.getDjlVersion(), io.seqcl.nn.Devices.current(),
+                Runtime.getRuntime().availableProcessors(), torchThreads);
         SASRecConfig cfg = SASRecConfig.defaults().withMaxLen(len).withWidth(dim);
         SplittableRandom rng = new SplittableRandom(7);
         try (SASRec model = new SASRec(items, cfg, 7)) {
@@ -133,6 +154,15 @@ public final class StepBenchmark {
             out.printf(Locale.ROOT, "SASRec train step (B=%d, T=%d, d=%d, N=%d, CE last position): "
                             + "median %.1f ms/step, min %.1f, max %.1f over %d steps%n",
                     batch, len, dim, items + 1, ms[steps / 2], ms[0], ms[steps - 1], steps);
+            double flops = stepFlops(batch, len, dim, items + 1, cfg.transformer().layers(),
+                    cfg.transformer().innerSize());
+            out.printf(Locale.ROOT, "seqcl step %.2f GFLOP: %.1f GFLOP/s achieved; plain float32 matmul of the step's "
+                            + "shapes %.1f GFLOP/s (%d threads)%n", flops / 1e9, flops / ms[steps / 2] / 1e6,
+                    matmulRate(model.params().manager(), batch, len, dim, items + 1, cfg.transformer().innerSize()),
+                    torchThreads);
+            if (evalPass == 0) {
+                return 0;
+            }
 
             EvalSet eval = evalSet(rng, users, len, items);
             RankingEvaluator ev = new RankingEvaluator(HistoryMode.NEG_INF, RankingEvaluator.DEFAULT_KS, 256);
@@ -144,6 +174,53 @@ public final class StepBenchmark {
                     eval.name(), eval.size(), items, secs);
         }
         return 0;
+    }
+
+    /**
+     * FLOPs (2 per multiply-add) of one training step: per-token projections and feed-forward, attention products
+     * and last-position scores, forward plus backward (x3). environment/bench/sasrec_step_torch.py uses the same
+     * formula.
+     *
+     * @param b batch size
+     * @param t length
+     * @param d width
+     * @param rows score rows
+     * @param layers blocks
+     * @param inner feed-forward width
+     * @return FLOPs
+     */
+    public static double stepFlops(int b, int t, int d, int rows, int layers, int inner) {
+        double tokens = (double) b * t;
+        double perToken = 2.0 * (4.0 * d * d + 2.0 * d * inner);
+        double attention = 2.0 * 2.0 * b * t * (double) t * d;
+        double scores = 2.0 * b * d * (double) rows;
+        return 3 * (layers * (tokens * perToken + attention) + scores);
+    }
+
+    private static double matmulRate(ai.djl.ndarray.NDManager parent, int b, int t, int d, int rows, int inner) {
+        long[][] shapes = {{(long) b * t, d, d}, {(long) b * t, d, d}, {(long) b * t, d, d}, {(long) b * t, d, d},
+            {(long) b * t, d, inner}, {(long) b * t, inner, d}, {b, d, rows}};
+        try (ai.djl.ndarray.NDManager m = parent.newSubManager()) {
+            ai.djl.ndarray.NDArray[][] mats = new ai.djl.ndarray.NDArray[shapes.length][];
+            double flops = 0;
+            for (int i = 0; i < shapes.length; i++) {
+                long[] s = shapes[i];
+                mats[i] = new ai.djl.ndarray.NDArray[] {m.randomNormal(new ai.djl.ndarray.types.Shape(s[0], s[1])),
+                    m.randomNormal(new ai.djl.ndarray.types.Shape(s[1], s[2]))};
+                flops += 2.0 * s[0] * s[1] * s[2];
+            }
+            double best = Double.MAX_VALUE;
+            for (int r = 0; r < 6; r++) {
+                long t0 = System.nanoTime();
+                for (ai.djl.ndarray.NDArray[] xy : mats) {
+                    xy[0].matMul(xy[1]).close();
+                }
+                if (r > 0) {
+                    best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+                }
+            }
+            return flops / best / 1e9;
+        }
     }
 
     private static Batch randomBatch(SplittableRandom rng, int batch, int len, int items) {

@@ -186,8 +186,7 @@ public final class CheckpointImport {
             layers++;
         }
         TransformerConfig t = base.transformer();
-        TransformerConfig shaped = new TransformerConfig((int) pos[1], layers, t.heads(), (int) ff[0],
-                t.activation(), t.hiddenDropout(), t.attnDropout(), t.layerNormEps());
+        TransformerConfig shaped = t.withHiddenSize((int) pos[1]).withLayers(layers).withInnerSize((int) ff[0]);
         SASRec model = new SASRec(numItems, base.withMaxLen((int) pos[0]).withTransformer(shaped), 0L);
         try {
             into(model);

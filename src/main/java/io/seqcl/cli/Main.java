@@ -345,6 +345,10 @@ public final class Main implements Callable<Integer> {
         int items;
         @Option(names = "--users", defaultValue = "22363", description = "users evaluated (default ${DEFAULT-VALUE})")
         int users;
+        @Option(names = "--threads", defaultValue = "0", description = "libtorch intra-op threads (0 = its default)")
+        int threads;
+        @Option(names = "--eval", defaultValue = "1", description = "1: also time one full evaluation pass; 0: skip it")
+        int eval;
 
         @Override
         public Integer call() {
@@ -365,14 +369,17 @@ public final class Main implements Callable<Integer> {
             o.put("dim", "" + dim);
             o.put("items", "" + items);
             o.put("users", "" + users);
+            o.put("threads", "" + threads);
+            o.put("eval", "" + eval);
             return io.seqcl.bench.StepBenchmark.run(o, stdout(spec));
         }
     }
 
     /** {@code seqcl bench-epoch}: real training steps of a model at the paper's full settings. */
     @Command(name = "bench-epoch", mixinStandardHelpOptions = true,
-            description = "Time real training steps of a model at the paper's full settings and one validation pass, "
-                    + "and print the time of one epoch.")
+            description = "Time real training steps of a model at the paper's full settings, packed and padded in the "
+                    + "same run (alternating steps on the same batches), and print the epoch times, their ratio, the "
+                    + "shares of forward, backward, optimizer and data preparation, and the peak resident memory.")
     static final class BenchEpoch implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -381,16 +388,28 @@ public final class Main implements Callable<Integer> {
         String dataset;
         @Option(names = "--model", defaultValue = "metasgcl", description = "model key (default ${DEFAULT-VALUE})")
         String model;
-        @Option(names = "--steps", defaultValue = "10", description = "timed steps (default ${DEFAULT-VALUE})")
+        @Option(names = "--steps", defaultValue = "20", description = "timed steps per round (default ${DEFAULT-VALUE})")
         int steps;
         @Option(names = "--warmup", defaultValue = "3", description = "untimed steps first (default ${DEFAULT-VALUE})")
         int warmup;
         @Option(names = "--batch", defaultValue = "256", description = "batch size (default ${DEFAULT-VALUE})")
         int batch;
+        @Option(names = "--rounds", defaultValue = "2", description = "sample rounds (default ${DEFAULT-VALUE})")
+        int rounds;
+        @Option(names = "--layouts", defaultValue = "both", description = "both, packed or padded (default ${DEFAULT-VALUE})")
+        String layouts;
+        @Option(names = "--threads", defaultValue = "0", description = "libtorch intra-op threads (0 = its default)")
+        int threads;
+        @Option(names = "--eval", defaultValue = "0", description = "1: also time one validation pass per layout")
+        int eval;
+        @Option(names = "--over-padding", defaultValue = "1",
+                description = "0: ContrastVAE's KL and pooling over real positions only (1: all T, the reference code)")
+        int overPadding;
 
         @Override
         public Integer call() {
             positive("--steps", steps);
+            positive("--rounds", rounds);
             positive("--batch", batch);
             if (warmup < 0) {
                 throw new IllegalArgumentException("--warmup must be >= 0, got " + warmup);
@@ -402,6 +421,11 @@ public final class Main implements Callable<Integer> {
             o.put("steps", "" + steps);
             o.put("warmup", "" + warmup);
             o.put("batch", "" + batch);
+            o.put("rounds", "" + rounds);
+            o.put("layouts", layouts);
+            o.put("threads", "" + threads);
+            o.put("eval", "" + eval);
+            o.put("over-padding", "" + overPadding);
             return io.seqcl.bench.EpochBenchmark.run(o, stdout(spec));
         }
     }

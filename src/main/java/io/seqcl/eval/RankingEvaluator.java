@@ -2,6 +2,8 @@ package io.seqcl.eval;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 import io.seqcl.model.SequentialRecommender;
 import io.seqcl.protocol.Batch;
 import io.seqcl.protocol.EvalSet;
@@ -17,6 +19,9 @@ import java.util.Arrays;
  * holds in {@link HistoryMode#ZERO} mode, where ContrastVAE's code would score row 0). History items are
  * treated as {@link HistoryMode} says; under {@link HistoryMode#NEG_INF} a target that occurs in its own
  * history can only be ranked last among the excluded items.
+ *
+ * <p>Ranks are counted in libtorch ({@code #{j : s_j >= s_target}} with one tensor comparison per batch) so that
+ * only the targets' scores and the counts leave the engine; {@link #rank} is the plain-Java reference.
  */
 public final class RankingEvaluator {
 
@@ -73,33 +78,74 @@ public final class RankingEvaluator {
             int[][] hist = Arrays.copyOfRange(set.inputs(), start, end);
             int[] users = Arrays.copyOfRange(set.users(), start, end);
             Batch batch = Batch.ofHistories(hist, users, model.inputSpec().maxLen(), model.inputSpec().padding());
-            float[] scores;
+            int rows = end - start;
+            int width = numItems + 1;
             try (NDScope scope = new NDScope()) {
                 NDArray s = model.scoreAll(batch);
                 long cols = s.getShape().get(1);
-                if (s.getShape().dimension() != 2 || cols != numItems + 1) {
+                if (s.getShape().dimension() != 2 || cols != width) {
                     throw new IllegalStateException(model.name() + ".scoreAll returned shape " + s.getShape()
-                            + ", expected (" + (end - start) + ", " + (numItems + 1) + ")");
+                            + ", expected (" + rows + ", " + width + ")");
                 }
-                scores = s.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
-            }
-            int width = numItems + 1;
-            for (int r = 0; r < end - start; r++) {
-                int off = r * width;
-                applyHistory(scores, off, hist[r], history);
-                int target = set.targets()[start + r];
-                if (Float.isNaN(scores[off + target])) {
-                    throw new IllegalStateException(model.name() + " produced a NaN score for user "
-                            + users[r] + " (target item " + target + ")");
+                s = s.toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
+                if (history != HistoryMode.NONE) {
+                    s = withHistory(s, hist, width, history);
                 }
-                ranks[start + r] = rank(scores, off, numItems, target);
+                long[] tg = new long[rows];
+                for (int r = 0; r < rows; r++) {
+                    tg[r] = set.targets()[start + r];
+                }
+                NDArray g = s.gather(s.getManager().create(tg, new Shape(rows, 1)), 1);
+                float[] gv = g.toFloatArray();
+                for (int r = 0; r < rows; r++) {
+                    if (Float.isNaN(gv[r])) {
+                        throw new IllegalStateException(model.name() + " produced a NaN score for user "
+                                + users[r] + " (target item " + tg[r] + ")");
+                    }
+                }
+                // rank = 1 + #{j != target : s_j >= g} = #{j in 1..N : s_j >= g}, the target counting itself
+                long[] above = s.get(new NDIndex(":, 1:")).gte(g).sum(new int[] {1})
+                        .toType(ai.djl.ndarray.types.DataType.INT64, false).toLongArray();
+                for (int r = 0; r < rows; r++) {
+                    ranks[start + r] = Math.toIntExact(above[r]);
+                }
             }
         }
         return new EvalResult(set.name(), set.users(), ranks, ks);
     }
 
     /**
-     * Applies the history handling to one row of scores in place.
+     * Replaces the scores of history items by the mode's value (a new array; libtorch {@code put} on flat indices).
+     *
+     * @param s scores {@code [B, W]}
+     * @param hist the users' histories
+     * @param width W = N + 1
+     * @param mode ZERO or NEG_INF
+     * @return the modified scores
+     */
+    private static NDArray withHistory(NDArray s, int[][] hist, int width, HistoryMode mode) {
+        int count = 0;
+        for (int[] h : hist) {
+            count += h.length;
+        }
+        if (count == 0) {
+            return s;
+        }
+        long[] idx = new long[count];
+        int k = 0;
+        for (int r = 0; r < hist.length; r++) {
+            for (int item : hist[r]) {
+                idx[k++] = (long) r * width + item;
+            }
+        }
+        float[] v = new float[count];
+        Arrays.fill(v, mode == HistoryMode.ZERO ? 0f : Float.NEGATIVE_INFINITY);
+        Shape shape = s.getShape();
+        return s.reshape(-1).put(s.getManager().create(idx), s.getManager().create(v)).reshape(shape);
+    }
+
+    /**
+     * Applies the history handling to one row of scores in place (the reference for the tensor path).
      *
      * @param scores flat scores
      * @param offset index of item 0 of the row

@@ -107,11 +107,8 @@ public final class MetaSGCLExperiments {
         HIDDEN("d", null, new double[] {32, 64, 128, 256, 512}, new double[] {32, 64},
                 (c, v) -> c.withWidth(v.intValue())),
         /** Attention heads (Table IV). */
-        HEADS("heads", "IV", new double[] {1, 2, 4, 8}, new double[] {1, 2}, (c, v) -> {
-            TransformerConfig t = c.transformer();
-            return c.withTransformer(new TransformerConfig(t.hiddenSize(), t.layers(), v.intValue(), t.innerSize(),
-                    t.activation(), t.hiddenDropout(), t.attnDropout(), t.layerNormEps()));
-        }),
+        HEADS("heads", "IV", new double[] {1, 2, 4, 8}, new double[] {1, 2},
+                (c, v) -> c.withTransformer(c.transformer().withHeads(v.intValue()))),
         /** InfoNCE temperature (Table V). */
         TEMPERATURE("temperature", "V", new double[] {0.05, 0.1, 0.5, 1, 2, 5}, new double[] {0.1, 1},
                 (c, v) -> c.withTemperature(v)),

@@ -2,6 +2,7 @@ package io.seqcl.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 
 /**
@@ -22,14 +23,22 @@ public record FullSoftmaxCrossEntropy(boolean includePaddingRow) implements RecL
     @Override
     public NDArray compute(NDArray h, NDArray itemTable, long[] targets, long[] negatives) {
         NDManager m = h.getManager();
-        NDArray logits = h.matMul(itemTable.transpose());
+        // without row 0 the softmax runs over rows 1..N only: the same numbers as a -inf logit for row 0, without
+        // one more [K, rows] tensor in the forward pass
+        NDArray table = includePaddingRow ? itemTable : itemTable.get(new NDIndex("1:"));
+        NDArray logp = h.matMul(table.transpose()).logSoftmax(1);
+        long[] cols = targets;
         if (!includePaddingRow) {
-            float[] row = new float[(int) itemTable.getShape().get(0)];
-            row[0] = Float.NEGATIVE_INFINITY;
-            logits = logits.add(m.create(row));
+            cols = new long[targets.length];
+            for (int i = 0; i < targets.length; i++) {
+                if (targets[i] < 1) {
+                    throw new IllegalArgumentException("target " + targets[i] + " at index " + i
+                            + " is the padding row, which is excluded from the softmax");
+                }
+                cols[i] = targets[i] - 1;
+            }
         }
-        NDArray logp = logits.logSoftmax(1);
-        NDArray idx = m.create(targets, new Shape(targets.length, 1));
+        NDArray idx = m.create(cols, new Shape(cols.length, 1));
         return logp.gather(idx, 1).mean().neg();
     }
 }

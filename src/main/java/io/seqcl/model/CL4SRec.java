@@ -60,11 +60,11 @@ public final class CL4SRec extends AbstractRecommender<CL4SRecConfig> {
     @Override
     public NDArray loss(Batch batch, StepContext ctx) {
         if (config.lambda() == 0) {
-            return encoder.recLoss(encoder.encode(true, batch).hidden(0), batch);
+            return encoder.recLoss(encoder.encode(true, batch), 0, batch);
         }
         Batch[] v = views(batch, ctx);
         ContrastiveEncoder.Encoded e = encoder.encode(true, batch, v[0], v[1]);
-        NDArray rec = encoder.recLoss(e.hidden(0), batch);
+        NDArray rec = encoder.recLoss(e, 0, batch);
         long[] groups = config.maskSameTarget() ? ContrastiveEncoder.lastTargets(batch) : null;
         NDArray cl = infoNCE.compute(e.last(1), e.last(2), groups);
         return rec.add(Ops.scale(cl, config.lambda()));

@@ -9,11 +9,10 @@ import io.seqcl.loss.GaussianKL;
 import io.seqcl.loss.InfoNCE;
 import io.seqcl.model.ContrastVAEConfig.Latent;
 import io.seqcl.model.ContrastVAEConfig.Variant;
-import io.seqcl.nn.AttentionMask;
 import io.seqcl.nn.Gaussian;
 import io.seqcl.nn.Ops;
+import io.seqcl.nn.Packing;
 import io.seqcl.nn.Params;
-import io.seqcl.nn.PositionMask;
 import io.seqcl.nn.TransformerStack;
 import io.seqcl.nn.VariationalHead;
 import io.seqcl.protocol.Batch;
@@ -214,36 +213,59 @@ public final class ContrastVAE extends AbstractRecommender<ContrastVAEConfig> im
      * @throws IllegalStateException for R3 on a variant without the scale alpha
      */
     public NDArray latent(Gaussian g, Latent kind, boolean training, SplittableRandom rng) {
+        return latent(g, kind, training, rng, null);
+    }
+
+    /**
+     * Builds a latent sequence from a posterior in a batch's layout; noise and masks are drawn for the padded
+     * {@code [B, T, d]} grid (the same draws as the padded path) and packed.
+     *
+     * @param g posterior in {@code layout}
+     * @param kind which construction
+     * @param training training or evaluation behaviour
+     * @param rng stream for noise and masks
+     * @param layout the layout of {@code g}, or {@code null} when {@code g} is padded {@code [B, T, d]}
+     * @return z in the same layout
+     */
+    private NDArray latent(Gaussian g, Latent kind, boolean training, SplittableRandom rng, Packing layout) {
         NDArray mu = g.mean();
         NDArray sigma = g.std();
         return switch (kind) {
-            case VANILLA -> training ? mu.add(sigma.mul(noise(mu, rng))) : mu.add(sigma);
+            case VANILLA -> training ? mu.add(sigma.mul(noise(mu, rng, layout))) : mu.add(sigma);
             case NO_NOISE -> mu.add(sigma);
             case MODEL_AUGMENTATION -> training && config.reparamDropout() > 0
-                    ? mu.add(sigma.mul(dropoutMask(mu, config.reparamDropout(), rng))) : mu.add(sigma);
+                    ? mu.add(sigma.mul(dropoutMask(mu, config.reparamDropout(), rng, layout))) : mu.add(sigma);
             case VARIATIONAL_AUGMENTATION -> {
                 if (alphaLogit == null) {
                     throw new IllegalStateException("variant " + config.variant() + " has no learnable scale alpha");
                 }
-                yield mu.add(sigma.mul(Activation.sigmoid(alphaLogit)).mul(noise(mu, rng)));
+                yield mu.add(sigma.mul(Activation.sigmoid(alphaLogit)).mul(noise(mu, rng, layout)));
             }
         };
     }
 
-    private static NDArray noise(NDArray like, SplittableRandom rng) {
-        return VariationalHead.standardNormal(like.getManager(), like.getShape(), rng)
+    /** The padded shape {@code [B, T, d]} of states in a layout. */
+    private static Shape gridShape(NDArray like, Packing layout) {
+        Shape s = like.getShape();
+        return layout == null ? s : new Shape(layout.rows(), layout.maxLen(), s.get(s.dimension() - 1));
+    }
+
+    private static NDArray noise(NDArray like, SplittableRandom rng, Packing layout) {
+        NDArray n = VariationalHead.standardNormal(like.getManager(), gridShape(like, layout), rng)
                 .toType(like.getDataType(), false);
+        return layout == null ? n : layout.pack(n);
     }
 
     /** Inverted-dropout multiplier: 0 with probability p, else 1/(1-p), drawn from {@code rng}. */
-    private static NDArray dropoutMask(NDArray like, double p, SplittableRandom rng) {
-        Shape shape = like.getShape();
+    private static NDArray dropoutMask(NDArray like, double p, SplittableRandom rng, Packing layout) {
+        Shape shape = gridShape(like, layout);
         float[] v = new float[Math.toIntExact(shape.size())];
         float keep = (float) (1 / (1 - p));
         for (int i = 0; i < v.length; i++) {
             v[i] = rng.nextDouble() < p ? 0f : keep;
         }
-        return like.getManager().create(v, shape).toType(like.getDataType(), false);
+        NDArray mask = like.getManager().create(v, shape).toType(like.getDataType(), false);
+        return layout == null ? mask : layout.pack(mask);
     }
 
     /**
@@ -276,24 +298,26 @@ public final class ContrastVAE extends AbstractRecommender<ContrastVAEConfig> im
         NDManager m = params.manager();
         Variant v = config.variant();
         SplittableRandom rng = ctx.rng();
-        NDArray mask = AttentionMask.causal(m, batch.items());
-        NDArray x0 = backbone.embed(batch, true);
-        Gaussian g1 = encode(x0, mask, true);
-        NDArray z1 = latent(g1, v.view1(), true, rng);
-        NDArray rec1 = backbone.recLoss(decoder.forward(z1, mask, true), batch);
-        NDArray kl1 = klOf(g1, batch);
+        boolean all = config.klOverPadding() || config.clOverPadding();
+        Packing pe = backbone.packing(batch, all);
+        Packing pd = all ? backbone.packing(batch) : pe;
+        NDArray x0 = backbone.embed(batch, pe, true);
+        Gaussian g1 = encode(x0, pe, true);
+        NDArray z1 = latent(g1, v.view1(), true, rng, pe);
+        NDArray rec1 = decode(z1, pe, pd, batch);
+        NDArray kl1 = klOf(g1, pe);
         NDArray rec2 = null;
         NDArray kl2 = null;
         NDArray cl = null;
         NDArray prior = null;
         if (v.twoViews()) {
-            NDArray x2 = v.augmentsInput() ? backbone.embed(reorder(batch, config.reorderRate(), rng), true) : x0;
-            Gaussian g2 = encode(x2, mask, true);
-            NDArray z2 = latent(g2, v.view2(), true, rng);
-            rec2 = backbone.recLoss(decoder.forward(z2, mask, true), batch);
-            kl2 = klOf(g2, batch);
+            NDArray x2 = v.augmentsInput() ? backbone.embed(reorder(batch, config.reorderRate(), rng), pe, true) : x0;
+            Gaussian g2 = encode(x2, pe, true);
+            NDArray z2 = latent(g2, v.view2(), true, rng, pe);
+            rec2 = decode(z2, pe, pd, batch);
+            kl2 = klOf(g2, pe);
             if (config.clWeight() > 0) {
-                cl = infoNCE.compute(pool(z1, batch), pool(z2, batch));
+                cl = infoNCE.compute(pool(pe.unpack(z1), batch), pool(pe.unpack(z2), batch));
             }
             if (v.variational() && config.alphaPrior()) {
                 prior = alphaPrior();
@@ -302,13 +326,18 @@ public final class ContrastVAE extends AbstractRecommender<ContrastVAEConfig> im
         return new Terms(rec1, rec2, kl1, kl2, cl, prior, klWeight(ctx), config.clWeight());
     }
 
-    private Gaussian encode(NDArray x0, NDArray mask, boolean training) {
-        return new Gaussian(backbone.encodeEmbedded(x0, mask, training), encLogVar.forward(x0, mask, training));
+    private Gaussian encode(NDArray x0, Packing p, boolean training) {
+        return new Gaussian(backbone.encodeEmbedded(x0, p, training), encLogVar.forward(x0, p, training));
     }
 
-    private NDArray klOf(Gaussian g, Batch batch) {
-        return config.klOverPadding() ? kl.compute(g) : kl.compute(g, PositionMask.fromItems(params.manager(),
-                batch.items()));
+    /** Decodes a latent sequence (moved from the encoder's layout to the decoder's) and returns its BCE/CE. */
+    private NDArray decode(NDArray z, Packing pe, Packing pd, Batch batch) {
+        NDArray h = decoder.forward(pd.from(z, pe), pd, true);
+        return backbone.recLoss(h, pd, 0, batch, backbone.itemEmbedding());
+    }
+
+    private NDArray klOf(Gaussian g, Packing p) {
+        return config.klOverPadding() ? kl.compute(g) : kl.compute(g, p.nonzeroItems());
     }
 
     private NDArray pool(NDArray z, Batch batch) {
@@ -356,16 +385,17 @@ public final class ContrastVAE extends AbstractRecommender<ContrastVAEConfig> im
     /** View 1's posterior in evaluation mode: {@code mu = Enc_mu(X0)}, {@code ln sigma^2 = Enc_logvar(X0)}. */
     @Override
     public Gaussian posterior(Batch batch) {
-        NDArray mask = AttentionMask.causal(params.manager(), batch.items());
-        return encode(backbone.embed(batch, false), mask, false);
+        Packing p = backbone.packing(batch, true);
+        Gaussian g = encode(backbone.embed(batch, p, false), p, false);
+        return new Gaussian(p.unpack(g.mean()), p.unpack(g.logVar()));
     }
 
     @Override
     public NDArray scoreAll(Batch batch) {
-        Gaussian g = posterior(batch);
+        Packing p = backbone.packing(batch);
+        Gaussian g = encode(backbone.embed(batch, p, false), p, false);
         NDArray z = config.evalLatent() == MetaSGCLConfig.EvalLatent.MU ? g.mean()
-                : latent(g, config.variant().view1(), false, null);
-        NDArray d = decoder.forward(z, AttentionMask.causal(params.manager(), batch.items()), false);
-        return SASRec.lastHidden(d, batch).matMul(backbone.itemEmbedding().transpose());
+                : latent(g, config.variant().view1(), false, null, p);
+        return p.last(decoder.forward(z, p, false)).matMul(backbone.itemEmbedding().transpose());
     }
 }

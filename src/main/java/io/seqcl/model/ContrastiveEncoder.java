@@ -2,6 +2,7 @@ package io.seqcl.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
+import io.seqcl.nn.Packing;
 import io.seqcl.nn.Params;
 import io.seqcl.protocol.Batch;
 
@@ -18,12 +19,15 @@ final class ContrastiveEncoder {
 
     /** Hidden states of several batches encoded in one pass. */
     static final class Encoded {
-        private final NDArray hidden;
+        private final NDArray states;
+        private final Packing packing;
         private final Batch[] batches;
         private final int[] offsets;
+        private NDArray padded;
 
-        private Encoded(NDArray hidden, Batch[] batches) {
-            this.hidden = hidden;
+        private Encoded(NDArray states, Packing packing, Batch[] batches) {
+            this.states = states;
+            this.packing = packing;
             this.batches = batches;
             this.offsets = new int[batches.length + 1];
             for (int i = 0; i < batches.length; i++) {
@@ -36,10 +40,13 @@ final class ContrastiveEncoder {
          * @return its hidden states {@code [B_i, T, d]}
          */
         NDArray hidden(int i) {
-            if (batches.length == 1) {
-                return hidden;
+            if (padded == null) {
+                padded = packing.unpack(states);
             }
-            return hidden.get(new NDIndex(offsets[i] + ":" + offsets[i + 1]));
+            if (batches.length == 1) {
+                return padded;
+            }
+            return padded.get(new NDIndex(offsets[i] + ":" + offsets[i + 1]));
         }
 
         /**
@@ -47,7 +54,7 @@ final class ContrastiveEncoder {
          * @return its last-position states {@code [B_i, d]}
          */
         NDArray last(int i) {
-            return SASRec.lastHidden(hidden(i), batches[i]);
+            return packing.last(states, offsets[i], offsets[i + 1]);
         }
     }
 
@@ -83,7 +90,8 @@ final class ContrastiveEncoder {
      */
     Encoded encode(boolean training, Batch... batches) {
         if (batches.length == 1) {
-            return new Encoded(sasrec.encode(batches[0], training), batches);
+            Packing p = sasrec.packing(batches[0]);
+            return new Encoded(sasrec.encode(batches[0], p, training), p, batches);
         }
         int total = 0;
         for (Batch b : batches) {
@@ -92,6 +100,7 @@ final class ContrastiveEncoder {
         int[][] items = new int[total][];
         int[] lengths = new int[total];
         int[] users = new int[total];
+        int[][] targets = new int[total][];
         int k = 0;
         for (Batch b : batches) {
             if (b.padding() != batches[0].padding() || b.maxLen() != batches[0].maxLen()) {
@@ -101,19 +110,34 @@ final class ContrastiveEncoder {
                 items[k] = b.items()[r];
                 lengths[k] = b.lengths()[r];
                 users[k] = b.users()[r];
+                targets[k] = b == batches[0] && b.targets() != null ? b.targets()[r] : new int[b.maxLen()];
                 k++;
             }
         }
-        Batch all = new Batch(items, null, null, lengths, users, batches[0].padding());
-        return new Encoded(sasrec.encode(all, training), batches);
+        Batch all = new Batch(items, targets, null, lengths, users, batches[0].padding());
+        Packing p = sasrec.packing(all);
+        return new Encoded(sasrec.encode(all, p, training), p, batches);
     }
 
     NDArray recLoss(NDArray hidden, Batch batch) {
         return sasrec.recLoss(hidden, batch, outputTable());
     }
 
+    /**
+     * The next-item loss of the {@code i}-th batch of a fused pass, read from its states in their layout.
+     *
+     * @param e the pass
+     * @param i batch index (its targets are used)
+     * @param batch that batch
+     * @return scalar loss
+     */
+    NDArray recLoss(Encoded e, int i, Batch batch) {
+        return sasrec.recLoss(e.states, e.packing, e.offsets[i], batch, outputTable());
+    }
+
     NDArray scoreAll(Batch batch) {
-        return SASRec.lastHidden(sasrec.encode(batch, false), batch).matMul(outputTable().transpose());
+        Packing p = sasrec.packing(batch);
+        return p.last(sasrec.encode(batch, p, false)).matMul(outputTable().transpose());
     }
 
     /**

@@ -171,7 +171,7 @@ public final class DuoRec extends AbstractRecommender<DuoRecConfig> {
         boolean unsup = (c == DuoRecConfig.Contrast.UN || c == DuoRecConfig.Contrast.US) && config.lambda() > 0;
         long[] groups = config.maskSameTarget() ? ContrastiveEncoder.lastTargets(batch) : null;
         if (!sup && !unsup) {
-            return encoder.recLoss(encoder.encode(true, batch).hidden(0), batch);
+            return encoder.recLoss(encoder.encode(true, batch), 0, batch);
         }
         Batch pos = sup ? positives(batch, ctx) : null;
         ContrastiveEncoder.Encoded e;
@@ -182,7 +182,7 @@ public final class DuoRec extends AbstractRecommender<DuoRecConfig> {
         } else {
             e = encoder.encode(true, batch, batch);
         }
-        NDArray loss = encoder.recLoss(e.hidden(0), batch);
+        NDArray loss = encoder.recLoss(e, 0, batch);
         NDArray h = e.last(0);
         switch (c) {
             case US_X -> loss = loss.add(Ops.scale(infoNCE.compute(e.last(1), e.last(2), groups),

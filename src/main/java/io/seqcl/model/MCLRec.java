@@ -182,7 +182,7 @@ public final class MCLRec extends AbstractRecommender<MCLRecConfig> {
             e = encoder.encode(true, views.view1(), views.view2());
             o = 0;
         }
-        NDArray lRec = rec ? encoder.recLoss(e.hidden(0), batch) : null;
+        NDArray lRec = rec ? encoder.recLoss(e, 0, batch) : null;
         if (!needViews) {
             return new Terms(lRec, null, null, null);
         }

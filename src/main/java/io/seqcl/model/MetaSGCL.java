@@ -5,11 +5,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.seqcl.loss.GaussianKL;
 import io.seqcl.loss.InfoNCE;
-import io.seqcl.nn.AttentionMask;
 import io.seqcl.nn.Dense;
 import io.seqcl.nn.Gaussian;
+import io.seqcl.nn.Packing;
 import io.seqcl.nn.Params;
-import io.seqcl.nn.PositionMask;
 import io.seqcl.nn.TransformerStack;
 import io.seqcl.nn.VariationalHead;
 import io.seqcl.protocol.Batch;
@@ -182,10 +181,10 @@ public final class MetaSGCL extends AbstractRecommender<MetaSGCLConfig> implemen
         NDManager m = params.manager();
         boolean view1 = which.contains(Term.REC1) || which.contains(Term.KL1) || which.contains(Term.CL);
         boolean view2 = which.contains(Term.REC2) || which.contains(Term.KL2) || which.contains(Term.CL);
-        NDArray f1 = view1 || (view2 && config.sharedEncoderPass()) ? backbone.encode(batch, true) : null;
-        NDArray f2 = !view2 ? null : config.sharedEncoderPass() ? f1 : backbone.encode(batch, true);
-        NDArray mask = AttentionMask.causal(m, batch.items());
-        NDArray valid = config.klOverPadding() ? null : PositionMask.fromItems(m, batch.items());
+        Packing p = backbone.packing(batch, config.klOverPadding());
+        NDArray f1 = view1 || (view2 && config.sharedEncoderPass()) ? backbone.encode(batch, p, true) : null;
+        NDArray f2 = !view2 ? null : config.sharedEncoderPass() ? f1 : backbone.encode(batch, p, true);
+        NDArray valid = config.klOverPadding() ? null : p.nonzeroItems();
         Shape shape = new Shape(batch.size(), batch.maxLen(), config.transformer().hiddenSize());
         NDArray rec1 = null;
         NDArray rec2 = null;
@@ -196,10 +195,10 @@ public final class MetaSGCL extends AbstractRecommender<MetaSGCLConfig> implemen
         NDArray eps1 = null;
         if (view1) {
             Gaussian g1 = new Gaussian(mean.forward(f1), logVar.forward(f1));
-            eps1 = VariationalHead.standardNormal(m, shape, ctx.rng());
+            eps1 = p.pack(VariationalHead.standardNormal(m, shape, ctx.rng()));
             z1 = VariationalHead.reparameterize(g1, eps1);
             if (which.contains(Term.REC1)) {
-                rec1 = backbone.recLoss(decoder.forward(z1, mask, true), batch);
+                rec1 = backbone.recLoss(decoder.forward(z1, p, true), p, 0, batch, backbone.itemEmbedding());
             }
             if (which.contains(Term.KL1)) {
                 kl1 = klOf(g1, valid);
@@ -208,10 +207,10 @@ public final class MetaSGCL extends AbstractRecommender<MetaSGCLConfig> implemen
         if (view2) {
             Gaussian g2 = new Gaussian(mean.forward(f2), metaLogVar.forward(f2));
             NDArray eps2 = config.sharedNoise() && eps1 != null ? eps1
-                    : VariationalHead.standardNormal(m, shape, ctx.rng());
+                    : p.pack(VariationalHead.standardNormal(m, shape, ctx.rng()));
             z2 = VariationalHead.reparameterize(g2, eps2);
             if (which.contains(Term.REC2)) {
-                rec2 = backbone.recLoss(decoder.forward(z2, mask, true), batch);
+                rec2 = backbone.recLoss(decoder.forward(z2, p, true), p, 0, batch, backbone.itemEmbedding());
             }
             if (which.contains(Term.KL2)) {
                 kl2 = klOf(g2, valid);
@@ -219,7 +218,8 @@ public final class MetaSGCL extends AbstractRecommender<MetaSGCLConfig> implemen
         }
         NDArray cl = null;
         if (which.contains(Term.CL)) {
-            cl = infoNCE.compute(config.clPooling().pool(z1, batch), config.clPooling().pool(z2, batch));
+            cl = infoNCE.compute(config.clPooling().pool(p.unpack(z1), batch),
+                    config.clPooling().pool(p.unpack(z2), batch));
         }
         return new Terms(rec1, rec2, kl1, kl2, cl);
     }
@@ -249,19 +249,20 @@ public final class MetaSGCL extends AbstractRecommender<MetaSGCLConfig> implemen
     /** View 1's posterior in evaluation mode: {@code mu = W_mu F}, {@code ln sigma^2 = Enc_sigma(F)}. */
     @Override
     public Gaussian posterior(Batch batch) {
-        NDArray f = backbone.encode(batch, false);
+        Packing p = backbone.packing(batch, true);
+        NDArray f = p.unpack(backbone.encode(batch, p, false));
         return new Gaussian(mean.forward(f), logVar.forward(f));
     }
 
     @Override
     public NDArray scoreAll(Batch batch) {
-        NDArray f = backbone.encode(batch, false);
+        Packing p = backbone.packing(batch);
+        NDArray f = backbone.encode(batch, p, false);
         NDArray z = mean.forward(f);
         if (config.evalLatent() == MetaSGCLConfig.EvalLatent.MU_PLUS_SIGMA) {
             z = z.add(new Gaussian(z, logVar.forward(f)).std());
         }
-        NDArray d = decoder.forward(z, AttentionMask.causal(params.manager(), batch.items()), false);
-        return SASRec.lastHidden(d, batch).matMul(backbone.itemEmbedding().transpose());
+        return p.last(decoder.forward(z, p, false)).matMul(backbone.itemEmbedding().transpose());
     }
 
     /**

@@ -4,9 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
-import io.seqcl.nn.AttentionMask;
 import io.seqcl.nn.Norm;
 import io.seqcl.nn.Ops;
+import io.seqcl.nn.Packing;
 import io.seqcl.nn.Params;
 import io.seqcl.nn.TransformerStack;
 import io.seqcl.protocol.Batch;
@@ -94,15 +94,80 @@ public class SASRec extends AbstractRecommender<SASRecConfig> {
     }
 
     /**
+     * The layout of a batch for this model's causal encoder: packed unless the configuration selects the padded
+     * path ({@link io.seqcl.nn.TransformerConfig#packed()}).
+     *
+     * @param batch the batch
+     * @return its layout (made once per batch and shared by every pass over it)
+     */
+    public Packing packing(Batch batch) {
+        return Packing.causal(params.manager(), batch, config.transformer().packed());
+    }
+
+    /**
+     * The layout of a batch, with every position computed when {@code allPositions} (callers that read the
+     * outputs at padding positions, e.g. a KL over all {@code T} positions).
+     *
+     * @param batch the batch
+     * @param allPositions whether padding positions must be computed too
+     * @return its layout
+     */
+    public Packing packing(Batch batch, boolean allPositions) {
+        return Packing.causal(params.manager(), batch, config.transformer().packed(), allPositions);
+    }
+
+    /**
+     * Embeds the active positions of a layout: {@code Dropout(LN(E[s_t] + P[t]))} per token.
+     *
+     * @param batch the inputs (items may differ from the layout's batch, e.g. a reordered view of the same lengths)
+     * @param p the layout
+     * @param training whether dropout is active
+     * @return states in {@code p}'s layout
+     */
+    protected NDArray embed(Batch batch, Packing p, boolean training) {
+        if (!p.packed()) {
+            return embed(batch, training);
+        }
+        NDManager m = params.manager();
+        NDArray x = Ops.rows(itemEmb, m.create(p.tokenIds(batch.items())))
+                .add(Ops.rows(posEmb, m.create(p.tokenPositions())));
+        return Ops.dropout(lnIn.forward(x), config.transformer().hiddenDropout(), training);
+    }
+
+    /**
      * Runs the causal encoder over a batch.
      *
      * @param batch the inputs
      * @param training whether dropout is active
-     * @return hidden states {@code [B, T, d]}
+     * @return hidden states {@code [B, T, d]} (zeros at padding positions when packed)
      */
     public NDArray encode(Batch batch, boolean training) {
-        NDArray mask = AttentionMask.causal(params.manager(), batch.items());
-        return encoder.forward(embed(batch, training), mask, training);
+        Packing p = packing(batch);
+        return p.unpack(encode(batch, p, training));
+    }
+
+    /**
+     * Runs the causal encoder over a batch in a given layout.
+     *
+     * @param batch the inputs
+     * @param p the batch's layout ({@link #packing})
+     * @param training whether dropout is active
+     * @return hidden states in {@code p}'s layout
+     */
+    public NDArray encode(Batch batch, Packing p, boolean training) {
+        return encoder.forward(embed(batch, p, training), p, training);
+    }
+
+    /**
+     * Runs the encoder stack on embedded inputs in a layout.
+     *
+     * @param x embedded inputs in {@code p}'s layout
+     * @param p layout and mask
+     * @param training whether dropout is active
+     * @return hidden states in {@code p}'s layout
+     */
+    NDArray encodeEmbedded(NDArray x, Packing p, boolean training) {
+        return encoder.forward(x, p, training);
     }
 
     /**
@@ -188,13 +253,54 @@ public class SASRec extends AbstractRecommender<SASRecConfig> {
         return config.loss().compute(h, table, targets, negatives);
     }
 
+    /**
+     * Computes the next-item loss on the target positions of a batch from hidden states in a layout.
+     *
+     * @param hidden states in {@code p}'s layout
+     * @param p the layout ({@code rowOffset + B} rows or more)
+     * @param rowOffset first row of {@code batch} in the layout (fused passes over several batches)
+     * @param batch the batch with targets
+     * @param table output item table {@code [C, d]}
+     * @return scalar loss
+     */
+    protected NDArray recLoss(NDArray hidden, Packing p, int rowOffset, Batch batch, NDArray table) {
+        int count = 0;
+        for (int[] row : batch.targets()) {
+            for (int v : row) {
+                if (v != 0) {
+                    count++;
+                }
+            }
+        }
+        long[] idx = new long[count];
+        long[] targets = new long[count];
+        long[] negatives = batch.negatives() == null ? null : new long[count];
+        int k = 0;
+        for (int b = 0; b < batch.size(); b++) {
+            int[] tr = batch.targets()[b];
+            for (int q = 0; q < tr.length; q++) {
+                if (tr[q] != 0) {
+                    idx[k] = p.slot(rowOffset + b, q);
+                    targets[k] = tr[q];
+                    if (negatives != null) {
+                        negatives[k] = batch.negatives()[b][q];
+                    }
+                    k++;
+                }
+            }
+        }
+        return config.loss().compute(p.gather(hidden, idx), table, targets, negatives);
+    }
+
     @Override
     public NDArray loss(Batch batch, StepContext ctx) {
-        return recLoss(encode(batch, true), batch);
+        Packing p = packing(batch);
+        return recLoss(encode(batch, p, true), p, 0, batch, itemEmb);
     }
 
     @Override
     public NDArray scoreAll(Batch batch) {
-        return lastHidden(encode(batch, false), batch).matMul(itemEmb.transpose());
+        Packing p = packing(batch);
+        return p.last(encode(batch, p, false)).matMul(itemEmb.transpose());
     }
 }

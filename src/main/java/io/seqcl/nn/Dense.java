@@ -29,6 +29,16 @@ public final class Dense {
         bias = params.constant(name + ".bias", 0f, out);
     }
 
+    /** @return the weight {@code [out, in]} */
+    NDArray weight() {
+        return weight;
+    }
+
+    /** @return the bias {@code [out]} */
+    NDArray bias() {
+        return bias;
+    }
+
     /**
      * Applies the layer on the last axis.
      *

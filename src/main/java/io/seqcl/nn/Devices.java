@@ -55,4 +55,19 @@ public final class Devices {
         ai.djl.engine.Engine.getInstance();
         ai.djl.pytorch.jni.JniUtils.setGradMode(false);
     }
+
+    /**
+     * Sets libtorch's intra-op thread count for the process (torch::set_num_threads); 0 or less leaves the
+     * engine's default (one thread per core).
+     *
+     * @param threads threads for one operator
+     * @return the thread count in effect afterwards
+     */
+    public static int setThreads(int threads) {
+        ai.djl.engine.Engine.getInstance();
+        if (threads > 0) {
+            ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
+        }
+        return ai.djl.pytorch.jni.JniUtils.getNumThreads();
+    }
 }

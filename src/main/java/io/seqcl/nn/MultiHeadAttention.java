@@ -68,6 +68,47 @@ public final class MultiHeadAttention {
         return o.forward(ctx);
     }
 
+    /**
+     * Self-attention in a batch's layout: in the packed layout the Q/K/V projections (one fused product) and
+     * the output projection run on the {@code N} active tokens, and only the scores, softmax, dropout and the
+     * weighted sum run on rebuilt grids, one per group of rows of similar length ({@link Packing#groups()}:
+     * {@code [B_g, h, T_g, T_g]} with the group's mask); in the padded layout this is
+     * {@link #forward(NDArray, NDArray, NDArray, boolean)}.
+     *
+     * @param x states in {@code p}'s layout
+     * @param p the batch's layout (its mask included)
+     * @param training whether dropout is active
+     * @return the projected output in {@code p}'s layout (no residual, no dropout)
+     */
+    public NDArray forward(NDArray x, Packing p, boolean training) {
+        if (!p.packed()) {
+            return forward(x, x, p.mask(), training);
+        }
+        long d = (long) heads * headSize;
+        NDArray w = ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(q.weight(), k.weight(), v.weight()), 0);
+        NDArray bias = ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(q.bias(), k.bias(), v.bias()), 0);
+        NDArray qkv = ai.djl.nn.core.Linear.linear(x, w, bias).singletonOrThrow();
+        NDArray withZero = ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(qkv,
+                qkv.getManager().zeros(new Shape(1, 3 * d), qkv.getDataType())), 0);
+        java.util.List<Packing.Group> groups = p.groups();
+        ai.djl.ndarray.NDList ctxs = new ai.djl.ndarray.NDList(groups.size());
+        for (Packing.Group g : groups) {
+            long bg = g.rows().length;
+            long tg = g.len();
+            NDArray grid = Ops.rows(withZero, g.gather()).reshape(new Shape(bg, tg, 3, heads, headSize))
+                    .transpose(2, 0, 3, 1, 4);
+            NDArray qh = grid.get(0);
+            NDArray kh = grid.get(1);
+            NDArray vh = grid.get(2);
+            NDArray scores = qh.matMul(kh.transpose(0, 1, 3, 2));
+            scores = Ops.scale(scores, 1.0 / Math.sqrt(headSize)).add(g.mask());
+            NDArray probs = Ops.dropout(scores.softmax(-1), attnDropout, training);
+            ctxs.add(probs.matMul(vh).transpose(0, 2, 1, 3).reshape(new Shape(bg * tg, d)));
+        }
+        NDArray all = ctxs.size() == 1 ? ctxs.get(0) : ai.djl.ndarray.NDArrays.concat(ctxs, 0);
+        return o.forward(Ops.rows(all, p.regroupIndex()));
+    }
+
     private NDArray split(NDArray x, long b, long t) {
         return x.reshape(new Shape(b, t, heads, headSize)).transpose(0, 2, 1, 3);
     }

@@ -13,11 +13,13 @@ import io.soabase.recordbuilder.core.RecordBuilder;
  * @param hiddenDropout dropout on embeddings, attention output and feed-forward output
  * @param attnDropout dropout on attention probabilities
  * @param layerNormEps LayerNorm epsilon (1e-12 in RecBole/ContrastVAE)
+ * @param packed packed execution (issue 11; {@link Packing}): per-token layers run only on real positions,
+ *        with the same numbers as the padded path; {@code false} selects the padded reference path
  */
 @RecordBuilder
 public record TransformerConfig(int hiddenSize, int layers, int heads, int innerSize, ActivationFn activation,
-                                double hiddenDropout, double attnDropout, double layerNormEps)
-        implements TransformerConfigBuilder.With {
+                                double hiddenDropout, double attnDropout, double layerNormEps,
+                                boolean packed) implements TransformerConfigBuilder.With {
 
     /** Validates every field and names the one that is wrong. */
     public TransformerConfig {
@@ -44,6 +46,23 @@ public record TransformerConfig(int hiddenSize, int layers, int heads, int inner
         }
     }
 
+    /**
+     * A configuration with packed execution (the default).
+     *
+     * @param hiddenSize d
+     * @param layers L
+     * @param heads h
+     * @param innerSize feed-forward width
+     * @param activation activation
+     * @param hiddenDropout hidden dropout
+     * @param attnDropout attention dropout
+     * @param layerNormEps LayerNorm epsilon
+     */
+    public TransformerConfig(int hiddenSize, int layers, int heads, int innerSize, ActivationFn activation,
+                             double hiddenDropout, double attnDropout, double layerNormEps) {
+        this(hiddenSize, layers, heads, innerSize, activation, hiddenDropout, attnDropout, layerNormEps, true);
+    }
+
     static void checkRate(String name, double p) {
         if (!(p >= 0 && p < 1)) {
             throw new IllegalArgumentException(name + " must be in [0, 1), got " + p);
@@ -51,13 +70,13 @@ public record TransformerConfig(int hiddenSize, int layers, int heads, int inner
     }
 
     /**
-     * A copy with a new width; the inner size follows as 4d.
+     * A copy with a new width; the inner size follows as 4d (the generated {@code withHiddenSize} changes d only).
      *
      * @param d hidden size
      * @return the copy
      */
     public TransformerConfig withWidth(int d) {
-        return new TransformerConfig(d, layers, heads, 4 * d, activation, hiddenDropout, attnDropout, layerNormEps);
+        return new TransformerConfig(d, layers, heads, 4 * d, activation, hiddenDropout, attnDropout, layerNormEps, packed);
     }
 
     /**
@@ -67,8 +86,9 @@ public record TransformerConfig(int hiddenSize, int layers, int heads, int inner
      * @return the copy
      */
     public TransformerConfig withDropout(double p) {
-        return new TransformerConfig(hiddenSize, layers, heads, innerSize, activation, p, p, layerNormEps);
+        return new TransformerConfig(hiddenSize, layers, heads, innerSize, activation, p, p, layerNormEps, packed);
     }
+
 
 
     /**

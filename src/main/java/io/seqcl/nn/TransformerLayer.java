@@ -75,4 +75,34 @@ public final class TransformerLayer {
         f = Ops.dropout(f, cfg.hiddenDropout(), training);
         return norm2.forward(f.add(x));
     }
+
+    /**
+     * Applies the block in a batch's layout ({@link Packing}): every per-token layer runs on the layout's rows;
+     * self-attention uses {@link MultiHeadAttention#forward(NDArray, Packing, boolean)}; cross-attention (decoder
+     * blocks) rebuilds the padded queries and packs the result.
+     *
+     * @param h input in {@code p}'s layout
+     * @param p the batch's layout and mask
+     * @param memory cross-attention memory {@code [B, Tm, d]}, or {@code null}
+     * @param memoryMask its additive mask, or {@code null}
+     * @param training whether dropout is active
+     * @return output in {@code p}'s layout
+     */
+    public NDArray forward(NDArray h, Packing p, NDArray memory, NDArray memoryMask, boolean training) {
+        if (!p.packed()) {
+            return forward(h, p.mask(), memory, memoryMask, training);
+        }
+        NDArray a = Ops.dropout(attn.forward(h, p, training), cfg.hiddenDropout(), training);
+        NDArray x = norm1.forward(a.add(h));
+        if (crossAttn != null) {
+            if (memory == null) {
+                throw new IllegalArgumentException("a decoder block needs a memory for cross-attention");
+            }
+            NDArray c = crossAttn.forward(p.unpack(x), memory, memoryMask, training);
+            x = normCross.forward(Ops.dropout(p.pack(c), cfg.hiddenDropout(), training).add(x));
+        }
+        NDArray f = ff2.forward(cfg.activation().apply(ff1.forward(x)));
+        f = Ops.dropout(f, cfg.hiddenDropout(), training);
+        return norm2.forward(f.add(x));
+    }
 }

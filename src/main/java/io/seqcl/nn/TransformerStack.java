@@ -50,6 +50,37 @@ public final class TransformerStack {
     }
 
     /**
+     * Runs all blocks in a batch's layout ({@link Packing}): packed {@code [N, d]} in, packed out (padded
+     * {@code [B, T, d]} in and out when the layout is not packed).
+     *
+     * @param x input in {@code p}'s layout
+     * @param p the batch's layout and attention mask
+     * @param memory memory for decoder blocks {@code [B, Tm, d]}, or {@code null}
+     * @param memoryMask mask for the memory, or {@code null}
+     * @param training whether dropout is active
+     * @return the last block's output in {@code p}'s layout
+     */
+    public NDArray forward(NDArray x, Packing p, NDArray memory, NDArray memoryMask, boolean training) {
+        NDArray h = x;
+        for (TransformerLayer l : layers) {
+            h = l.forward(h, p, memory, memoryMask, training);
+        }
+        return h;
+    }
+
+    /**
+     * Runs an encoder stack (no memory) in a batch's layout.
+     *
+     * @param x input in {@code p}'s layout
+     * @param p the batch's layout and attention mask
+     * @param training whether dropout is active
+     * @return output in {@code p}'s layout
+     */
+    public NDArray forward(NDArray x, Packing p, boolean training) {
+        return forward(x, p, null, null, training);
+    }
+
+    /**
      * Runs an encoder stack (no memory).
      *
      * @param x input

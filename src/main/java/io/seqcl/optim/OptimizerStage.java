@@ -95,15 +95,20 @@ public final class OptimizerStage {
         params.setTrainable(frozen, false);
         try {
             double value;
+            long t0 = System.nanoTime();
+            long t1;
             try (NDScope scope = new NDScope();
                  GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 NDArray l = objective.get();
                 value = l.toType(DataType.FLOAT64, false).getDouble();
+                t1 = System.nanoTime();
                 check.accept(value);
                 gc.backward(direction == Direction.ASCEND ? l.neg() : l);
             }
+            long t2 = System.nanoTime();
             io.seqcl.nn.Devices.noGradOnThisThread();
             optimizer.step();
+            StepProfile.add(t1 - t0, t2 - t1, System.nanoTime() - t2);
             return value;
         } finally {
             params.setTrainable(frozen, true);

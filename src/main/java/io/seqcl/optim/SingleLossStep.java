@@ -52,7 +52,9 @@ public final class SingleLossStep implements TrainStep {
     @Override
     public double step(Batch batch, StepContext ctx) {
         double value = backward(name, loss, batch, ctx, maxLoss);
+        long t0 = System.nanoTime();
         adam.step();
+        StepProfile.add(0, 0, System.nanoTime() - t0);
         return value;
     }
 
@@ -68,13 +70,17 @@ public final class SingleLossStep implements TrainStep {
      */
     public static double backward(String name, Loss lossFn, Batch batch, StepContext ctx, double maxLoss) {
         double value;
+        long t0 = System.nanoTime();
+        long t1;
         try (NDScope scope = new NDScope();
              GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             NDArray loss = lossFn.compute(batch, ctx);
             value = loss.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+            t1 = System.nanoTime();
             check(name, value, ctx, maxLoss);
             gc.backward(loss);
         }
+        StepProfile.add(t1 - t0, System.nanoTime() - t1, 0);
         return value;
     }
 

@@ -122,4 +122,78 @@ class RankingEvaluatorTest {
         assertThrows(IllegalArgumentException.class, () -> new RankingEvaluator(HistoryMode.NONE, new int[] {0}, 1));
         assertThrows(IllegalArgumentException.class, () -> new RankingEvaluator(null, new int[] {1}, 1));
     }
+
+    /** Returns a given score matrix row by row, in the order users are evaluated. */
+    static final class MatrixScores implements SequentialRecommender {
+        final float[][] rows;
+        final Params params = new Params();
+        int next;
+
+        MatrixScores(float[][] rows) {
+            this.rows = rows;
+        }
+
+        @Override public String name() { return "matrix"; }
+        @Override public int numItems() { return rows[0].length - 1; }
+        @Override public InputSpec inputSpec() { return new InputSpec(5, Padding.RIGHT, SampleMode.PREFIX, false); }
+        @Override public Params params() { return params; }
+        @Override public io.seqcl.model.ModelConfig config() { return new io.seqcl.model.PopConfig(); }
+        @Override public NDArray loss(Batch batch, StepContext ctx) { throw new UnsupportedOperationException(); }
+        @Override public NDArray scoreAll(Batch batch) {
+            int w = rows[0].length;
+            float[] flat = new float[batch.size() * w];
+            for (int r = 0; r < batch.size(); r++) {
+                System.arraycopy(rows[next++], 0, flat, r * w, w);
+            }
+            return params.manager().create(flat, new Shape(batch.size(), w));
+        }
+        @Override public void close() { params.close(); }
+    }
+
+    @Test
+    void tensorRanksEqualThePlainJavaReferenceOnRandomScoresWithTies() {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(11);
+        int users = 300;
+        int items = 57;
+        float[][] scores = new float[users][items + 1];
+        int[][] hist = new int[users][];
+        int[] targets = new int[users];
+        for (int u = 0; u < users; u++) {
+            for (int j = 0; j <= items; j++) {
+                // few distinct values: many ties, also with the padding row and with 0 (the ZERO history value)
+                scores[u][j] = (rnd.nextInt(9) - 4) * 0.25f;
+            }
+            if (u % 50 == 0) {
+                scores[u][3] = Float.NEGATIVE_INFINITY;
+                scores[u][4] = Float.POSITIVE_INFINITY;
+            }
+            hist[u] = new int[1 + rnd.nextInt(8)];
+            for (int i = 0; i < hist[u].length; i++) {
+                hist[u][i] = 1 + rnd.nextInt(items);
+            }
+            // some targets inside their own history, some constant-score rows
+            targets[u] = u % 7 == 0 ? hist[u][0] : 1 + rnd.nextInt(items);
+            if (u % 31 == 0) {
+                java.util.Arrays.fill(scores[u], 0.5f);
+            }
+        }
+        int distinctRanks = 0;
+        for (HistoryMode mode : HistoryMode.values()) {
+            int[] expected = new int[users];
+            for (int u = 0; u < users; u++) {
+                float[] row = scores[u].clone();
+                RankingEvaluator.applyHistory(row, 0, hist[u], mode);
+                expected[u] = RankingEvaluator.rank(row, 0, items, targets[u]);
+            }
+            distinctRanks += (int) java.util.Arrays.stream(expected).distinct().count();
+            for (int batchSize : new int[] {1, 64, 300}) {
+                try (MatrixScores m = new MatrixScores(scores)) {
+                    EvalResult r = new RankingEvaluator(mode, new int[] {5, 10}, batchSize)
+                            .evaluate(m, new EvalSet("random", new int[users], hist, targets));
+                    assertArrayEquals(expected, r.ranks(), mode + " batch " + batchSize);
+                }
+            }
+        }
+        assertEquals(true, distinctRanks > 30, "the random matrices should produce many different ranks");
+    }
 }

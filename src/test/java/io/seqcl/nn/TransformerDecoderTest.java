@@ -90,7 +90,7 @@ class TransformerDecoderTest {
         try (Params p = new Params()) {
             TransformerStack dec = new TransformerStack(p, "dec", CFG, true, 0.02, new SplittableRandom(1));
             NDArray x = p.manager().zeros(new Shape(1, 2, 8));
-            assertThrows(IllegalArgumentException.class, () -> dec.forward(x, null, false));
+            assertThrows(IllegalArgumentException.class, () -> dec.forward(x, (NDArray) null, false));
         }
     }
 }
