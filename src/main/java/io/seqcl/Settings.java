@@ -25,7 +25,9 @@ public final class Settings {
         /** Progress display outside notebooks: {@code lines} or {@code inplace}. */
         SEQCL_PROGRESS,
         /** Directory of imported checkpoints (default {@code $SEQCL_DATA/checkpoints}). */
-        SEQCL_CHECKPOINTS
+        SEQCL_CHECKPOINTS,
+        /** libtorch's OpenMP wait policy; read only to print it in benchmarks (set PASSIVE, see README). */
+        OMP_WAIT_POLICY
     }
 
     private Settings() {

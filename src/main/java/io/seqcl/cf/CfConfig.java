@@ -208,4 +208,15 @@ public record CfConfig(Backbone backbone, int layers, int dim, Loss loss, Hardne
                 batchSize, negatives, kNeg, advLearningRate, advInterval, advOffset, etaEpochs, advEpochs,
                 warmUpEpochs, regs, train, pred, epochs, evalEvery, patience, topK, maxStepsPerEpoch, minEpochs);
     }
+
+    /**
+     * A copy with another hardness model; the hardness size follows it (4 for MLP, 64 for EMBED, as in the code).
+     *
+     * @param v the hardness model
+     * @return the copy
+     */
+    @Override
+    public CfConfig withHardness(Hardness v) {
+        return withHardnessDim(v == Hardness.MLP ? 4 : 64).with(b -> b.hardness(v));
+    }
 }

@@ -312,6 +312,11 @@ public final class Configs {
         } else if (e instanceof ValueInstantiationException v) {
             Throwable cause = v.getCause() == null ? v : v.getCause();
             msg = "invalid value" + at + ": " + cause.getMessage();
+        } else if (e instanceof MismatchedInputException mi && String.valueOf(mi.getOriginalMessage())
+                .startsWith("Cannot map `null`")) {
+            msg = "missing key '" + path + "' (a " + (mi.getTargetType() == null ? "value"
+                    : mi.getTargetType().getSimpleName()) + " is needed; write the whole group or start from "
+                    + "`seqcl models NAME`)";
         } else if (e instanceof MismatchedInputException mi) {
             Class<?> t = mi.getTargetType();
             String expected = t == null ? "another type" : t.isEnum()

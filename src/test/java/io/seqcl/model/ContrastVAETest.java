@@ -409,12 +409,6 @@ class ContrastVAETest {
     }
 
     @Test
-    void trainsToClearlyBetterHitRateThanPop() {
-        io.seqcl.TestData.assertBeatsPop("ContrastVAE",
-                fit(SMALL, quick(30).withPatience(100), ProgressListener.NONE));
-    }
-
-    @Test
     void configValidationNamesTheParameterAndToStringLogsEveryChoice() {
         ContrastVAEConfig d = ContrastVAEConfig.defaults();
         assertMessage("maxLen", () -> d.withMaxLen(0));

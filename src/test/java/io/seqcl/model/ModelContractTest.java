@@ -74,6 +74,51 @@ class ModelContractTest {
         }
     }
 
+    /**
+     * How a model is trained for the learning check: its defaults changed for the small synthetic data, and a
+     * training budget. A model without an entry gets {@link #DEFAULT_LEARNING}.
+     *
+     * @param config changes of the registry defaults
+     * @param train the training settings
+     */
+    record Learning(java.util.function.UnaryOperator<ModelConfig> config, TrainConfig train) {
+    }
+
+    private static TrainConfig learningBudget(int epochs) {
+        return TrainConfig.defaults().withEpochs(epochs).withPatience(100).withBatchSize(128).withLearningRate(3e-3)
+                .withSeed(5);
+    }
+
+    private static ModelConfig shrink(ModelConfig c, boolean dropout) {
+        if (c instanceof TransformerModelConfig<?> t) {
+            TransformerModelConfig<?> s = t.withMaxLen(20).withWidth(32);
+            return dropout ? s.withDropout(0.2) : s;
+        }
+        return c;
+    }
+
+    /** T 20, d 32, dropout 0.2, 8 epochs of batch 128 at lr 3e-3: the budget of any model without an entry below. */
+    static final Learning DEFAULT_LEARNING = new Learning(c -> shrink(c, true), learningBudget(8));
+
+    /** Budgets of the models that need another one (the values their own learning tests used before). */
+    static final Map<String, Learning> LEARNING = Map.of(
+            "mclrec", new Learning(c -> MCLRecConfig.forSports((MCLRecConfig) shrink(c, true)), learningBudget(4)),
+            "metasgcl", new Learning(c -> ((MetaSGCLConfig) shrink(c, false)).withBeta(0.05)
+                    .withClPooling(io.seqcl.nn.Pooling.MEAN), learningBudget(30)),
+            "contrastvae", new Learning(c -> shrink(c, false), learningBudget(30)));
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("entries")
+    void learnsOnTheSyntheticDataClearlyBetterThanPop(ModelRegistry.Entry<?> e) {
+        if (e.key().equals("pop")) {
+            return;
+        }
+        Learning l = LEARNING.getOrDefault(e.key(), DEFAULT_LEARNING);
+        try (SequentialRecommender m = e.create(DATA.numItems(), l.config().apply(e.defaults()), l.train().seed())) {
+            TestData.assertBeatsPop(e.key(), new Trainer(l.train()).fit(m, SPLIT, ProgressListener.NONE));
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("entries")
     void scoresHaveOneColumnPerItemPlusPadding(ModelRegistry.Entry<?> e) {

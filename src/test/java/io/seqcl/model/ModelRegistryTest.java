@@ -81,7 +81,7 @@ class ModelRegistryTest {
     @Test
     void nestedKeyErrorsNameThePathAndAllowedValues() {
         String bad = "encoder:\n  maxLen: 50\n  transformer: {hiddenSize: 64, layers: 2, heads: 3, innerSize: 256,"
-                + " activation: GELU, hiddenDropout: 0.5, attnDropout: 0.5, layerNormEps: 1.0e-12}\n"
+                + " activation: GELU, hiddenDropout: 0.5, attnDropout: 0.5, layerNormEps: 1.0e-12, packed: true}\n"
                 + "  initStd: 0.02\n  padding: RIGHT\nsampleMode: PREFIX\nloss: {type: full-softmax-ce}\n";
         ConfigException heads = assertThrows(ConfigException.class,
                 () -> Configs.parse(SASRecConfig.class, bad, "s.yaml"));
@@ -96,6 +96,16 @@ class ModelRegistryTest {
         ConfigException type = assertThrows(ConfigException.class,
                 () -> Configs.parse(SASRecConfig.class, badType, "s.yaml"));
         assertTrue(type.getMessage().contains("encoder.maxLen"), type.getMessage());
+    }
+
+    @Test
+    void aMissingKeyIsNamed() {
+        String y = Configs.toYaml(SASRecConfig.defaults()).replace("sampleMode: PREFIX\n", "");
+        ConfigException x = assertThrows(ConfigException.class, () -> Configs.parse(SASRecConfig.class, y, "m.yaml"));
+        assertTrue(x.getMessage().contains("m.yaml") && x.getMessage().contains("sampleMode"), x.getMessage());
+        String z = Configs.toYaml(SASRecConfig.defaults()).replace("    packed: true\n", "");
+        ConfigException p = assertThrows(ConfigException.class, () -> Configs.parse(SASRecConfig.class, z, "m.yaml"));
+        assertTrue(p.getMessage().contains("missing key 'encoder.transformer.packed'"), p.getMessage());
     }
 
     @Test
