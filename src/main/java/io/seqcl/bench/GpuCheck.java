@@ -85,7 +85,7 @@ public final class GpuCheck {
     public static void main(String[] args) {
         int code;
         try {
-            code = run(parse(args), System.out);
+            code = run(io.seqcl.util.Options.parse(java.util.List.of(args)), System.out);
         } catch (IllegalArgumentException e) {
             System.err.println("gpu-check: " + e.getMessage());
             code = 2;
@@ -110,11 +110,11 @@ public final class GpuCheck {
         Set<String> parts = parseParts(o.remove("parts"));
         String dataset = o.getOrDefault("dataset", "beauty");
         o.remove("dataset");
-        int epochs = intOpt(o, "epochs", -1);
-        int benchSteps = intOpt(o, "bench-steps", 20);
+        int epochs = io.seqcl.util.Options.intOpt(o, "epochs", -1);
+        int benchSteps = io.seqcl.util.Options.intOpt(o, "bench-steps", 20);
         String benchItems = o.remove("bench-items");
         String benchUsers = o.remove("bench-users");
-        int agreeBatch = intOpt(o, "agree-batch", 64);
+        int agreeBatch = io.seqcl.util.Options.intOpt(o, "agree-batch", 64);
         double tol = doubleOpt(o, "tol", DEFAULT_TOL);
         if (!o.isEmpty()) {
             throw new IllegalArgumentException("unknown option(s) for gpu-check: " + o.keySet());
@@ -618,37 +618,6 @@ public final class GpuCheck {
         return Math.round(v * f) / f;
     }
 
-    static Map<String, String> parse(String[] args) {
-        Map<String, String> m = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (!a.startsWith("--")) {
-                throw new IllegalArgumentException("unexpected argument '" + a + "'");
-            }
-            String key = a.substring(2);
-            int eq = key.indexOf('=');
-            if (eq >= 0) {
-                m.put(key.substring(0, eq), key.substring(eq + 1));
-            } else if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
-                m.put(key, args[++i]);
-            } else {
-                throw new IllegalArgumentException("option --" + key + " needs a value");
-            }
-        }
-        return m;
-    }
-
-    private static int intOpt(Map<String, String> o, String key, int def) {
-        String v = o.remove(key);
-        if (v == null) {
-            return def;
-        }
-        try {
-            return Integer.parseInt(v.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + key + " needs an integer, got '" + v + "'");
-        }
-    }
 
     private static double doubleOpt(Map<String, String> o, String key, double def) {
         String v = o.remove(key);

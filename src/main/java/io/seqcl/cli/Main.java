@@ -446,22 +446,7 @@ public final class Main implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            Map<String, String> o = new LinkedHashMap<>();
-            for (int i = 0; i < args.size(); i++) {
-                String a = args.get(i);
-                if (!a.startsWith("--")) {
-                    throw new IllegalArgumentException("unexpected argument '" + a + "'");
-                }
-                String key = a.substring(2);
-                int eq = key.indexOf('=');
-                if (eq >= 0) {
-                    o.put(key.substring(0, eq), key.substring(eq + 1));
-                } else if (i + 1 < args.size() && !args.get(i + 1).startsWith("--")) {
-                    o.put(key, args.get(++i));
-                } else {
-                    throw new IllegalArgumentException("option --" + key + " needs a value");
-                }
-            }
+            Map<String, String> o = io.seqcl.util.Options.parse(args);
             return io.seqcl.bench.GpuCheck.run(o, stdout(spec));
         }
     }

@@ -35,7 +35,7 @@ import io.seqcl.loss.InfoNCE;
 public record CL4SRecConfig(EncoderConfig encoder, SampleMode sampleMode, RecLoss loss, double lambda, double temperature, InfoNCE.Similarity similarity,
                             double cropKeep, double maskRatio, double reorderRatio, MaskToken maskToken,
                             boolean maskSameTarget)
-        implements TransformerModelConfig<CL4SRecConfig>, CL4SRecConfigBuilder.With {
+        implements SASRecBasedConfig<CL4SRecConfig>, CL4SRecConfigBuilder.With {
 
     /** Validates every field and names the one that is wrong. */
     public CL4SRecConfig {
@@ -70,26 +70,5 @@ public record CL4SRecConfig(EncoderConfig encoder, SampleMode sampleMode, RecLos
      */
     public DistinctPair views(int numItems) {
         return DistinctPair.cropMaskReorder(cropKeep, maskRatio, maskToken.id(numItems), reorderRatio);
-    }
-
-    /** @return the SASRec part of this configuration (encoder and next-item loss) */
-    public SASRecConfig backbone() {
-        return new SASRecConfig(encoder, sampleMode, loss);
-    }
-
-    /**
-     * A copy with the SASRec part (encoder, sample convention and next-item loss) taken from a SASRec configuration.
-     *
-     * @param b the SASRec configuration
-     * @return the copy
-     */
-    public CL4SRecConfig withBackbone(SASRecConfig b) {
-        Checks.notNull("backbone", b);
-        return withEncoder(b.encoder()).withSampleMode(b.sampleMode()).withLoss(b.loss());
-    }
-
-    @Override
-    public InputSpec inputSpec() {
-        return backbone().inputSpec();
     }
 }

@@ -28,7 +28,7 @@ import io.seqcl.loss.InfoNCE;
 @RecordBuilder
 public record DuoRecConfig(EncoderConfig encoder, SampleMode sampleMode, RecLoss loss, Contrast contrast, double lambda, double lambdaSem,
                            double temperature, InfoNCE.Similarity similarity, boolean maskSameTarget)
-        implements TransformerModelConfig<DuoRecConfig>, DuoRecConfigBuilder.With {
+        implements SASRecBasedConfig<DuoRecConfig>, DuoRecConfigBuilder.With {
 
     /** The loss variants of the DuoRec code (cl4srec_duorec.md §4). */
     public enum Contrast {
@@ -71,26 +71,5 @@ public record DuoRecConfig(EncoderConfig encoder, SampleMode sampleMode, RecLoss
     /** @return whether the loss needs the supervised (same-target) positives */
     public boolean supervised() {
         return contrast != Contrast.UN && lambdaSem > 0;
-    }
-
-    /** @return the SASRec part of this configuration (encoder and next-item loss) */
-    public SASRecConfig backbone() {
-        return new SASRecConfig(encoder, sampleMode, loss);
-    }
-
-    /**
-     * A copy with the SASRec part (encoder, sample convention and next-item loss) taken from a SASRec configuration.
-     *
-     * @param b the SASRec configuration
-     * @return the copy
-     */
-    public DuoRecConfig withBackbone(SASRecConfig b) {
-        Checks.notNull("backbone", b);
-        return withEncoder(b.encoder()).withSampleMode(b.sampleMode()).withLoss(b.loss());
-    }
-
-    @Override
-    public InputSpec inputSpec() {
-        return backbone().inputSpec();
     }
 }

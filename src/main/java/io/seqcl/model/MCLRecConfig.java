@@ -49,7 +49,7 @@ import java.util.List;
  */
 @RecordBuilder
 public record MCLRecConfig(EncoderConfig encoder, SampleMode sampleMode, RecLoss loss, double lambda, double beta, double rWeight, double temperature, InfoNCE.Similarity similarity, double cropKeep, double maskRatio, double reorderRatio, MaskToken maskToken, List<Integer> augmenterHidden, AugmenterInit augmenterInit, boolean augmenterNormalize, boolean sharedAugmenter, RPairs rPairs, ContrastiveRegularizer.Margins rMargins, Schedule schedule, boolean thirdStep, Stage2Loss stage2Loss, double metaLearningRate)
-        implements TransformerModelConfig<MCLRecConfig>, MCLRecConfigBuilder.With {
+        implements SASRecBasedConfig<MCLRecConfig>, MCLRecConfigBuilder.With {
 
     /** Which view pairs the regulariser R sums over (mclrec.md §5). */
     public enum RPairs {
@@ -220,26 +220,5 @@ public record MCLRecConfig(EncoderConfig encoder, SampleMode sampleMode, RecLoss
      */
     public DistinctPair views(int numItems) {
         return DistinctPair.cropMaskReorder(cropKeep, maskRatio, maskToken.id(numItems), reorderRatio);
-    }
-
-    /** @return the SASRec part of this configuration (encoder and next-item loss) */
-    public SASRecConfig backbone() {
-        return new SASRecConfig(encoder, sampleMode, loss);
-    }
-
-    /**
-     * A copy with the SASRec part (encoder, sample convention and next-item loss) taken from a SASRec configuration.
-     *
-     * @param b the SASRec configuration
-     * @return the copy
-     */
-    public MCLRecConfig withBackbone(SASRecConfig b) {
-        Checks.notNull("backbone", b);
-        return withEncoder(b.encoder()).withSampleMode(b.sampleMode()).withLoss(b.loss());
-    }
-
-    @Override
-    public InputSpec inputSpec() {
-        return backbone().inputSpec();
     }
 }

@@ -46,15 +46,7 @@ public record TrainConfig(int epochs, int batchSize, double learningRate, double
         if (batchSize < 1) {
             throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
         }
-        if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
-            throw new IllegalArgumentException("learningRate must be > 0, got " + learningRate);
-        }
-        if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
-            throw new IllegalArgumentException("Adam betas must be in [0, 1), got " + beta1 + ", " + beta2);
-        }
-        if (!(weightDecay >= 0)) {
-            throw new IllegalArgumentException("weightDecay must be >= 0, got " + weightDecay);
-        }
+        new OptimConfig(learningRate, beta1, beta2, weightDecay, maxLoss); // validates the optimizer fields in one place
         if (patience < 1) {
             throw new IllegalArgumentException("patience must be >= 1, got " + patience);
         }
@@ -66,9 +58,6 @@ public record TrainConfig(int epochs, int batchSize, double learningRate, double
         }
         if (ks == null || ks.length == 0 || Arrays.stream(ks).anyMatch(k -> k < 1)) {
             throw new IllegalArgumentException("ks must hold at least one cut-off >= 1, got " + Arrays.toString(ks));
-        }
-        if (!(maxLoss > 0)) {
-            throw new IllegalArgumentException("maxLoss must be > 0, got " + maxLoss);
         }
         if (maxStepsPerEpoch < 0) {
             throw new IllegalArgumentException("maxStepsPerEpoch must be >= 0 (0 = whole epoch), got "

@@ -9,6 +9,33 @@ public final class Options {
     }
 
     /**
+     * Parses {@code --key value} and {@code --key=value} arguments into an ordered map.
+     *
+     * @param args the arguments
+     * @return key (without dashes) to value
+     * @throws IllegalArgumentException on an argument that is not an option, or an option without a value
+     */
+    public static Map<String, String> parse(java.util.List<String> args) {
+        Map<String, String> m = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (!a.startsWith("--")) {
+                throw new IllegalArgumentException("unexpected argument '" + a + "'");
+            }
+            String key = a.substring(2);
+            int eq = key.indexOf('=');
+            if (eq >= 0) {
+                m.put(key.substring(0, eq), key.substring(eq + 1));
+            } else if (i + 1 < args.size() && !args.get(i + 1).startsWith("--")) {
+                m.put(key, args.get(++i));
+            } else {
+                throw new IllegalArgumentException("option --" + key + " needs a value");
+            }
+        }
+        return m;
+    }
+
+    /**
      * Removes an integer option from an option map.
      *
      * @param o the options (the key is removed, so leftovers can be reported as unknown)
