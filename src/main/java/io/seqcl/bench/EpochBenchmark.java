@@ -95,6 +95,8 @@ public final class EpochBenchmark {
         String dataset = opts.getOrDefault("dataset", "toys");
         String modelName = opts.getOrDefault("model", "metasgcl");
         String layouts = opts.getOrDefault("layouts", "both");
+        String stage = opts.getOrDefault("stage", "finetune");
+        opts.remove("stage");
         opts.remove("dataset");
         opts.remove("model");
         opts.remove("layouts");
@@ -125,6 +127,7 @@ public final class EpochBenchmark {
         if (overPadding == 0 && base.config() instanceof ContrastVAEConfig c) {
             base = ModelSpec.contrastvae(c.withClOverPadding(false).withKlOverPadding(false));
         }
+        base = s3recStage(base, stage, out);
         TrainConfig tc = TrainConfig.defaults().withBatchSize(batchSize);
         int k = modes.length;
         SequentialRecommender[] models = new SequentialRecommender[k];
@@ -236,6 +239,33 @@ public final class EpochBenchmark {
             }
         }
         return 0;
+    }
+
+    /**
+     * S3-Rec's stages as benchmark epochs: its MIP pre-training (run by {@code prepare} before the trainer's epochs)
+     * is skipped, and {@code pretrain} times the MIP step instead of the fine-tuning step (on the trainer's prefix
+     * samples; the pre-training epoch of the code has one more sample per user and batch 100: use {@code --batch 100}).
+     *
+     * @param spec the model
+     * @param stage {@code finetune} (the trainer's step of every model) or {@code pretrain} (S3-Rec only)
+     * @param out where to print a note
+     * @return the spec to time
+     */
+    static ModelSpec s3recStage(ModelSpec spec, String stage, PrintStream out) {
+        if (!stage.equals("finetune") && !stage.equals("pretrain")) {
+            throw new IllegalArgumentException("--stage must be finetune or pretrain, got " + stage);
+        }
+        if (spec.config() instanceof io.seqcl.model.S3RecConfig s) {
+            out.println("S3-Rec: MIP pre-training before the epochs skipped; timing the "
+                    + (stage.equals("pretrain") ? "MIP pre-training step" : "fine-tuning step"));
+            return new ModelSpec(spec.name(), stage.equals("pretrain")
+                    ? s.withStage(io.seqcl.model.S3RecConfig.Stage.PRETRAIN_ONLY).withPretrainEpochs(0)
+                    : s.withPretrainEpochs(0));
+        }
+        if (stage.equals("pretrain")) {
+            throw new IllegalArgumentException("--stage pretrain is only for s3rec, not " + spec.key());
+        }
+        return spec;
     }
 
     /**

@@ -405,6 +405,9 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--over-padding", defaultValue = "1",
                 description = "0: ContrastVAE's KL and pooling over real positions only (1: all T, the reference code)")
         int overPadding;
+        @Option(names = "--stage", defaultValue = "finetune",
+                description = "s3rec only: finetune (default) or pretrain (the MIP pre-training step)")
+        String stage;
 
         @Override
         public Integer call() {
@@ -426,6 +429,7 @@ public final class Main implements Callable<Integer> {
             o.put("threads", "" + threads);
             o.put("eval", "" + eval);
             o.put("over-padding", "" + overPadding);
+            o.put("stage", stage);
             return io.seqcl.bench.EpochBenchmark.run(o, stdout(spec));
         }
     }

@@ -275,7 +275,23 @@ public final class PaperSettings {
      * @return the configuration
      */
     public static ModelConfig config(String modelKey, SequenceDataset ds, Budget budget) {
-        return config(modelKey, ds.key(), maxLen(ds, budget));
+        return atBudget(config(modelKey, ds.key(), maxLen(ds, budget)), budget);
+    }
+
+    /**
+     * What a budget changes in a model's configuration besides T: at the quick budget, S3-Rec's MIP pre-training
+     * (run by the model before the trainer's epochs) is cut like the trainer's epochs, to {@value #QUICK_EPOCHS}
+     * epochs of at most {@value #QUICK_MAX_STEPS} batches; at the full budget nothing changes.
+     *
+     * @param c a configuration
+     * @param budget the budget
+     * @return the configuration for the budget
+     */
+    public static ModelConfig atBudget(ModelConfig c, Budget budget) {
+        if (budget == Budget.QUICK && c instanceof io.seqcl.model.S3RecConfig s) {
+            return s.withShortPretraining(QUICK_EPOCHS, QUICK_MAX_STEPS);
+        }
+        return c;
     }
 
     /**

@@ -141,6 +141,14 @@ public final class ModelRegistry {
                 "ContrastVAE (Wang et al. CIKM'22): Transformer VAE + ContrastELBO, contrastvae.md Beauty defaults",
                 ContrastVAEConfig.class, ContrastVAEConfig.defaults(), ContrastVAE::new, c -> "ContrastVAE",
                 Map.of("toys", ContrastVAEConfig::forToys)));
+        register(new Entry<>("bert4rec",
+                "BERT4Rec (Sun et al. CIKM'19): bidirectional Transformer, Cloze masking, [mask] appended at test; "
+                        + "seqcl's clean variant (presets recboleV1/recboleHead), baselines.md §5",
+                BERT4RecConfig.class, BERT4RecConfig.defaults(), BERT4Rec::new, BERT4RecConfig::displayName, Map.of()));
+        register(new Entry<>("s3rec",
+                "S3-Rec_MIP (Zhou et al. CIKM'20): masked-item-prediction pre-training, then SASRec fine-tuning "
+                        + "(reference code defaults), baselines.md §8",
+                S3RecConfig.class, S3RecConfig.defaults(), S3Rec::new, S3RecConfig::displayName, Map.of()));
     }
 
     private ModelRegistry() {
