@@ -33,8 +33,8 @@ import java.util.SplittableRandom;
  * <p>Which variant runs is the configuration's ({@link BERT4RecConfig}: seqcl's clean default, RecBole v1.0.0 and
  * RecBole HEAD). Deviations from RecBole in every preset: a batch in which no position is scored gives loss 0
  * (RecBole: 0/0 = NaN); weights and masks come from seeded Java/engine streams, not PyTorch's; the padding row keeps
- * its N(0, 0.02) draw and gets no gradient as in RecBole, but is excluded from the softmax unless
- * {@link BERT4RecConfig#includePaddingRow()}. Deviations from the original TF code: no sliding windows or dupe
+ * its N(0, 0.02) draw as in RecBole and is a softmax class only with {@link BERT4RecConfig#includePaddingRow()}
+ * (the RecBole presets). Deviations from the original TF code: no sliding windows or dupe
  * factor, prefix samples instead; Adam without warm-up.
  */
 public final class BERT4Rec extends AbstractRecommender<BERT4RecConfig> {

@@ -107,9 +107,12 @@ public record S3RecConfig(EncoderConfig encoder, SampleMode sampleMode, RecLoss 
         return withPretrainEpochs(epochs).withPretrainMaxSteps(steps);
     }
 
-    /** @return the display name: S3-Rec_MIP (fine-tuned) or S3-Rec_MIP (pre-trained only) */
+    /**
+     * @return the display name: "S3-Rec" when fine-tuned (the row name of MCLRec's Table 3 in {@code PaperNumbers},
+     *     the S3-Rec_MIP column), "S3-Rec (pre-trained only)" otherwise
+     */
     public String displayName() {
-        return stage == Stage.FINETUNE ? "S3-Rec_MIP" : "S3-Rec_MIP (pre-trained only)";
+        return stage == Stage.FINETUNE ? "S3-Rec" : "S3-Rec (pre-trained only)";
     }
 
     @Override

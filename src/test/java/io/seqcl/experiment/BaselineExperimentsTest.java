@@ -25,7 +25,7 @@ class BaselineExperimentsTest {
         SequenceDataset ds = SyntheticDataset.defaultDataset();
         ModelSpec quick = PaperSettings.model("s3rec", ds, Budget.QUICK);
         S3RecConfig q = (S3RecConfig) quick.config();
-        assertEquals("S3-Rec_MIP", quick.name());
+        assertEquals("S3-Rec", quick.name());
         assertEquals(PaperSettings.QUICK_MAX_LEN, q.maxLen());
         assertEquals(PaperSettings.QUICK_EPOCHS, q.pretrainEpochs());
         assertEquals(PaperSettings.QUICK_MAX_STEPS, q.pretrainMaxSteps());
@@ -65,7 +65,7 @@ class BaselineExperimentsTest {
         String out = o.toString(StandardCharsets.UTF_8);
         assertEquals(0, code, e.toString(StandardCharsets.UTF_8) + out);
         String metrics = Files.readString(tmp.resolve("o/synthetic/seed-1/metrics.csv"));
-        assertTrue(metrics.contains("BERT4Rec") && metrics.contains("BERT4Rec v1") && metrics.contains("S3-Rec_MIP"),
+        assertTrue(metrics.contains("BERT4Rec") && metrics.contains("BERT4Rec v1") && metrics.contains("S3-Rec"),
                 metrics);
         String prov = Files.readString(tmp.resolve("o/synthetic/seed-1/provenance.json"));
         // the quick budget's pre-training (3 epochs) with the file's change (2 batches each)
