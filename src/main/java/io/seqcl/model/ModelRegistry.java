@@ -141,6 +141,15 @@ public final class ModelRegistry {
                 "ContrastVAE (Wang et al. CIKM'22): Transformer VAE + ContrastELBO, contrastvae.md Beauty defaults",
                 ContrastVAEConfig.class, ContrastVAEConfig.defaults(), ContrastVAE::new, c -> "ContrastVAE",
                 Map.of("toys", ContrastVAEConfig::forToys)));
+        register(new Entry<>("bprmf", "BPR-MF (Rendle et al. UAI'09): MF + pairwise BPR loss, RecBole bpr.py; default = seqcl"
+                + " clean (softplus), BPRMFConfig.paperTable() = RecBole lineage; baselines.md §2",
+                BPRMFConfig.class, BPRMFConfig.defaults(), BPRMF::new, c -> "BPR-MF", Map.of()));
+        register(new Entry<>("gru4rec", "GRU4Rec (Hidasi et al. ICLR'16), RecBole gru4rec.py: GRU 128 + CE; default = seqcl"
+                + " clean (row 0 not a class), GRU4RecConfig.paperTable() = RecBole lineage; baselines.md §3",
+                GRU4RecConfig.class, GRU4RecConfig.defaults(), GRU4Rec::new, c -> "GRU4Rec", Map.of()));
+        register(new Entry<>("caser", "Caser (Tang and Wang WSDM'18): horizontal/vertical convs over the last L items + user"
+                + " embedding, RecBole head; default = seqcl clean (L 5), CaserConfig.paperTable() = RecBole (L = T = 50);"
+                + " baselines.md §4", CaserConfig.class, CaserConfig.defaults(), Caser::new, c -> "Caser", Map.of()));
     }
 
     private ModelRegistry() {
