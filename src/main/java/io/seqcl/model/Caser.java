@@ -8,7 +8,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
-import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.convolutional.Conv1d;
 import ai.djl.nn.core.Linear;
 import io.seqcl.nn.Ops;
 import io.seqcl.nn.Params;
@@ -151,11 +151,15 @@ public final class Caser extends AbstractRecommender<CaserConfig> {
             parts.add(v.reshape(bsz, -1));
         }
         if (!convH.isEmpty()) {
-            NDArray img = w.expandDims(1);
+            // the [h x d] filter over a 1-channel L x d image is a 1-D convolution over time with d input channels;
+            // conv1d also avoids a NaN input gradient seen from libtorch's CPU conv2d with this shape
+            NDArray seq = w.transpose(0, 2, 1);
             for (int i = 0; i < convH.size(); i++) {
-                NDArray c = Conv2d.conv2d(img, convH.get(i), convHBias.get(i)).singletonOrThrow();
-                // [B, n_h, L-h+1, 1] -> ReLU -> max over time -> [B, n_h]
-                parts.add(Activation.relu(c.squeeze(3)).max(new int[] {2}));
+                NDArray f = convH.get(i);
+                NDArray k = f.reshape(f.getShape().get(0), f.getShape().get(2), f.getShape().get(3)).transpose(0, 2, 1);
+                NDArray c = Conv1d.conv1d(seq, k, convHBias.get(i)).singletonOrThrow();
+                // [B, n_h, L-h+1] -> ReLU -> max over time -> [B, n_h]
+                parts.add(Activation.relu(c).max(new int[] {2}));
             }
         }
         return parts.size() == 1 ? parts.singletonOrThrow() : NDArrays.concat(parts, 1);
