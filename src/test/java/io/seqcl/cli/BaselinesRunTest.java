@@ -44,6 +44,19 @@ class BaselinesRunTest {
     }
 
     @Test
+    void epochBenchmarkTimesTheSingleLayoutOfModelsWithoutATransformer() {
+        for (String model : new String[] {"gru4rec", "caser", "bprmf"}) {
+            java.util.Map<String, String> opts = new java.util.HashMap<>(java.util.Map.of("dataset", "synthetic",
+                    "model", model, "steps", "1", "warmup", "0", "rounds", "1", "batch", "32"));
+            ByteArrayOutputStream o = new ByteArrayOutputStream();
+            assertEquals(0, io.seqcl.bench.EpochBenchmark.run(opts, new PrintStream(o, true, StandardCharsets.UTF_8)));
+            String out = o.toString(StandardCharsets.UTF_8);
+            assertTrue(out.contains("not packable") && out.contains("single step median") && out.contains("epoch "),
+                    out);
+        }
+    }
+
+    @Test
     void anExperimentFileNamingTheBaselinesRuns(@TempDir Path tmp) throws Exception {
         Path f = Files.writeString(tmp.resolve("classic.yaml"), String.join("\n",
                 "name: classic",
