@@ -97,7 +97,21 @@ public final class BPRMF extends AbstractRecommender<BPRMFConfig> {
             return existing;
         }
         return xavierNormal(params, USER_EMBEDDING, users, d,
-                new SplittableRandom(io.seqcl.train.Trainer.mix(seed, 0x5553455253L)));
+                new SplittableRandom(userSeed(seed)));
+    }
+
+    /**
+     * The seed of the user table's stream, derived from the model seed (SplitMix64 finaliser), so that the item-side
+     * weights do not depend on whether or when the user table is built.
+     *
+     * @param seed model seed
+     * @return the derived seed
+     */
+    static long userSeed(long seed) {
+        long z = seed * 0x9E3779B97F4A7C15L + 0x5553455253L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
     }
 
     /**

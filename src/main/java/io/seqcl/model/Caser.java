@@ -109,7 +109,7 @@ public final class Caser extends AbstractRecommender<CaserConfig> {
         int users = split.dataset().numUsers();
         int d = config().embeddingSize();
         userEmb = params().normal(BPRMF.USER_EMBEDDING, 1.0 / d,
-                new SplittableRandom(io.seqcl.train.Trainer.mix(seed, 0x5553455253L)), users, d);
+                new SplittableRandom(BPRMF.userSeed(seed)), users, d);
     }
 
     /** @return the item table {@code [N+1, d]} */
