@@ -38,15 +38,35 @@ public final class TestData {
      * @param r the model's result on {@code LeaveOneOutSplit.of(smallSynthetic())}
      */
     public static void assertBeatsPop(String model, io.seqcl.train.TrainResult r) {
+        assertBeatsPop(model, r, smallSynthetic());
+    }
+
+    /**
+     * A small dataset with user communities and no sequential signal (for non-sequential models such as BPR-MF):
+     * 600 users, 120 items in 6 blocks of 20, lengths 5..12, seed 7.
+     *
+     * @return the dataset
+     */
+    public static SequenceDataset smallCommunities() {
+        return SyntheticDataset.communities(600, 120, 6, 5, 12, 7L);
+    }
+
+    /**
+     * As {@link #assertBeatsPop(String, io.seqcl.train.TrainResult)} on another dataset.
+     *
+     * @param model display name for the message
+     * @param r the model's result on {@code LeaveOneOutSplit.of(data)}
+     * @param data the dataset the model was trained on
+     */
+    public static void assertBeatsPop(String model, io.seqcl.train.TrainResult r, SequenceDataset data) {
         io.seqcl.train.TrainResult pop;
-        SequenceDataset data = smallSynthetic();
         try (io.seqcl.model.Pop p = new io.seqcl.model.Pop(data.numItems())) {
             pop = new io.seqcl.train.Trainer(io.seqcl.train.TrainConfig.defaults().withEpochs(1)).fit(p,
                     io.seqcl.protocol.LeaveOneOutSplit.of(data), io.seqcl.train.ProgressListener.NONE);
         }
         double popHr = pop.test().value("HR@10");
         double hr = r.test().value("HR@10");
-        System.out.printf(java.util.Locale.ROOT, "synthetic test HR@10: Pop %.4f, %s %.4f (best epoch %d, %.1f s)%n",
+        System.out.printf(java.util.Locale.ROOT, data.name() + " test HR@10: Pop %.4f, %s %.4f (best epoch %d, %.1f s)%n",
                 popHr, model, hr, r.bestEpoch(), r.seconds());
         org.junit.jupiter.api.Assertions.assertTrue(hr > popHr * 1.5 && hr > popHr + 0.1,
                 model + " HR@10 " + hr + " vs Pop " + popHr);

@@ -129,12 +129,22 @@ public final class EpochBenchmark {
         }
         base = s3recStage(base, stage, out);
         TrainConfig tc = TrainConfig.defaults().withBatchSize(batchSize);
+        // models without a Transformer (GRU4Rec, Caser, BPR-MF) have one layout: time it alone
+        boolean packable = base.config() instanceof TransformerModelConfig<?>;
+        if (!packable) {
+            modes = new boolean[] {false};
+            out.printf(Locale.ROOT, "%s has no Transformer: not packable, timing its single layout%n", base.name());
+        }
+        String[] label = new String[modes.length];
+        for (int i = 0; i < modes.length; i++) {
+            label[i] = !packable ? "single" : modes[i] ? "packed" : "padded";
+        }
         int k = modes.length;
         SequentialRecommender[] models = new SequentialRecommender[k];
         TrainStep[] stepsOf = new TrainStep[k];
         try {
             for (int i = 0; i < k; i++) {
-                models[i] = withPacked(base, modes[i]).create(ds.numItems(), 2020);
+                models[i] = (packable ? withPacked(base, modes[i]) : base).create(ds.numItems(), 2020);
                 models[i].prepare(split);
                 stepsOf[i] = models[i].newTrainStep(tc.optim());
             }
@@ -213,11 +223,11 @@ public final class EpochBenchmark {
                 out.printf(Locale.ROOT, "%-6s step median %.1f ms (min %.1f, max %.1f); epoch %.1f s; time shares: "
                                 + "forward %.0f%%, backward %.0f%%, optimizer %.0f%%, data preparation %.1f%% "
                                 + "(batching %.1f%%, layouts and masks %.1f%%), other %.0f%%%n",
-                        modes[i] ? "packed" : "padded", median, sorted[0], sorted[sorted.length - 1], epochSecs[i],
+                        label[i], median, sorted[0], sorted[sorted.length - 1], epochSecs[i],
                         100 * f / all, 100 * bw / all, 100 * o / all, 100 * (batching + layout) / all,
                         100 * batching / all, 100 * layout / all, 100 * (measured - f - bw - o - layout) / all);
                 out.printf(Locale.ROOT, "%-6s process CPU time per step: median %.1f ms (all threads; less sensitive to "
-                        + "other jobs than wall time)%n", modes[i] ? "packed" : "padded", cpuMedian[i]);
+                        + "other jobs than wall time)%n", label[i], cpuMedian[i]);
             }
             if (k == 2) {
                 out.printf(Locale.ROOT, "packed/padded epoch ratio %.3f (same run); CPU-time ratio per step %.3f%n",
@@ -226,7 +236,7 @@ public final class EpochBenchmark {
             for (int i = 0; i < k && eval > 0; i++) {
                 long e0 = System.nanoTime();
                 tc.evaluator().evaluate(models[i], split.valid());
-                out.printf(Locale.ROOT, "%-6s validation pass (%d users): %.1f s%n", modes[i] ? "packed" : "padded",
+                out.printf(Locale.ROOT, "%-6s validation pass (%d users): %.1f s%n", label[i],
                         split.valid().size(), (System.nanoTime() - e0) / 1e9);
             }
             out.printf(Locale.ROOT, "peak resident memory %s (other jobs may be running on these cores)%n",

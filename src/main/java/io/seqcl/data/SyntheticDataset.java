@@ -72,6 +72,77 @@ public final class SyntheticDataset {
         return new SyntheticDataset(config);
     }
 
+    /**
+     * A dataset with user communities and no sequential structure (baselines.md section 2, the BPR-MF learning
+     * check): items {@code 1..N} are cut into {@code communities} disjoint contiguous blocks of (nearly) equal size;
+     * each user belongs to one block, chosen uniformly, and draws {@code length} distinct items from it in random
+     * order (length uniform in {@code [minLength, maxLength]}). A collaborative model can learn a user's block from
+     * the training items; a popularity ranking is near uniform; the order carries no signal.
+     *
+     * @param users number of users (at least 1)
+     * @param items number of items N
+     * @param communities number of blocks C (at least 1; every block must hold {@code maxLength} items)
+     * @param minLength shortest sequence (at least 1)
+     * @param maxLength longest sequence (at least {@code minLength}, at most {@code N / C})
+     * @param seed random seed; equal arguments give identical datasets
+     * @return the dataset, named "synthetic-communities", user ids 1..users
+     * @throws IllegalArgumentException naming the first invalid parameter
+     */
+    public static SequenceDataset communities(int users, int items, int communities, int minLength, int maxLength,
+                                              long seed) {
+        String p = "SyntheticDataset.communities: ";
+        if (users < 1) {
+            throw new IllegalArgumentException(p + "users must be >= 1, got " + users);
+        }
+        if (communities < 1) {
+            throw new IllegalArgumentException(p + "communities must be >= 1, got " + communities);
+        }
+        if (minLength < 1 || maxLength < minLength) {
+            throw new IllegalArgumentException(p + "need 1 <= minLength <= maxLength, got " + minLength + ", "
+                    + maxLength);
+        }
+        if (items / Math.max(1, communities) < maxLength) {
+            throw new IllegalArgumentException(p + "items / communities (" + items + " / " + communities
+                    + ") must be >= maxLength " + maxLength);
+        }
+        SplittableRandom rnd = new SplittableRandom(seed);
+        int[][] seqs = new int[users][];
+        int[] ids = new int[users];
+        for (int u = 0; u < users; u++) {
+            int c = rnd.nextInt(communities);
+            int from = communityStart(items, communities, c);
+            int size = communityStart(items, communities, c + 1) - from;
+            int len = minLength + rnd.nextInt(maxLength - minLength + 1);
+            int[] block = new int[size];
+            for (int i = 0; i < size; i++) {
+                block[i] = from + i;
+            }
+            for (int i = 0; i < len; i++) {
+                int j = i + rnd.nextInt(size - i);
+                int tmp = block[i];
+                block[i] = block[j];
+                block[j] = tmp;
+            }
+            seqs[u] = Arrays.copyOf(block, len);
+            ids[u] = u + 1;
+        }
+        return new SequenceDataset("synthetic-communities", ids, seqs, items, "synthetic communities users=" + users
+                + " items=" + items + " communities=" + communities + " lengths=" + minLength + ".." + maxLength
+                + " seed=" + seed, null);
+    }
+
+    /**
+     * The first item of a community block of {@link #communities}.
+     *
+     * @param items N
+     * @param communities C
+     * @param c block index {@code 0..C} (C gives {@code N + 1})
+     * @return the first item id of block {@code c}
+     */
+    public static int communityStart(int items, int communities, int c) {
+        return 1 + (int) ((long) items * c / communities);
+    }
+
     /** @return the dataset of {@link SyntheticConfig#defaults()}, named "synthetic" */
     public static SequenceDataset defaultDataset() {
         return create(SyntheticConfig.defaults()).dataset();

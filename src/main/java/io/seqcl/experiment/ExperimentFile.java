@@ -167,6 +167,9 @@ public record ExperimentFile(String name, List<String> datasets, PaperSettings.P
             if (c instanceof TransformerModelConfig<?> tc) {
                 c = tc.withMaxLen(t);
             }
+            if (c instanceof io.seqcl.model.MaxLenConfig<?> rc) {
+                c = rc.withMaxLen(t);
+            }
             c = PaperSettings.atBudget(c, budget);
             if (m.config() != null) {
                 c = merge(e.configType(), c, m.config(), "models[" + i + "].config");

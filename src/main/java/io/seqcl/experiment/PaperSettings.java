@@ -305,6 +305,9 @@ public final class PaperSettings {
      */
     public static ModelConfig config(String modelKey, String datasetKey, int maxLen) {
         ModelConfig c = ModelRegistry.get(modelKey).presetFor(datasetKey);
+        if (c instanceof io.seqcl.model.MaxLenConfig<?> r) {
+            return r.withMaxLen(maxLen);
+        }
         return c instanceof TransformerModelConfig<?> t ? t.withMaxLen(maxLen) : c;
     }
 

@@ -149,6 +149,15 @@ public final class ModelRegistry {
                 "S3-Rec_MIP (Zhou et al. CIKM'20): masked-item-prediction pre-training, then SASRec fine-tuning "
                         + "(reference code defaults), baselines.md §8",
                 S3RecConfig.class, S3RecConfig.defaults(), S3Rec::new, S3RecConfig::displayName, Map.of()));
+        register(new Entry<>("bprmf", "BPR-MF (Rendle et al. UAI'09): MF + pairwise BPR loss, RecBole bpr.py; default = seqcl"
+                + " clean (softplus), BPRMFConfig.paperTable() = RecBole lineage; baselines.md §2",
+                BPRMFConfig.class, BPRMFConfig.defaults(), BPRMF::new, c -> "BPR-MF", Map.of()));
+        register(new Entry<>("gru4rec", "GRU4Rec (Hidasi et al. ICLR'16), RecBole gru4rec.py: GRU 128 + CE; default = seqcl"
+                + " clean (row 0 not a class), GRU4RecConfig.paperTable() = RecBole lineage; baselines.md §3",
+                GRU4RecConfig.class, GRU4RecConfig.defaults(), GRU4Rec::new, c -> "GRU4Rec", Map.of()));
+        register(new Entry<>("caser", "Caser (Tang and Wang WSDM'18): horizontal/vertical convs over the last L items + user"
+                + " embedding, RecBole head; default = seqcl clean (L 5), CaserConfig.paperTable() = RecBole (L = T = 50);"
+                + " baselines.md §4", CaserConfig.class, CaserConfig.defaults(), Caser::new, c -> "Caser", Map.of()));
     }
 
     private ModelRegistry() {

@@ -11,5 +11,13 @@ public enum SampleMode {
      * One sample per user with a loss at every position: input {@code s_1..s_{n-3}}, targets
      * {@code s_2..s_{n-2}} (CoSeRec, ContrastVAE, original SASRec).
      */
-    ALL_POSITIONS
+    ALL_POSITIONS,
+    /**
+     * One sample per training interaction {@code (u, s_t)}, {@code t = 1..n-2}, without sequence context, for
+     * non-sequential models (BPR-MF): the row's input is empty (length 0), its target {@code s_t} sits at the
+     * read position ({@link Batch#lastIndex}), the user is in {@link Batch#users()}, and a negative, when asked
+     * for, is uniform over the items <em>not</em> in the user's training part (RecBole's sampler for general
+     * models; the other modes reject the whole sequence); {@code sum_u (n_u - 2)} samples per epoch.
+     */
+    INTERACTIONS
 }

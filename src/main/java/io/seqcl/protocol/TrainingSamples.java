@@ -14,8 +14,11 @@ import java.util.SplittableRandom;
  * {@link SampleMode#ALL_POSITIONS}: one sample per user, input {@code s_1..s_{m-1}}, targets
  * {@code s_2..s_m} where {@code m = n-2}, truncated to the most recent T positions.
  *
+ * {@link SampleMode#INTERACTIONS}: one sample per training interaction, no input (non-sequential models).
+ *
  * <p>Negatives for binary cross-entropy are drawn uniformly from {@code 1..N}, rejecting items anywhere in the
- * user's whole sequence (including validation and test items), as CoSeRec/ContrastVAE do.
+ * user's whole sequence (including validation and test items), as CoSeRec/ContrastVAE do; in
+ * {@link SampleMode#INTERACTIONS} only the user's training items are rejected (RecBole's general sampler).
  */
 public final class TrainingSamples {
 
@@ -26,6 +29,7 @@ public final class TrainingSamples {
     /** PREFIX: (split user, target index) pairs packed as long; ALL_POSITIONS: split users with >= 2 items. */
     private final long[] samples;
     private int[][] sortedUserItems;
+    private int[][] sortedTrainItems;
     private long built;
 
     /**
@@ -49,7 +53,19 @@ public final class TrainingSamples {
         for (int i = 0; i < split.numUsers(); i++) {
             count += Math.max(0, split.trainLength(i) - 1);
         }
-        if (mode == SampleMode.PREFIX) {
+        if (mode == SampleMode.INTERACTIONS) {
+            long all = 0;
+            for (int i = 0; i < split.numUsers(); i++) {
+                all += split.trainLength(i);
+            }
+            samples = new long[Math.toIntExact(all)];
+            int k = 0;
+            for (int i = 0; i < split.numUsers(); i++) {
+                for (int t = 0; t < split.trainLength(i); t++) {
+                    samples[k++] = ((long) i << 32) | t;
+                }
+            }
+        } else if (mode == SampleMode.PREFIX) {
             samples = new long[Math.toIntExact(count)];
             int k = 0;
             for (int i = 0; i < split.numUsers(); i++) {
@@ -201,7 +217,12 @@ public final class TrainingSamples {
             int i = (int) (chosen[b] >>> 32);
             int[] s = split.trainView(i);
             users[b] = split.datasetUser(i);
-            if (mode == SampleMode.PREFIX) {
+            if (mode == SampleMode.INTERACTIONS) {
+                items[b] = new int[maxLen];
+                lengths[b] = 0;
+                targets[b] = new int[maxLen];
+                targets[b][padding == Padding.RIGHT ? 0 : maxLen - 1] = s[(int) chosen[b]];
+            } else if (mode == SampleMode.PREFIX) {
                 int t = (int) chosen[b];
                 int from = Math.max(0, t - maxLen);
                 items[b] = Batch.pad(s, from, t, maxLen, padding);
@@ -220,12 +241,36 @@ public final class TrainingSamples {
                 negatives[b] = new int[maxLen];
                 for (int t = 0; t < maxLen; t++) {
                     if (targets[b][t] != 0) {
-                        negatives[b][t] = sampleNegative(i, rng);
+                        negatives[b][t] = mode == SampleMode.INTERACTIONS ? sampleUnseenInTraining(i, rng)
+                                : sampleNegative(i, rng);
                     }
                 }
             }
         }
         return new Batch(items, targets, negatives, lengths, users, padding);
+    }
+
+    /** A negative for INTERACTIONS: uniform over {@code 1..N} minus the user's training items. */
+    private int sampleUnseenInTraining(int splitUser, SplittableRandom rng) {
+        if (sortedTrainItems == null) {
+            sortedTrainItems = new int[split.numUsers()][];
+        }
+        int[] seen = sortedTrainItems[splitUser];
+        if (seen == null) {
+            seen = Arrays.stream(split.trainView(splitUser)).sorted().distinct().toArray();
+            sortedTrainItems[splitUser] = seen;
+        }
+        int n = split.numItems();
+        if (seen.length >= n) {
+            throw new IllegalStateException("user " + split.dataset().userId(split.datasetUser(splitUser))
+                    + " has every item in the training part; no negative can be sampled");
+        }
+        while (true) {
+            int candidate = 1 + rng.nextInt(n);
+            if (Arrays.binarySearch(seen, candidate) < 0) {
+                return candidate;
+            }
+        }
     }
 
     private int sampleNegative(int splitUser, SplittableRandom rng) {
