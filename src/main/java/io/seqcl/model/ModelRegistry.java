@@ -141,6 +141,9 @@ public final class ModelRegistry {
                 "ContrastVAE (Wang et al. CIKM'22): Transformer VAE + ContrastELBO, contrastvae.md Beauty defaults",
                 ContrastVAEConfig.class, ContrastVAEConfig.defaults(), ContrastVAE::new, c -> "ContrastVAE",
                 Map.of("toys", ContrastVAEConfig::forToys)));
+        register(new Entry<>("vsan",
+                "VSAN (Zhao et al. ICDE'21), UNVERIFIED reconstruction (no paper text or code): SAN + Gaussian heads + SAN decoder, CE + warmed-up KL, baselines.md §6",
+                VSANConfig.class, VSANConfig.defaults(), VSAN::new, c -> "VSAN", Map.of("ml-1m", VSANConfig::forMl1m)));
     }
 
     private ModelRegistry() {
