@@ -125,13 +125,17 @@ public final class EpochBenchmark {
         if (overPadding == 0 && base.config() instanceof ContrastVAEConfig c) {
             base = ModelSpec.contrastvae(c.withClOverPadding(false).withKlOverPadding(false));
         }
+        boolean single = !(base.config() instanceof TransformerModelConfig<?>);
+        if (single) {
+            modes = new boolean[] {true}; // no Transformer: one layout, timed as the model is
+        }
         TrainConfig tc = TrainConfig.defaults().withBatchSize(batchSize);
         int k = modes.length;
         SequentialRecommender[] models = new SequentialRecommender[k];
         TrainStep[] stepsOf = new TrainStep[k];
         try {
             for (int i = 0; i < k; i++) {
-                models[i] = withPacked(base, modes[i]).create(ds.numItems(), 2020);
+                models[i] = (single ? base : withPacked(base, modes[i])).create(ds.numItems(), 2020);
                 models[i].prepare(split);
                 stepsOf[i] = models[i].newTrainStep(tc.optim());
             }
@@ -210,11 +214,11 @@ public final class EpochBenchmark {
                 out.printf(Locale.ROOT, "%-6s step median %.1f ms (min %.1f, max %.1f); epoch %.1f s; time shares: "
                                 + "forward %.0f%%, backward %.0f%%, optimizer %.0f%%, data preparation %.1f%% "
                                 + "(batching %.1f%%, layouts and masks %.1f%%), other %.0f%%%n",
-                        modes[i] ? "packed" : "padded", median, sorted[0], sorted[sorted.length - 1], epochSecs[i],
+                        single ? "model" : modes[i] ? "packed" : "padded", median, sorted[0], sorted[sorted.length - 1], epochSecs[i],
                         100 * f / all, 100 * bw / all, 100 * o / all, 100 * (batching + layout) / all,
                         100 * batching / all, 100 * layout / all, 100 * (measured - f - bw - o - layout) / all);
                 out.printf(Locale.ROOT, "%-6s process CPU time per step: median %.1f ms (all threads; less sensitive to "
-                        + "other jobs than wall time)%n", modes[i] ? "packed" : "padded", cpuMedian[i]);
+                        + "other jobs than wall time)%n", single ? "model" : modes[i] ? "packed" : "padded", cpuMedian[i]);
             }
             if (k == 2) {
                 out.printf(Locale.ROOT, "packed/padded epoch ratio %.3f (same run); CPU-time ratio per step %.3f%n",
@@ -223,7 +227,7 @@ public final class EpochBenchmark {
             for (int i = 0; i < k && eval > 0; i++) {
                 long e0 = System.nanoTime();
                 tc.evaluator().evaluate(models[i], split.valid());
-                out.printf(Locale.ROOT, "%-6s validation pass (%d users): %.1f s%n", modes[i] ? "packed" : "padded",
+                out.printf(Locale.ROOT, "%-6s validation pass (%d users): %.1f s%n", single ? "model" : modes[i] ? "packed" : "padded",
                         split.valid().size(), (System.nanoTime() - e0) / 1e9);
             }
             out.printf(Locale.ROOT, "peak resident memory %s (other jobs may be running on these cores)%n",
