@@ -158,6 +158,13 @@ public final class ModelRegistry {
         register(new Entry<>("caser", "Caser (Tang and Wang WSDM'18): horizontal/vertical convs over the last L items + user"
                 + " embedding, RecBole head; default = seqcl clean (L 5), CaserConfig.paperTable() = RecBole (L = T = 50);"
                 + " baselines.md §4", CaserConfig.class, CaserConfig.defaults(), Caser::new, c -> "Caser", Map.of()));
+        register(new Entry<>("vsan",
+                "VSAN (Zhao et al. ICDE'21), UNVERIFIED reconstruction (no paper text or code): SAN + Gaussian heads + SAN decoder, CE + warmed-up KL, baselines.md §6",
+                VSANConfig.class, VSANConfig.defaults(), VSAN::new, c -> "VSAN", Map.of("ml-1m", VSANConfig::forMl1m)));
+        register(new Entry<>("acvae",
+                "ACVAE (Xie et al. WWW'21): GRU + causal-conv noise-injection VAE, AVB KL and contrastive discriminators, AdamW + SGD, baselines.md §7",
+                ACVAEConfig.class, ACVAEConfig.defaults(), ACVAE::new,
+                c -> c.singleOptimizer() ? "ACVAE-1opt" : "ACVAE", Map.of("ml-1m", ACVAEConfig::forMl1m)));
     }
 
     private ModelRegistry() {

@@ -8,6 +8,7 @@ import ai.djl.training.GradientCollector;
 import io.seqcl.nn.Adam;
 import io.seqcl.nn.Params;
 
+import java.util.List;
 import java.util.function.DoubleConsumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -53,6 +54,7 @@ public final class OptimizerStage {
     private final Params params;
     private final Predicate<String> frozen;
     private final Adam optimizer;
+    private final List<Adam> optimizers;
     private final Direction direction;
 
     /**
@@ -70,7 +72,43 @@ public final class OptimizerStage {
         this.params = params;
         this.frozen = group.negate();
         this.optimizer = optimizer;
+        this.optimizers = List.of(optimizer);
         this.direction = direction;
+    }
+
+    /**
+     * Creates a stage whose one backward pass feeds several optimizers in turn: each steps its own parameters with
+     * the gradients of that backward pass (restored for it if an earlier optimizer already stepped and zeroed them),
+     * on the weights as the earlier ones left them. ACVAE (Xie et al., WWW'21, baselines.md §7) steps AdamW on the
+     * whole VAE and then SGD on the encoder and the contrastive discriminator after one {@code loss.backward()}, so
+     * its encoder is updated twice with the same gradient.
+     *
+     * @param params every parameter of the model
+     * @param group selects the parameters that receive gradient (all others are frozen during the backward pass)
+     * @param optimizers the optimizers in order (at least one), each over parameters of the group
+     * @param direction descend or ascend
+     */
+    public OptimizerStage(Params params, Predicate<String> group, List<Adam> optimizers, Direction direction) {
+        if (params == null || group == null || optimizers == null || optimizers.isEmpty() || direction == null) {
+            throw new IllegalArgumentException("params, group, at least one optimizer and direction must be set");
+        }
+        for (Adam a : optimizers) {
+            for (String n : a.names()) {
+                if (!group.test(n)) {
+                    throw new IllegalArgumentException("optimizer parameter " + n + " is outside the stage's group");
+                }
+            }
+        }
+        this.params = params;
+        this.frozen = group.negate();
+        this.optimizer = optimizers.get(0);
+        this.optimizers = List.copyOf(optimizers);
+        this.direction = direction;
+    }
+
+    /** @return the stage's optimizers in the order they step */
+    public List<Adam> optimizers() {
+        return optimizers;
     }
 
     /** @return the group's optimizer */
@@ -107,11 +145,49 @@ public final class OptimizerStage {
             }
             long t2 = System.nanoTime();
             io.seqcl.nn.Devices.noGradOnThisThread();
-            optimizer.step();
+            if (optimizers.size() == 1) {
+                optimizer.step();
+            } else {
+                stepAll();
+            }
             StepProfile.add(t1 - t0, t2 - t1, System.nanoTime() - t2);
             return value;
         } finally {
             params.setTrainable(frozen, true);
+        }
+    }
+
+    /** Steps every optimizer on the same gradients (each {@link Adam#step()} zeroes its own group's). */
+    private void stepAll() {
+        java.util.Map<String, NDArray> saved = new java.util.LinkedHashMap<>();
+        try {
+            for (int i = 1; i < optimizers.size(); i++) {
+                for (String n : optimizers.get(i).names()) {
+                    NDArray w = params.get(n);
+                    if (w.hasGradient() && !saved.containsKey(n)) {
+                        try (NDArray g = w.getGradient()) {
+                            NDArray copy = g.duplicate();
+                            copy.detach();
+                            saved.put(n, copy);
+                        }
+                    }
+                }
+            }
+            for (int i = 0; i < optimizers.size(); i++) {
+                if (i > 0) {
+                    for (String n : optimizers.get(i).names()) {
+                        NDArray copy = saved.get(n);
+                        if (copy != null) {
+                            try (NDArray g = params.get(n).getGradient()) {
+                                g.subi(g).addi(copy);
+                            }
+                        }
+                    }
+                }
+                optimizers.get(i).step();
+            }
+        } finally {
+            saved.values().forEach(NDArray::close);
         }
     }
 }
