@@ -123,4 +123,10 @@ public record ACVAEConfig(int maxLen, int embeddingSize, int rnnSize, int latent
     public InputSpec inputSpec() {
         return new InputSpec(maxLen, Padding.RIGHT, SampleMode.ALL_POSITIONS, false);
     }
+
+    /** T, the length of the input sequences (set by the budget and the protocol). */
+    @Override
+    public ACVAEConfig withMaxLen(int t) {
+        return ACVAEConfigBuilder.With.super.withMaxLen(t);
+    }
 }
