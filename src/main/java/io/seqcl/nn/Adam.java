@@ -8,12 +8,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Adam (Kingma and Ba, 2015) over a named group of parameters, with state that can be saved and restored.
+ * Adam (Kingma and Ba, 2015) over a named group of parameters, with state that can be saved and restored; the same
+ * object also implements AdamW and SGD ({@link OptimizerKind}), so every training step can use any of the three.
  *
  * <p>Update with bias correction: {@code m = b1 m + (1-b1) g}, {@code v = b2 v + (1-b2) g^2},
  * {@code w -= lr * (m / (1-b1^t)) / (sqrt(v / (1-b2^t)) + eps)}; optional L2 weight decay adds {@code wd * w}
- * to {@code g} (torch.optim.Adam's {@code weight_decay}). {@link #step()} zeroes the gradients of its own group
- * after updating, and only of its own group: multi-stage training uses one optimizer per group.
+ * to {@code g} (torch.optim.Adam's {@code weight_decay}). {@link OptimizerKind#ADAMW} instead first shrinks
+ * {@code w *= 1 - lr * wd} and applies the Adam update to the raw gradient (torch.optim.AdamW, Loshchilov and
+ * Hutter, ICLR'19); {@link OptimizerKind#SGD} does {@code w -= lr * (g + wd * w)} (torch.optim.SGD without
+ * momentum) and keeps no moments. {@link #step()} zeroes the gradients of its own group after updating, and only
+ * of its own group: multi-stage training uses one optimizer per group.
  */
 public final class Adam {
 
@@ -24,6 +28,7 @@ public final class Adam {
     private final double beta2;
     private final double eps;
     private final double weightDecay;
+    private final OptimizerKind kind;
     private final Map<String, NDArray> m = new LinkedHashMap<>();
     private final Map<String, NDArray> v = new LinkedHashMap<>();
     private long t;
@@ -41,8 +46,28 @@ public final class Adam {
      */
     public Adam(Params params, List<String> names, double lr, double beta1, double beta2, double eps,
                 double weightDecay) {
+        this(OptimizerKind.ADAM, params, names, lr, beta1, beta2, eps, weightDecay);
+    }
+
+    /**
+     * Creates an optimizer of the given kind for a group of parameters.
+     *
+     * @param kind Adam (coupled L2), AdamW (decoupled decay) or SGD (coupled L2; betas and eps unused)
+     * @param params the store
+     * @param names the parameters this optimizer updates
+     * @param lr learning rate
+     * @param beta1 first-moment decay
+     * @param beta2 second-moment decay
+     * @param eps denominator epsilon
+     * @param weightDecay weight-decay coefficient (0 = none)
+     */
+    public Adam(OptimizerKind kind, Params params, List<String> names, double lr, double beta1, double beta2,
+                double eps, double weightDecay) {
+        if (kind == null) {
+            throw new IllegalArgumentException("optimizer kind must be set (ADAM, ADAMW or SGD)");
+        }
         if (!(lr > 0) || beta1 < 0 || beta1 >= 1 || beta2 < 0 || beta2 >= 1 || !(eps > 0) || weightDecay < 0) {
-            throw new IllegalArgumentException("invalid Adam settings: lr=" + lr + " beta1=" + beta1 + " beta2="
+            throw new IllegalArgumentException("invalid " + kind + " settings: lr=" + lr + " beta1=" + beta1 + " beta2="
                     + beta2 + " eps=" + eps + " weightDecay=" + weightDecay);
         }
         this.params = params;
@@ -52,6 +77,10 @@ public final class Adam {
         this.beta2 = beta2;
         this.eps = eps;
         this.weightDecay = weightDecay;
+        this.kind = kind;
+        if (kind == OptimizerKind.SGD) {
+            return; // no moments
+        }
         for (String n : this.names) {
             NDArray w = params.get(n);
             m.put(n, w.zerosLike());
@@ -71,6 +100,11 @@ public final class Adam {
         return new Adam(params, names, lr, 0.9, 0.999, 1e-8, 0.0);
     }
 
+    /** @return the update rule */
+    public OptimizerKind kind() {
+        return kind;
+    }
+
     /** @return the names of the parameters this optimizer updates */
     public List<String> names() {
         return names;
@@ -86,6 +120,14 @@ public final class Adam {
      * {@code GradientCollector}; parameters without a gradient are skipped.
      */
     public void step() {
+        if (kind == OptimizerKind.SGD) {
+            stepSgd();
+            return;
+        }
+        if (kind == OptimizerKind.ADAMW) {
+            stepAdamW();
+            return;
+        }
         t++;
         double bc1 = 1 - Math.pow(beta1, t);
         double bc2 = 1 - Math.pow(beta2, t);
@@ -108,15 +150,56 @@ public final class Adam {
         }
     }
 
+    private void stepAdamW() {
+        t++;
+        double bc1 = 1 - Math.pow(beta1, t);
+        double bc2 = 1 - Math.pow(beta2, t);
+        try (NDScope scope = new NDScope()) {
+            for (String n : names) {
+                NDArray w = params.get(n);
+                if (!w.hasGradient()) {
+                    continue;
+                }
+                NDArray g = w.getGradient();
+                if (weightDecay > 0) {
+                    w.muli(1 - lr * weightDecay);
+                }
+                NDArray mm = m.get(n);
+                NDArray vv = v.get(n);
+                mm.muli(beta1).addi(g.mul(1 - beta1));
+                vv.muli(beta2).addi(g.square().muli(1 - beta2));
+                NDArray denom = vv.div(bc2).sqrt().addi(eps);
+                w.subi(mm.div(bc1).divi(denom).muli(lr));
+                g.subi(g);
+            }
+        }
+    }
+
+    private void stepSgd() {
+        t++;
+        try (NDScope scope = new NDScope()) {
+            for (String n : names) {
+                NDArray w = params.get(n);
+                if (!w.hasGradient()) {
+                    continue;
+                }
+                NDArray g = w.getGradient();
+                NDArray grad = weightDecay > 0 ? g.add(w.mul(weightDecay)) : g;
+                w.subi(grad.mul(lr));
+                g.subi(g);
+            }
+        }
+    }
+
     /**
      * Copies the optimizer state to the heap (for checkpoints).
      *
-     * @return moments as "m/NAME" and "v/NAME", and the step count as "t"
+     * @return moments as "m/NAME" and "v/NAME" (none for SGD), and the step count as "t"
      */
     public Map<String, float[]> state() {
         Map<String, float[]> s = new LinkedHashMap<>();
         s.put("t", new float[] {Float.intBitsToFloat((int) (t >>> 32)), Float.intBitsToFloat((int) t)});
-        for (String n : names) {
+        for (String n : m.keySet()) {
             s.put("m/" + n, m.get(n).toFloatArray());
             s.put("v/" + n, v.get(n).toFloatArray());
         }
@@ -134,7 +217,7 @@ public final class Adam {
         if (tt == null) {
             throw new IllegalArgumentException("optimizer state has no step count");
         }
-        for (String n : names) {
+        for (String n : m.keySet()) {
             float[] mv = s.get("m/" + n);
             float[] vv = s.get("v/" + n);
             if (mv == null || vv == null || mv.length != m.get(n).size()) {

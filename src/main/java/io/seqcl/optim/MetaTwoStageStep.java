@@ -85,8 +85,7 @@ public final class MetaTwoStageStep implements TrainStep {
         this.metaLoss = metaLoss;
         this.mainAdam = config.newAdam(params, params.names(mainGroup));
         double lr2 = metaLearningRate > 0 ? metaLearningRate : config.learningRate();
-        this.metaAdam = new Adam(params, params.names(metaGroup), lr2, config.beta1(), config.beta2(), 1e-8,
-                config.weightDecay());
+        this.metaAdam = config.newAdam(params, params.names(metaGroup), lr2);
         this.mainStage = new OptimizerStage(params, mainGroup, mainAdam, OptimizerStage.Direction.DESCEND);
         this.metaStage = new OptimizerStage(params, metaGroup, metaAdam, OptimizerStage.Direction.DESCEND);
         this.thirdStep = thirdStep;

@@ -149,8 +149,7 @@ public final class MultiStageStep<P> implements TrainStep {
                 }
             }
             double lr = g.learningRate() > 0 ? g.learningRate() : config.learningRate();
-            optimizers.put(g.name(), new Adam(params, names, lr, config.beta1(), config.beta2(), 1e-8,
-                    config.weightDecay()));
+            optimizers.put(g.name(), config.newAdam(params, names, lr));
         }
         for (Stage<P> s : this.stages) {
             if (!this.groups.containsKey(s.group())) {

@@ -69,4 +69,94 @@ class AdamTest {
             assertEquals(2, b.steps());
         }
     }
+
+    @Test
+    void adamWTwoStepsMatchTheClosedFormWithDecoupledDecay() {
+        try (Params p = new Params()) {
+            p.add("w", new float[] {1f, -2f}, 2);
+            double lr = 0.1;
+            double wd = 0.5;
+            Adam adam = new Adam(OptimizerKind.ADAMW, p, List.of("w"), lr, 0.9, 0.999, 1e-8, wd);
+            double[] w = {1, -2};
+            double[] m = new double[2];
+            double[] v = new double[2];
+            for (int t = 1; t <= 2; t++) {
+                backwardSquare(p);
+                adam.step();
+                for (int i = 0; i < 2; i++) {
+                    double g = 2 * w[i]; // the raw gradient: the decay does not enter the moments
+                    w[i] *= 1 - lr * wd;
+                    m[i] = 0.9 * m[i] + 0.1 * g;
+                    v[i] = 0.999 * v[i] + 0.001 * g * g;
+                    double mh = m[i] / (1 - Math.pow(0.9, t));
+                    double vh = v[i] / (1 - Math.pow(0.999, t));
+                    w[i] -= lr * mh / (Math.sqrt(vh) + 1e-8);
+                }
+            }
+            float[] got = p.get("w").toFloatArray();
+            assertEquals(w[0], got[0], 1e-5);
+            assertEquals(w[1], got[1], 1e-5);
+            assertArrayEquals(new float[] {0f, 0f}, p.get("w").getGradient().toFloatArray());
+        }
+    }
+
+    @Test
+    void adamWDiffersFromCoupledL2Adam() {
+        // with the same weight decay, coupled L2 (Adam) and decoupled decay (AdamW) give different weights
+        try (Params p = new Params(); Params q = new Params()) {
+            p.add("w", new float[] {1f, -2f}, 2);
+            q.add("w", new float[] {1f, -2f}, 2);
+            Adam coupled = new Adam(OptimizerKind.ADAM, p, List.of("w"), 0.1, 0.9, 0.999, 1e-8, 0.5);
+            Adam decoupled = new Adam(OptimizerKind.ADAMW, q, List.of("w"), 0.1, 0.9, 0.999, 1e-8, 0.5);
+            backwardSquare(p);
+            coupled.step();
+            backwardSquare(q);
+            decoupled.step();
+            // Adam step 1 is sign(g) * lr whatever the L2 term: w0 = 1 - 0.1; AdamW: 1 * 0.95 - 0.1
+            assertEquals(0.9, p.get("w").toFloatArray()[0], 1e-6);
+            assertEquals(0.85, q.get("w").toFloatArray()[0], 1e-6);
+        }
+    }
+
+    @Test
+    void sgdStepMatchesTheClosedFormWithCoupledDecay() {
+        try (Params p = new Params()) {
+            p.add("w", new float[] {1f, -2f}, 2);
+            double lr = 0.1;
+            double wd = 0.3;
+            Adam sgd = new Adam(OptimizerKind.SGD, p, List.of("w"), lr, 0.9, 0.999, 1e-8, wd);
+            double[] w = {1, -2};
+            for (int t = 1; t <= 2; t++) {
+                backwardSquare(p);
+                sgd.step();
+                for (int i = 0; i < 2; i++) {
+                    w[i] -= lr * (2 * w[i] + wd * w[i]);
+                }
+            }
+            float[] got = p.get("w").toFloatArray();
+            assertEquals(w[0], got[0], 1e-6);
+            assertEquals(w[1], got[1], 1e-6);
+            assertEquals((1 - 0.1 * 2.3) * (1 - 0.1 * 2.3), got[0], 1e-6); // w0 = 1 shrinks by 1 - lr (2 + wd) per step
+            assertArrayEquals(new float[] {0f, 0f}, p.get("w").getGradient().toFloatArray());
+            assertEquals(2, sgd.steps());
+            assertEquals(List.of("t"), List.copyOf(sgd.state().keySet()));
+        }
+    }
+
+    @Test
+    void explicitAdamKindIsBitIdenticalToTheDefaultConstructor() {
+        try (Params p = new Params(); Params q = new Params()) {
+            p.add("w", new float[] {0.3f, -1.7f, 2.2f}, 3);
+            q.add("w", new float[] {0.3f, -1.7f, 2.2f}, 3);
+            Adam a = new Adam(p, List.of("w"), 0.01, 0.9, 0.98, 1e-8, 1e-3);
+            Adam b = new Adam(OptimizerKind.ADAM, q, List.of("w"), 0.01, 0.9, 0.98, 1e-8, 1e-3);
+            for (int t = 0; t < 5; t++) {
+                backwardSquare(p);
+                a.step();
+                backwardSquare(q);
+                b.step();
+            }
+            assertArrayEquals(p.get("w").toFloatArray(), q.get("w").toFloatArray());
+        }
+    }
 }
