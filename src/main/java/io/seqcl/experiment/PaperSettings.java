@@ -172,6 +172,25 @@ public final class PaperSettings {
     }
 
     /**
+     * The training settings of a model under a paper's protocol: {@link #coserecFamilyTrain} for a CoSeRec-family
+     * configuration with preset {@link io.seqcl.model.BaselinePreset#PAPER_TABLE} (the lineage that produced
+     * MCLRec Table 3's CoSeRec/ICLRec numbers), {@link #train} otherwise.
+     *
+     * @param config the model's configuration
+     * @param paper whose protocol
+     * @param budget the budget
+     * @param seed the seed
+     * @return the settings
+     */
+    public static TrainConfig trainFor(ModelConfig config, Paper paper, Budget budget, long seed) {
+        if (config instanceof io.seqcl.model.CoSeRecFamilyConfig<?> f
+                && f.preset() == io.seqcl.model.BaselinePreset.PAPER_TABLE) {
+            return coserecFamilyTrain(budget, seed);
+        }
+        return train(paper, budget, seed);
+    }
+
+    /**
      * The training settings for notebooks that train many models (sweeps, noise levels): at the quick budget
      * {@value #QUICK_SWEEP_EPOCHS} epochs; at the full budget the same as {@link #train}.
      *

@@ -141,6 +141,10 @@ public final class ModelRegistry {
                 "ContrastVAE (Wang et al. CIKM'22): Transformer VAE + ContrastELBO, contrastvae.md Beauty defaults",
                 ContrastVAEConfig.class, ContrastVAEConfig.defaults(), ContrastVAE::new, c -> "ContrastVAE",
                 Map.of("toys", ContrastVAEConfig::forToys)));
+        register(new Entry<>("coserec",
+                "CoSeRec (informative insert/substitute, ItemCF-IUF + hybrid similarity, vec(H) NCE), baselines.md §9",
+                CoSeRecConfig.class, CoSeRecConfig.defaults(), CoSeRec::new, c -> "CoSeRec",
+                Map.of("beauty", CoSeRecConfig::forBeauty, "yelp", CoSeRecConfig::forYelp)));
     }
 
     private ModelRegistry() {
