@@ -131,7 +131,7 @@ final class ContrastiveEncoder {
      * @return padded states
      */
     NDArray states(boolean training, boolean allPositions, Batch... batches) {
-        Batch all = concat(batches);
+        Batch all = batches.length == 1 ? batches[0] : concat(batches);
         Packing p = sasrec.packing(all, allPositions);
         return p.unpack(sasrec.encode(all, p, training));
     }

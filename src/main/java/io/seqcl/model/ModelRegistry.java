@@ -145,6 +145,11 @@ public final class ModelRegistry {
                 "CoSeRec (informative insert/substitute, ItemCF-IUF + hybrid similarity, vec(H) NCE), baselines.md §9",
                 CoSeRecConfig.class, CoSeRecConfig.defaults(), CoSeRec::new, c -> "CoSeRec",
                 Map.of("beauty", CoSeRecConfig::forBeauty, "yelp", CoSeRecConfig::forYelp)));
+        register(new Entry<>("iclrec",
+                "ICLRec (per-epoch k-means intents + prototype NCE + instance NCE), baselines.md §10",
+                ICLRecConfig.class, ICLRecConfig.defaults(), ICLRec::new, c -> "ICLRec",
+                Map.of("beauty", ICLRecConfig::forBeauty, "toys", ICLRecConfig::forToys,
+                        "ml-1m", ICLRecConfig::forMl1m)));
     }
 
     private ModelRegistry() {
