@@ -14,7 +14,7 @@ import java.util.SplittableRandom;
  * <p>Each restart starts from {@code k} distinct points drawn uniformly (seeded), runs {@code iterations} rounds of
  * assignment (nearest centroid in squared L2, lowest index on ties) and centroid update, and ends with a final
  * assignment; the restart with the lowest inertia (sum of squared distances) wins. The assignment step is one
- * matrix product per round ({@code ||x||^2 - 2 x.c + ||c||^2}, computed by the engine); updates are summed in
+ * matrix product and arg-min per round ({@code ||x||^2 - 2 x.c + ||c||^2}, computed by the engine); updates are summed in
  * double precision in Java.
  *
  * <p>Deviation from faiss: an empty cluster is re-seeded with the point farthest from its current centroid (faiss
@@ -152,28 +152,21 @@ public final class KMeans {
             }
             cn[i] = (float) s;
         }
-        float[] xc;
+        long[] arg;
+        float[] best;
         float[] xn;
         try (NDManager sub = m.newSubManager()) {
             NDArray ca = sub.create(cf, new Shape(k, d));
-            xc = x.matMul(ca.transpose()).toFloatArray();
+            NDArray dd = x.matMul(ca.transpose()).mul(-2f).add(sub.create(cn, new Shape(1, k)));
+            arg = dd.argMin(1).toType(DataType.INT64, false).toLongArray();
+            best = dd.min(new int[] {1}).toFloatArray();
             xn = x.square().sum(new int[] {1}).toType(DataType.FLOAT32, false).toFloatArray();
         }
         double inertia = 0;
         int n = a.length;
         for (int i = 0; i < n; i++) {
-            int arg = 0;
-            float best = Float.POSITIVE_INFINITY;
-            int off = i * k;
-            for (int j = 0; j < k; j++) {
-                float v = cn[j] - 2 * xc[off + j];
-                if (v < best) {
-                    best = v;
-                    arg = j;
-                }
-            }
-            a[i] = arg;
-            dist[i] = Math.max(0f, best + xn[i]);
+            a[i] = (int) arg[i];
+            dist[i] = Math.max(0f, best[i] + xn[i]);
             inertia += dist[i];
         }
         return inertia;
