@@ -155,7 +155,8 @@ public final class KMeans {
         long[] arg;
         float[] best;
         float[] xn;
-        try (NDManager sub = m.newSubManager()) {
+        // NDScope: the products are attached to x's manager and must not pile up over the rounds
+        try (NDManager sub = m.newSubManager(); ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope()) {
             NDArray ca = sub.create(cf, new Shape(k, d));
             NDArray dd = x.matMul(ca.transpose()).mul(-2f).add(sub.create(cn, new Shape(1, k)));
             arg = dd.argMin(1).toType(DataType.INT64, false).toLongArray();
