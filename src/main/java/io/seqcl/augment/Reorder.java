@@ -9,13 +9,36 @@ import java.util.SplittableRandom;
  *
  * <p>The window is shuffled with Fisher-Yates from its last index down (Python's {@code random.shuffle} order).
  *
+ * <p>{@code coserecStart} selects the CoSeRec family's rule (baselines.md §1.2): start {@code c ~ U{0..len-r-1}}
+ * (the last possible window is never drawn; {@code c = 0} when {@code r = len}).
+ *
  * @param ratio fraction {@code beta} of the items in the window, in [0, 1]
+ * @param coserecStart whether the CoSeRec-family start rule is used (false: {@code c ~ U{0..len-r}})
  */
-public record Reorder(double ratio) implements Augmentation {
+public record Reorder(double ratio, boolean coserecStart) implements Augmentation {
 
     /** Validates {@code ratio}. */
     public Reorder {
         Augmentation.ratio("ratio", ratio);
+    }
+
+    /**
+     * Reorder with seqcl's start rule {@code c ~ U{0..len-r}}.
+     *
+     * @param ratio fraction of the items in the window
+     */
+    public Reorder(double ratio) {
+        this(ratio, false);
+    }
+
+    /**
+     * Reorder with the CoSeRec family's start rule.
+     *
+     * @param ratio fraction of the items in the window (CoSeRec/ICLRec 0.2; CoSeRec's list uses gamma)
+     * @return the operator
+     */
+    public static Reorder coserec(double ratio) {
+        return new Reorder(ratio, true);
     }
 
     @Override
@@ -23,7 +46,10 @@ public record Reorder(double ratio) implements Augmentation {
         Augmentation.checkArgs(seq, length);
         int[] out = Arrays.copyOf(seq, length);
         int r = (int) Math.floor(ratio * length);
-        int c = rng.nextInt(length - r + 1);
+        if (coserecStart && length == 0) {
+            return out;
+        }
+        int c = coserecStart ? rng.nextInt(Math.max(1, length - r)) : rng.nextInt(length - r + 1);
         for (int i = r - 1; i > 0; i--) {
             int j = rng.nextInt(i + 1);
             int tmp = out[c + i];
@@ -35,6 +61,6 @@ public record Reorder(double ratio) implements Augmentation {
 
     @Override
     public String describe() {
-        return "reorder(ratio=" + ratio + ")";
+        return "reorder(ratio=" + ratio + (coserecStart ? ", coserec start" : "") + ")";
     }
 }

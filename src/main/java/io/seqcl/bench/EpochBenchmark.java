@@ -87,6 +87,7 @@ public final class EpochBenchmark {
      * @param opts options: dataset (default toys), model (default metasgcl), steps per layout (20), warmup (3),
      *     batch (256), threads (libtorch intra-op threads, default the engine's), eval (1 = time one validation
      *     pass per layout, default 0), layouts (both, packed or padded), rounds (sample rounds, default 2),
+     *     hook-epoch (the epoch number passed to the timed epoch-start hook, default 1000: after every warm-up),
      *     over-padding (0: ContrastVAE's KL and pooling over real positions only instead of the code's all T)
      * @param out where to print
      * @return exit code 0
@@ -107,6 +108,7 @@ public final class EpochBenchmark {
         int eval = io.seqcl.util.Options.intOpt(opts, "eval", 0);
         int rounds = Math.max(1, io.seqcl.util.Options.intOpt(opts, "rounds", 2));
         int overPadding = io.seqcl.util.Options.intOpt(opts, "over-padding", 1);
+        int hookEpoch = io.seqcl.util.Options.intOpt(opts, "hook-epoch", 1000);
         if (!opts.isEmpty()) {
             throw new IllegalArgumentException("unknown option(s) for bench-epoch: " + opts.keySet());
         }
@@ -147,6 +149,14 @@ public final class EpochBenchmark {
                 models[i] = (packable ? withPacked(base, modes[i]) : base).create(ds.numItems(), 2020);
                 models[i].prepare(split);
                 stepsOf[i] = models[i].newTrainStep(tc.optim());
+            }
+            double[] hookSecs = new double[k];
+            for (int i = 0; i < k; i++) {
+                // per-epoch model state (ICLRec's k-means, CoSeRec's online similarity), timed once; the default
+                // epoch 1000 lies after every warm-up
+                long h0 = System.nanoTime();
+                models[i].onEpochStart(hookEpoch, split, 2020);
+                hookSecs[i] = (System.nanoTime() - h0) / 1e9;
             }
             InputSpec in = models[0].inputSpec();
             TrainingSamples samples = new TrainingSamples(split, in.sampleMode(), in.maxLen(), in.padding());
@@ -211,7 +221,7 @@ public final class EpochBenchmark {
                 double[] sorted = ms[i].clone();
                 Arrays.sort(sorted);
                 double median = sorted[sorted.length / 2];
-                epochSecs[i] = median * batches.size() / 1000 + prepSecs;
+                epochSecs[i] = median * batches.size() / 1000 + prepSecs + hookSecs[i];
                 // shares of the measured steps plus the epoch's batching scaled to the same number of steps
                 double measured = Arrays.stream(ms[i]).sum() / 1000;
                 double batching = prepSecs * ms[i].length / batches.size();
@@ -228,6 +238,12 @@ public final class EpochBenchmark {
                         100 * batching / all, 100 * layout / all, 100 * (measured - f - bw - o - layout) / all);
                 out.printf(Locale.ROOT, "%-6s process CPU time per step: median %.1f ms (all threads; less sensitive to "
                         + "other jobs than wall time)%n", label[i], cpuMedian[i]);
+            }
+            for (int i = 0; i < k; i++) {
+                if (hookSecs[i] > 0.01) {
+                    out.printf(Locale.ROOT, "%-6s epoch-start hook (as at epoch %d): %.1f s, included in the epoch%n",
+                            modes[i] ? "packed" : "padded", hookEpoch, hookSecs[i]);
+                }
             }
             if (k == 2) {
                 out.printf(Locale.ROOT, "packed/padded epoch ratio %.3f (same run); CPU-time ratio per step %.3f%n",

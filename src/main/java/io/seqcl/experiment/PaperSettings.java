@@ -154,6 +154,43 @@ public final class PaperSettings {
     }
 
     /**
+     * The training settings of the CoSeRec-family protocol (baselines.md §1.2; {@link TrainConfig#coserecFamily()}:
+     * valid NDCG@20, patience 40, at most 300 epochs, history scores 0), under which ICLRec's released checkpoints
+     * give exactly MCLRec Table 3's ICLRec column; at the quick budget the same caps as {@link #train}.
+     *
+     * @param budget the budget
+     * @param seed the seed (the family's code uses 1)
+     * @return the settings
+     */
+    public static TrainConfig coserecFamilyTrain(Budget budget, long seed) {
+        TrainConfig base = TrainConfig.coserecFamily().withSeed(seed);
+        if (budget == Budget.QUICK) {
+            return base.withEpochs(QUICK_EPOCHS).withPatience(QUICK_EPOCHS).withBatchSize(QUICK_BATCH)
+                    .withMaxStepsPerEpoch(QUICK_MAX_STEPS);
+        }
+        return base;
+    }
+
+    /**
+     * The training settings of a model under a paper's protocol: {@link #coserecFamilyTrain} for a CoSeRec-family
+     * configuration with preset {@link io.seqcl.model.BaselinePreset#PAPER_TABLE} (the lineage that produced
+     * MCLRec Table 3's CoSeRec/ICLRec numbers), {@link #train} otherwise.
+     *
+     * @param config the model's configuration
+     * @param paper whose protocol
+     * @param budget the budget
+     * @param seed the seed
+     * @return the settings
+     */
+    public static TrainConfig trainFor(ModelConfig config, Paper paper, Budget budget, long seed) {
+        if (config instanceof io.seqcl.model.CoSeRecFamilyConfig<?> f
+                && f.preset() == io.seqcl.model.BaselinePreset.PAPER_TABLE) {
+            return coserecFamilyTrain(budget, seed);
+        }
+        return train(paper, budget, seed);
+    }
+
+    /**
      * The training settings for notebooks that train many models (sweeps, noise levels): at the quick budget
      * {@value #QUICK_SWEEP_EPOCHS} epochs; at the full budget the same as {@link #train}.
      *

@@ -119,6 +119,52 @@ final class ContrastiveEncoder {
         return new Encoded(sasrec.encode(all, p, training), p, batches);
     }
 
+    /**
+     * Encodes several batches of the same T and padding in one pass and returns their padded states
+     * {@code [sum B_i, T, d]} in batch order (the CoSeRec family's sequence representations): with
+     * {@code allPositions} every position is computed, padding included, exactly as in the padded path; otherwise
+     * only real positions (padding rows are zero in the packed layout).
+     *
+     * @param training whether dropout is active
+     * @param allPositions whether the padding positions' states are needed
+     * @param batches the batches (targets are ignored)
+     * @return padded states
+     */
+    NDArray states(boolean training, boolean allPositions, Batch... batches) {
+        Batch all = batches.length == 1 ? batches[0] : concat(batches);
+        Packing p = sasrec.packing(all, allPositions);
+        return p.unpack(sasrec.encode(all, p, training));
+    }
+
+    /**
+     * One batch holding the rows of several (targets dropped).
+     *
+     * @param batches batches of the same T and padding
+     * @return the concatenation
+     */
+    static Batch concat(Batch... batches) {
+        int total = 0;
+        for (Batch b : batches) {
+            if (b.padding() != batches[0].padding() || b.maxLen() != batches[0].maxLen()) {
+                throw new IllegalArgumentException("concatenated batches must share T and padding");
+            }
+            total += b.size();
+        }
+        int[][] items = new int[total][];
+        int[] lengths = new int[total];
+        int[] users = new int[total];
+        int k = 0;
+        for (Batch b : batches) {
+            for (int r = 0; r < b.size(); r++) {
+                items[k] = b.items()[r];
+                lengths[k] = b.lengths()[r];
+                users[k] = b.users()[r];
+                k++;
+            }
+        }
+        return new Batch(items, null, null, lengths, users, batches[0].padding());
+    }
+
     NDArray recLoss(NDArray hidden, Batch batch) {
         return sasrec.recLoss(hidden, batch, outputTable());
     }

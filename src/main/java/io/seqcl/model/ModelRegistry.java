@@ -165,6 +165,15 @@ public final class ModelRegistry {
                 "ACVAE (Xie et al. WWW'21): GRU + causal-conv noise-injection VAE, AVB KL and contrastive discriminators, AdamW + SGD, baselines.md §7",
                 ACVAEConfig.class, ACVAEConfig.defaults(), ACVAE::new,
                 c -> c.singleOptimizer() ? "ACVAE-1opt" : "ACVAE", Map.of("ml-1m", ACVAEConfig::forMl1m)));
+        register(new Entry<>("coserec",
+                "CoSeRec (informative insert/substitute, ItemCF-IUF + hybrid similarity, vec(H) NCE), baselines.md §9",
+                CoSeRecConfig.class, CoSeRecConfig.defaults(), CoSeRec::new, c -> "CoSeRec",
+                Map.of("beauty", CoSeRecConfig::forBeauty, "yelp", CoSeRecConfig::forYelp)));
+        register(new Entry<>("iclrec",
+                "ICLRec (per-epoch k-means intents + prototype NCE + instance NCE), baselines.md §10",
+                ICLRecConfig.class, ICLRecConfig.defaults(), ICLRec::new, c -> "ICLRec",
+                Map.of("beauty", ICLRecConfig::forBeauty, "toys", ICLRecConfig::forToys,
+                        "ml-1m", ICLRecConfig::forMl1m)));
     }
 
     private ModelRegistry() {

@@ -46,6 +46,19 @@ public interface SequentialRecommender extends AutoCloseable {
     }
 
     /**
+     * Called by the trainer at the start of every training epoch, before its batches are drawn, with gradient
+     * recording off: the place for per-epoch state computed from the current parameters (ICLRec's k-means over all
+     * training users, CoSeRec's online item similarity). The state must be a function of the parameters, the
+     * split, the epoch and the seed only, so that a run resumed from a checkpoint continues exactly.
+     *
+     * @param epoch the epoch about to start (1-based)
+     * @param split the leave-one-out split being trained on
+     * @param seed a seed for this epoch's randomness (derived from the training seed and the epoch)
+     */
+    default void onEpochStart(int epoch, LeaveOneOutSplit split, long seed) {
+    }
+
+    /**
      * Computes the training loss of a batch with dropout active. Called inside an open gradient collector and
      * an {@code NDScope}; must return a scalar.
      *

@@ -15,6 +15,11 @@ import io.seqcl.protocol.Batch;
  *
  * <p>Implemented as a batched product with a {@code [B, 1, T]} weight matrix built in Java, so gradients reach
  * exactly the pooled positions. A row of length 0 pools to the zero vector (MEAN included).
+ *
+ * <p>{@link #FLATTEN} is not a reduction: it returns {@code vec(H)}, the {@code T x d} states flattened
+ * position-major into {@code [B, T*d]} (the CoSeRec family's contrastive representation, baselines.md §1.2). Its
+ * {@link #poolAllPositions} keeps the padding rows' states, as the CoSeRec/ICLRec/SRMA code does; its
+ * {@link #pool} writes zeros at the padding rows (only real positions contribute to dot products).
  */
 public enum Pooling {
     /** Sum over real positions (Meta-SGCL default, metasgcl.md §4). */
@@ -22,14 +27,16 @@ public enum Pooling {
     /** Mean over real positions. */
     MEAN,
     /** The state at {@link Batch#lastIndex(int)} (SASRec's sequence representation). */
-    LAST;
+    LAST,
+    /** {@code vec(H)}: all {@code T} states concatenated position-major, {@code [B, T*d]} (CoSeRec family). */
+    FLATTEN;
 
     /**
      * Pools the real (non-padding) positions of each row.
      *
      * @param h states {@code [B, T, d]}
      * @param batch the batch the states belong to (lengths and padding side)
-     * @return {@code [B, d]}
+     * @return {@code [B, d]} ({@code [B, T*d]} for FLATTEN, padding rows zero)
      * @throws IllegalArgumentException if {@code h} does not match the batch's {@code B} and {@code T}
      */
     public NDArray pool(NDArray h, Batch batch) {
@@ -39,6 +46,11 @@ public enum Pooling {
                     + batch.maxLen() + ", d]");
         }
         float[][] w = PositionMask.realPositions(batch);
+        if (this == FLATTEN) {
+            NDArray m = PositionMask.create(h.getManager(), w).toType(h.getDataType(), false)
+                    .reshape(s.get(0), s.get(1), 1);
+            return h.mul(m).reshape(s.get(0), s.get(1) * s.get(2));
+        }
         for (int b = 0; b < w.length; b++) {
             int len = batch.lengths()[b];
             if (this == MEAN && len > 0) {
@@ -57,7 +69,7 @@ public enum Pooling {
 
     /**
      * Pools over all {@code T} positions, padding included (ContrastVAE's {@code sum(1)}); LAST takes index
-     * {@code T-1}.
+     * {@code T-1}; FLATTEN returns {@code vec(H)} {@code [B, T*d]} with the padding rows' states.
      *
      * @param h states {@code [B, T, d]}
      * @return {@code [B, d]}
@@ -66,6 +78,9 @@ public enum Pooling {
         Shape s = h.getShape();
         if (s.dimension() != 3) {
             throw new IllegalArgumentException("expected states [B, T, d], got " + s);
+        }
+        if (this == FLATTEN) {
+            return h.reshape(s.get(0), s.get(1) * s.get(2));
         }
         int bsz = (int) s.get(0);
         int t = (int) s.get(1);

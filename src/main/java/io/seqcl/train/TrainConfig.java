@@ -76,6 +76,21 @@ public record TrainConfig(int epochs, int batchSize, double learningRate, double
                 HistoryMode.NEG_INF, RankingEvaluator.DEFAULT_KS, true, 1e4, 0);
     }
 
+    /**
+     * The training protocol of the S3-Rec lineage trainer shared by CoSeRec, ICLRec and SRMA (baselines.md §1.2,
+     * "CoSeRec family"): Adam 1e-3 (betas 0.9/0.999, no weight decay), batch 256, at most 300 epochs, validation every
+     * epoch, early stopping on valid NDCG@20 (strictly greater is better) with patience 40, the best checkpoint
+     * tested, history scores set to 0 ({@link HistoryMode#ZERO}), cut-offs 5, 10, 20, seed 1. The model side of the
+     * protocol (left padding, one sample per user, BCE with one negative per position) is the model configuration's
+     * ({@code SASRecConfig.bceAllPositions()}).
+     *
+     * @return the preset
+     */
+    public static TrainConfig coserecFamily() {
+        return new TrainConfig(300, 256, 1e-3, 0.9, 0.999, 0.0, 40, MetricKey.parse("NDCG@20"), 1, 256,
+                HistoryMode.ZERO, RankingEvaluator.DEFAULT_KS, true, 1e4, 0);
+    }
+
     @Override
     public int[] ks() {
         return ks.clone();

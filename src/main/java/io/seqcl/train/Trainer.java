@@ -178,6 +178,7 @@ public final class Trainer {
         boolean stopped = st.stopping.shouldStop();
         for (int epoch = st.epoch + 1; epoch <= config.epochs() && !stopped; epoch++) {
             long t0 = System.nanoTime();
+            model.onEpochStart(epoch, split, mix(config.seed() + 2, epoch));
             SplittableRandom rng = new SplittableRandom(mix(config.seed(), epoch));
             Engine.getInstance().setRandomSeed((int) mix(config.seed() + 1, epoch));
             // a capped epoch builds only the batches it uses; a whole epoch is built up front as before
