@@ -223,9 +223,11 @@ public final class EpochBenchmark {
             }
             for (int i = 0; i < k && eval > 0; i++) {
                 long e0 = System.nanoTime();
+                long c0 = cpuNanos();
                 tc.evaluator().evaluate(models[i], split.valid());
-                out.printf(Locale.ROOT, "%-6s validation pass (%d users): %.1f s%n", modes[i] ? "packed" : "padded",
-                        split.valid().size(), (System.nanoTime() - e0) / 1e9);
+                out.printf(Locale.ROOT, "%-6s validation pass (%d users): %.1f s (process CPU time %.1f s)%n",
+                        modes[i] ? "packed" : "padded", split.valid().size(), (System.nanoTime() - e0) / 1e9,
+                        (cpuNanos() - c0) / 1e9);
             }
             out.printf(Locale.ROOT, "peak resident memory %s (other jobs may be running on these cores)%n",
                     peakMemory());
@@ -254,7 +256,8 @@ public final class EpochBenchmark {
         throw new IllegalArgumentException(spec.name() + " has no Transformer to pack");
     }
 
-    private static long cpuNanos() {
+    /** @return this process's CPU time in nanoseconds (all threads), 0 if the JVM cannot tell */
+    static long cpuNanos() {
         java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory
                 .getOperatingSystemMXBean();
         if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
