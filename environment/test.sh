@@ -17,6 +17,7 @@ export SEQCL_BUDGET="${SEQCL_BUDGET:-quick}"
 # fall back to the synthetic dataset
 if [ -z "${SEQCL_DATA:-}" ] && [ -d "$ROOT/../shared/data" ]; then export SEQCL_DATA="$ROOT/../shared/data"; fi
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
+export THP_MEM_ALLOC_ENABLE="${THP_MEM_ALLOC_ENABLE:-1}"  # huge pages for libtorch tensors >= 2 MB (README)
 T0=$(date +%s)
 phase() { echo; echo "=== [$(( $(date +%s) - T0 ))s] $*"; }
 took() { echo "=== $1 took $(( $(date +%s) - $2 ))s"; }

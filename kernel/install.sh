@@ -159,6 +159,8 @@ spec = {
         "RJK_TIMEOUT_MILLIS": "-1",
         # libtorch's OpenMP threads busy-wait by default: 6-10x slower steps on a loaded 2-core machine
         "OMP_WAIT_POLICY": "PASSIVE",
+        # libtorch tensors >= 2 MB on transparent huge pages (fewer page faults for large logits)
+        "THP_MEM_ALLOC_ENABLE": "1",
     },
     "metadata": {"seqcl": {"rapaio_jupyter_kernel": env["RJK_VERSION"], "race_fix": env["PATCH_DIR"],
                            "race_fix_main": env["MAIN_CLASS"], "stock_main": "org.rapaio.jupyter.kernel.MainApp"}},

@@ -18,6 +18,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
+export THP_MEM_ALLOC_ENABLE="${THP_MEM_ALLOC_ENABLE:-1}"  # huge pages for libtorch tensors >= 2 MB (README)
 have_torch=0
 /usr/bin/python3 -c 'import torch' 2>/dev/null && have_torch=1
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) (other jobs may be running)"

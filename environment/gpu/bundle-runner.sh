@@ -76,6 +76,7 @@ for d in "$TROOT"/../nvidia/*/lib "$TROOT"/../nvidia/*/*/lib /usr/local/cuda/lib
 done
 [ -n "${SEQCL_DATA:-}" ] || { [ -d "$HERE/data" ] && export SEQCL_DATA="$HERE/data"; }
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
+export THP_MEM_ALLOC_ENABLE="${THP_MEM_ALLOC_ENABLE:-1}"  # huge pages for libtorch tensors >= 2 MB (README)
 MAIN=io.seqcl.cli.Main
 if [ "$1" = gpu-check ]; then MAIN=io.seqcl.bench.GpuCheck; shift; fi
 # shellcheck disable=SC2086

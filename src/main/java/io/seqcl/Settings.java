@@ -27,7 +27,12 @@ public final class Settings {
         /** Directory of imported checkpoints (default {@code $SEQCL_DATA/checkpoints}). */
         SEQCL_CHECKPOINTS,
         /** libtorch's OpenMP wait policy; read only to print it in benchmarks (set PASSIVE, see README). */
-        OMP_WAIT_POLICY
+        OMP_WAIT_POLICY,
+        /**
+         * libtorch's transparent-huge-page allocation of tensors of 2 MB or more ({@code 1} in the launchers); read
+         * by libtorch itself, here only to print it in benchmarks (README "Packed execution").
+         */
+        THP_MEM_ALLOC_ENABLE
     }
 
     private Settings() {

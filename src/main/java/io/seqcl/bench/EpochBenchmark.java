@@ -171,10 +171,11 @@ public final class EpochBenchmark {
             }
             out.printf(Locale.ROOT, "%s on %s (%d users, %d items), %s%n", base.name(), ds.name(), split.numUsers(),
                     ds.numItems(), base.config());
-            out.printf(Locale.ROOT, "%d cores, libtorch intra-op threads %d, OMP_WAIT_POLICY=%s; epoch = %d batches "
+            out.printf(Locale.ROOT, "%d cores, libtorch intra-op threads %d, OMP_WAIT_POLICY=%s, THP_MEM_ALLOC_ENABLE=%s; epoch = %d batches "
                             + "of %d %s samples, T=%d, real/padded tokens %.3f; timing: median of %d steps per layout "
                             + "(after %d warm-up), layouts alternating on the same batches, x batches per epoch%n",
                     Runtime.getRuntime().availableProcessors(), torchThreads, io.seqcl.Settings.get(io.seqcl.Settings.Variable.OMP_WAIT_POLICY).orElse("(unset)"),
+                    io.seqcl.Settings.get(io.seqcl.Settings.Variable.THP_MEM_ALLOC_ENABLE).orElse("(unset)"),
                     batches.size(), batchSize, in.sampleMode(), in.maxLen(),
                     realTokens / (double) ((long) batches.stream().mapToInt(Batch::size).sum() * in.maxLen()),
                     steps * rounds, warmup);
@@ -251,9 +252,11 @@ public final class EpochBenchmark {
             }
             for (int i = 0; i < k && eval > 0; i++) {
                 long e0 = System.nanoTime();
+                long c0 = cpuNanos();
                 tc.evaluator().evaluate(models[i], split.valid());
-                out.printf(Locale.ROOT, "%-6s validation pass (%d users): %.1f s%n", label[i],
-                        split.valid().size(), (System.nanoTime() - e0) / 1e9);
+                out.printf(Locale.ROOT, "%-6s validation pass (%d users): %.1f s (process CPU time %.1f s)%n",
+                        label[i], split.valid().size(), (System.nanoTime() - e0) / 1e9,
+                        (cpuNanos() - c0) / 1e9);
             }
             out.printf(Locale.ROOT, "peak resident memory %s (other jobs may be running on these cores)%n",
                     peakMemory());
@@ -309,7 +312,8 @@ public final class EpochBenchmark {
         throw new IllegalArgumentException(spec.name() + " has no Transformer to pack");
     }
 
-    private static long cpuNanos() {
+    /** @return this process's CPU time in nanoseconds (all threads), 0 if the JVM cannot tell */
+    static long cpuNanos() {
         java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory
                 .getOperatingSystemMXBean();
         if (os instanceof com.sun.management.OperatingSystemMXBean sun) {

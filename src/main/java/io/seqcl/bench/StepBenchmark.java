@@ -168,10 +168,12 @@ public final class StepBenchmark {
             RankingEvaluator ev = new RankingEvaluator(HistoryMode.NEG_INF, RankingEvaluator.DEFAULT_KS, 256);
             ev.evaluate(model, eval.subset("warmup", new int[] {0, 1, 2}));
             long t0 = System.nanoTime();
+            long c0 = EpochBenchmark.cpuNanos();
             ev.evaluate(model, eval);
             double secs = (System.nanoTime() - t0) / 1e9;
-            out.printf(Locale.ROOT, "full evaluation pass (%s, %d users x %d items, batch 256): %.2f s%n",
-                    eval.name(), eval.size(), items, secs);
+            out.printf(Locale.ROOT, "full evaluation pass (%s, %d users x %d items, batch 256): %.2f s (process CPU "
+                    + "time %.2f s, all threads)%n", eval.name(), eval.size(), items, secs,
+                    (EpochBenchmark.cpuNanos() - c0) / 1e9);
         }
         return 0;
     }

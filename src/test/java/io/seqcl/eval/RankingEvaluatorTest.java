@@ -196,4 +196,28 @@ class RankingEvaluatorTest {
         }
         assertEquals(true, distinctRanks > 30, "the random matrices should produce many different ranks");
     }
+
+    @Test
+    void rowCountsAreExactInBothSummationTypes() {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(5);
+        int rows = 7;
+        int width = 3001;
+        boolean[] flags = new boolean[rows * width];
+        long[] expected = new long[rows];
+        for (int r = 0; r < rows; r++) {
+            double density = r / (rows - 1.0); // row 0 all false, the last row all true
+            for (int j = 0; j < width; j++) {
+                flags[r * width + j] = rnd.nextDouble() < density;
+                expected[r] += flags[r * width + j] ? 1 : 0;
+            }
+        }
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+            NDArray f = m.create(flags, new Shape(rows, width));
+            // the float32 path (narrow tables) and the int64 path (2^24 items or more) count alike
+            assertArrayEquals(expected, RankingEvaluator.count(f, width));
+            assertArrayEquals(expected, RankingEvaluator.count(f, 1 << 24));
+        }
+        assertEquals(0, expected[0]);
+        assertEquals(width, expected[rows - 1]);
+    }
 }
