@@ -37,7 +37,10 @@ class MetaSGCLExperimentsTest {
         assertEquals(100, mj.train().patience());
         List<String> overall = MetaSGCLExperiments.overall(DATA, Budget.QUICK, 1).models().stream()
                 .map(ModelSpec::name).toList();
-        assertTrue(overall.containsAll(List.of("Pop", "SASRec", "Meta-SGCL")), overall.toString());
+        assertEquals(List.of("Pop", "BPR-MF", "GRU4Rec", "Caser", "SASRec", "BERT4Rec", "VSAN", "ACVAE", "DuoRec",
+                "ContrastVAE", "Meta-SGCL"), overall, "every row of Table II, in its order");
+        assertEquals(new java.util.HashSet<>(PaperNumbers.table("metasgcl", "II").stringColumn("model").asList()),
+                new java.util.HashSet<>(overall), "the measured rows are the paper's rows");
         assertEquals(0.3, PaperSettings.metaSGCL(DATA.withKey("clothing"), Budget.FULL).beta());
         assertEquals(0.2, PaperSettings.metaSGCL(DATA.subset("toys (quick: 2 users)", new int[] {0, 1}).withKey("toys"), Budget.QUICK).beta());
     }
