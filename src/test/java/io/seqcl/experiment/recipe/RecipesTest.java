@@ -39,6 +39,8 @@ class RecipesTest {
             Map.entry("mclrec/06-test-noise-fig7", List.of("sports", "yelp")),
             Map.entry("mclrec/07-user-groups-fig8", List.of("sports", "yelp")),
             Map.entry("mclrec/08-learned-views-fig2-fig5", List.of("sports", "yelp")),
+            Map.entry("contrastvae/01-contrastvae-vs-sasrec-metasgcl", List.of("beauty", "toys")),
+            Map.entry("contrastvae/02-posterior-collapse", List.of("beauty", "toys")),
             Map.entry("advinfonce/01-advinfonce", List.of("coat", "yahoo")));
 
     @Test
