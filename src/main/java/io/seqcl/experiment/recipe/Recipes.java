@@ -105,7 +105,8 @@ public final class Recipes {
             "Meta-SGCL's mean cosine is as high as SASRec's, or its map shows the same popularity bands",
             List.of("Switch the map to PCA (`Map2D.PCA` in the embedding cell): which geometry survives a linear "
                             + "projection?",
-                    "Change the t-SNE perplexity (`new TSne(5, 1000, seed)` vs 50): which structures are robust?",
+                    "Map 200 items instead of the recipe's number (`recipe.ints(budget)[0]` -> `200`): which "
+                            + "structures survive in a smaller sample?",
                     "Run `SEQCL_DATASETS=ml-1m`: with few items and dense data, is the cone still there?"));
 
     /** MCLRec Table 3: overall comparison. */
