@@ -6,9 +6,7 @@ import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Table shaping of the notebooks' results, kept here so that notebook cells stay a few lines: one metric of a
@@ -52,8 +50,8 @@ public final class Results {
 
     /**
      * How far apart positive and negative pairs lie in the map, per model: the mean distance between the two
-     * views of the same sequence (positive pair) and between view 1 of one sequence and view 2 of another
-     * (negative pairs), and their ratio. A collapsed model has a ratio near 1; the paper's claim is a larger
+     * views of the same sequence (positive pair) and between any two views of different sequences (negative pairs,
+     * within and across the two views, as InfoNCE's 2B - 2 negatives), and their ratio. A collapsed model has a ratio near 1; the paper's claim is a larger
      * ratio with R and with meta-optimisation. Distances in a t-SNE map are only locally meaningful, so compare
      * ratios of models mapped the same way, not absolute values.
      *
@@ -75,27 +73,29 @@ public final class Results {
             if (viewNames.size() != 2) {
                 throw new IllegalArgumentException("model '" + m + "' has " + viewNames.size() + " views, expected 2");
             }
-            Map<Integer, double[]> a = new HashMap<>();
-            Map<Integer, double[]> b = new HashMap<>();
+            List<double[]> pts = new ArrayList<>();
+            List<Integer> seqs = new ArrayList<>();
             for (int i = 0; i < t.rowCount(); i++) {
-                double[] p = {t.doubleColumn("x").get(i), t.doubleColumn("y").get(i)};
-                (t.stringColumn("view").get(i).equals(viewNames.get(0)) ? a : b).put(t.intColumn("sequence").get(i), p);
+                pts.add(new double[] {t.doubleColumn("x").get(i), t.doubleColumn("y").get(i)});
+                seqs.add(t.intColumn("sequence").get(i));
             }
-            List<Integer> ids = new ArrayList<>(a.keySet());
-            ids.retainAll(b.keySet());
             double ps = 0;
             double ns = 0;
+            long np = 0;
             long nn = 0;
-            for (int i : ids) {
-                ps += dist(a.get(i), b.get(i));
-                for (int j : ids) {
-                    if (j != i) {
-                        ns += dist(a.get(i), b.get(j));
+            for (int i = 0; i < pts.size(); i++) {
+                for (int j = i + 1; j < pts.size(); j++) {
+                    double d = dist(pts.get(i), pts.get(j));
+                    if (seqs.get(i).equals(seqs.get(j))) {
+                        ps += d;
+                        np++;
+                    } else {
+                        ns += d;
                         nn++;
                     }
                 }
             }
-            double pm = ids.isEmpty() ? Double.NaN : ps / ids.size();
+            double pm = np == 0 ? Double.NaN : ps / np;
             double nm = nn == 0 ? Double.NaN : ns / nn;
             model.append(m);
             pos.append(pm);

@@ -125,8 +125,10 @@ class RecipesTest {
         Table t = Table.create("views", model, view, seq, x, y);
         Table d = Results.pairDistances(t);
         assertEquals(1.0, d.doubleColumn("positive_distance").get(0), 1e-12);
-        assertEquals(Math.hypot(10, 1), d.doubleColumn("negative_distance").get(0), 1e-12);
-        assertEquals(Math.hypot(10, 1), d.doubleColumn("ratio").get(0), 1e-12);
+        // negatives: (0,0)-(10,0) 10, (0,0)-(10,1) sqrt(101), (0,1)-(10,0) sqrt(101), (0,1)-(10,1) 10
+        double neg = (10 + Math.sqrt(101)) / 2;
+        assertEquals(neg, d.doubleColumn("negative_distance").get(0), 1e-12);
+        assertEquals(neg, d.doubleColumn("ratio").get(0), 1e-12);
         assertEquals(2, Results.viewSpread(t).rowCount());
         var e = assertThrows(IllegalArgumentException.class, () -> Results.metric(t, "HR@10"));
         assertTrue(e.getMessage().contains("metric"));
