@@ -411,8 +411,8 @@ public final class MetaSGCLExperiments {
     public static final List<String> POPULARITY_BANDS = List.of("top 1%", "top 1-10%", "top 10-50%", "bottom 50%");
 
     /**
-     * The popularity band of an item: its rank by training count among the items seen in training, cut at the
-     * top 1 %, 10 % and 50 % (the papers colour their maps by item frequency without giving the bands).
+     * The popularity band of an item: its mid-rank by training count among the items seen in training (ties share
+     * the mean of their ranks), cut at the top 1 %, 10 % and 50 % (the papers colour their maps by item frequency without giving the bands).
      *
      * @param counts training count per item id (index 0 = padding)
      * @param item the item
@@ -421,16 +421,20 @@ public final class MetaSGCLExperiments {
     public static String popularityBand(long[] counts, int item) {
         long c = counts[item];
         long above = 0;
+        long ties = 0;
         long seen = 0;
         for (int i = 1; i < counts.length; i++) {
             if (counts[i] > 0) {
                 seen++;
                 if (counts[i] > c) {
                     above++;
+                } else if (counts[i] == c) {
+                    ties++;
                 }
             }
         }
-        double rank = seen == 0 ? 1 : (double) above / seen;
+        // mid-rank of the tied items, so that the many items seen once fall in the bottom band, not the top 50 %
+        double rank = seen == 0 ? 1 : (above + ties / 2.0) / seen;
         return POPULARITY_BANDS.get(rank < 0.01 ? 0 : rank < 0.10 ? 1 : rank < 0.50 ? 2 : 3);
     }
 

@@ -146,5 +146,14 @@ class RecipesTest {
         assertEquals("top 1-10%", MetaSGCLExperiments.popularityBand(counts, 198));
         assertEquals("top 10-50%", MetaSGCLExperiments.popularityBand(counts, 180));
         assertEquals("bottom 50%", MetaSGCLExperiments.popularityBand(counts, 100));
+        long[] skewed = new long[101];
+        java.util.Arrays.fill(skewed, 1);
+        skewed[0] = 0;
+        for (int i = 1; i <= 30; i++) {
+            skewed[i] = 100 - i; // 30 distinct popular items, 70 items seen once
+        }
+        assertEquals("bottom 50%", MetaSGCLExperiments.popularityBand(skewed, 50), "items seen once are the tail");
+        assertEquals("top 1%", MetaSGCLExperiments.popularityBand(skewed, 1));
+        assertEquals("top 10-50%", MetaSGCLExperiments.popularityBand(skewed, 30));
     }
 }
