@@ -5,7 +5,8 @@
 #   3. kernel/install.sh --no-build           (the "seqcl (Java)" kernelspec, with the start-up race fix)
 #   4. mvn -B verify                          (unit tests)
 #   5. notebooks: every notebooks/**/*.ipynb executed headless at SEQCL_BUDGET=quick, outputs checked
-#   6. browser: notebooks/00-quickstart.ipynb run from the menu in headless Chromium, screenshot
+#   6. browser: notebooks/00-quickstart.ipynb and one paper notebook (metasgcl/02) run from the menu in headless
+#      Chromium, screenshots, no error output
 #   7. kernel starts: kernel/check-starts.sh 20
 # Prints "N passed, N failed" over checks 5-7 (Maven reports its own tests) and exits non-zero on any failure.
 # SEQCL_SKIP_SETUP=1 skips step 1; MVN_ARGS adds Maven flags (e.g. -o).
@@ -44,6 +45,8 @@ run_check() {
 }
 run_check "notebooks executed headless" environment/test-notebooks.sh
 run_check "quickstart in headless Chromium" environment/browser-check.sh
+run_check "paper notebook in headless Chromium" environment/browser-check.sh \
+    notebooks/metasgcl/02-meta-vs-joint-fig3.ipynb target/screenshots/metasgcl-02.png
 run_check "20 consecutive kernel starts" kernel/check-starts.sh 20
 
 echo

@@ -14,6 +14,8 @@ public final class Settings {
         SEQCL_DATA,
         /** Budget of the notebooks and of ad hoc runs: {@code quick} (default) or {@code full}. */
         SEQCL_BUDGET,
+        /** Dataset of the quickstart notebook (a registry key). */
+        SEQCL_DATASET,
         /** Datasets a paper notebook runs, comma-separated registry keys. */
         SEQCL_DATASETS,
         /** Users sampled by the quick budget. */

@@ -1,6 +1,5 @@
 package io.seqcl.experiment;
 
-import io.seqcl.analysis.Projection;
 import io.seqcl.data.SequenceDataset;
 import io.seqcl.eval.UserGroups;
 import io.seqcl.model.CL4SRecConfig;
@@ -315,6 +314,25 @@ public final class MCLRecExperiments {
      */
     public static Table views(SequenceDataset ds, Budget budget, long seed, boolean joint, int users,
                               ProgressListener listener) {
+        return views(ds, budget, seed, joint, users, io.seqcl.analysis.Map2D.TSNE, listener);
+    }
+
+    /**
+     * Figs. 2 and 5 with a choice of 2-D map (t-SNE as the paper, or PCA); both views of all sequences are mapped
+     * together. Column {@code sequence} pairs the two views of one sequence (a positive pair); views of
+     * different sequences are negative pairs (the paper colours the negative pairs).
+     *
+     * @param ds the dataset
+     * @param budget the budget
+     * @param seed the seed
+     * @param joint false: with vs without R (Fig. 2); true: meta vs joint (Fig. 5)
+     * @param users how many training sequences to project
+     * @param map t-SNE or PCA
+     * @param listener progress
+     * @return columns model, view, sequence, x, y
+     */
+    public static Table views(SequenceDataset ds, Budget budget, long seed, boolean joint, int users,
+                              io.seqcl.analysis.Map2D map, ProgressListener listener) {
         MCLRecConfig c = mclrec(ds, budget);
         if (c.beta() == 0) {
             c = c.withBeta(0.05);
@@ -327,6 +345,7 @@ public final class MCLRecExperiments {
         TrainConfig t = PaperSettings.sweepTrain(PaperSettings.Paper.MCLREC, budget, seed);
         StringColumn model = StringColumn.create("model");
         StringColumn view = StringColumn.create("view");
+        IntColumn sequence = IntColumn.create("sequence");
         DoubleColumn x = DoubleColumn.create("x");
         DoubleColumn y = DoubleColumn.create("y");
         for (ModelSpec s : specs) {
@@ -341,15 +360,16 @@ public final class MCLRecExperiments {
                 float[][] both = new float[v[0].length + v[1].length][];
                 System.arraycopy(v[0], 0, both, 0, v[0].length);
                 System.arraycopy(v[1], 0, both, v[0].length, v[1].length);
-                double[][] p = Projection.pca(both, 2).points();
+                double[][] p = map.project(both, seed);
                 for (int i = 0; i < both.length; i++) {
                     model.append(s.name());
                     view.append(names[i < v[0].length ? 0 : 1]);
+                    sequence.append(i < v[0].length ? i : i - v[0].length);
                     x.append(p[i][0]);
                     y.append(p[i][1]);
                 }
             }
         }
-        return Table.create("learned views (PCA) on " + ds.name(), model, view, x, y);
+        return Table.create("learned views (" + map.label() + ") on " + ds.name(), model, view, sequence, x, y);
     }
 }

@@ -328,8 +328,8 @@ public final class MetaSGCLExperiments {
     }
 
     /**
-     * Fig. 6: trains SASRec and Meta-SGCL, projects (a seeded sample of) their item embeddings to 2-D with PCA
-     * and summarises their geometry ({@link EmbeddingGeometry}).
+     * Fig. 6: trains SASRec and Meta-SGCL, maps (a seeded sample of) their item embeddings to 2-D with t-SNE, as
+     * the paper, and summarises their geometry ({@link EmbeddingGeometry}).
      *
      * @param ds the dataset
      * @param budget the budget
@@ -340,6 +340,24 @@ public final class MetaSGCLExperiments {
      */
     public static EmbeddingMaps embeddings(SequenceDataset ds, Budget budget, long seed, int maxItems,
                                            ProgressListener listener) {
+        return embeddings(ds, budget, seed, maxItems, io.seqcl.analysis.Map2D.TSNE, listener);
+    }
+
+    /**
+     * Fig. 6 with a choice of 2-D map: t-SNE as the paper, or PCA. The points carry the item's training count
+     * and its popularity band ({@link #popularityBand}); the geometry (mean cosine, uniformity, PCA variance
+     * shares) is computed on the full vectors and does not depend on the map.
+     *
+     * @param ds the dataset
+     * @param budget the budget
+     * @param seed the seed
+     * @param maxItems items to sample for the plot and statistics
+     * @param map t-SNE or PCA
+     * @param listener progress
+     * @return points, geometry and metrics
+     */
+    public static EmbeddingMaps embeddings(SequenceDataset ds, Budget budget, long seed, int maxItems,
+                                           io.seqcl.analysis.Map2D map, ProgressListener listener) {
         LeaveOneOutSplit split = LeaveOneOutSplit.of(ds);
         TrainConfig train = PaperSettings.train(PaperSettings.Paper.METASGCL, budget, seed);
         List<ModelSpec> models = List.of(PaperSettings.model("sasrec", ds, budget),
@@ -353,6 +371,7 @@ public final class MetaSGCLExperiments {
         DoubleColumn py = DoubleColumn.create("y");
         DoubleColumn pc = DoubleColumn.create("count");
         StringColumn pg = StringColumn.create("group");
+        StringColumn band = StringColumn.create("popularity");
         StringColumn gm = StringColumn.create("model");
         DoubleColumn gcos = DoubleColumn.create("mean_cosine");
         DoubleColumn guni = DoubleColumn.create("uniformity");
@@ -367,13 +386,15 @@ public final class MetaSGCLExperiments {
                 results.add(Runner.fit(model, m.name(), split, train, listener));
                 float[][] rows = itemRows(model, items);
                 Projection pca = Projection.pca(rows, 2);
+                double[][] xy = map == io.seqcl.analysis.Map2D.PCA ? pca.points() : map.project(rows, seed);
                 for (int i = 0; i < items.length; i++) {
                     pm.append(m.name());
                     pi.append(items[i]);
-                    px.append(pca.points()[i][0]);
-                    py.append(pca.points()[i][1]);
+                    px.append(xy[i][0]);
+                    py.append(xy[i][1]);
                     pc.append(counts[items[i]]);
                     pg.append(counts[items[i]] >= threshold ? "popular (top 20%)" : "long tail");
+                    band.append(popularityBand(counts, items[i]));
                 }
                 EmbeddingGeometry g = EmbeddingGeometry.of(rows);
                 gm.append(m.name());
@@ -385,9 +406,41 @@ public final class MetaSGCLExperiments {
             }
         }
         ExperimentSpec spec = new ExperimentSpec("metasgcl-fig6-" + ds.name(), models, train);
-        return new EmbeddingMaps(Table.create("item embeddings (PCA)", pm, pi, px, py, pc, pg),
+        Table points = Table.create("item embeddings (" + map.label() + ")", pm, pi, px, py, pc, pg, band);
+        return new EmbeddingMaps(points.sortOn("model", "count").setName(points.name()),
                 Table.create("embedding geometry", gm, gcos, guni, gnorm, g1, g2),
                 new RunResult(spec, results, prov));
+    }
+
+    /** The popularity bands of the 2-D plots, from most to least frequent. */
+    public static final List<String> POPULARITY_BANDS = List.of("top 1%", "top 1-10%", "top 10-50%", "bottom 50%");
+
+    /**
+     * The popularity band of an item: its mid-rank by training count among the items seen in training (ties share
+     * the mean of their ranks), cut at the top 1 %, 10 % and 50 % (the papers colour their maps by item frequency without giving the bands).
+     *
+     * @param counts training count per item id (index 0 = padding)
+     * @param item the item
+     * @return one of {@link #POPULARITY_BANDS}
+     */
+    public static String popularityBand(long[] counts, int item) {
+        long c = counts[item];
+        long above = 0;
+        long ties = 0;
+        long seen = 0;
+        for (int i = 1; i < counts.length; i++) {
+            if (counts[i] > 0) {
+                seen++;
+                if (counts[i] > c) {
+                    above++;
+                } else if (counts[i] == c) {
+                    ties++;
+                }
+            }
+        }
+        // mid-rank of the tied items, so that the many items seen once fall in the bottom band, not the top 50 %
+        double rank = seen == 0 ? 1 : (above + ties / 2.0) / seen;
+        return POPULARITY_BANDS.get(rank < 0.01 ? 0 : rank < 0.10 ? 1 : rank < 0.50 ? 2 : 3);
     }
 
     /**

@@ -145,6 +145,28 @@ public final class Plots {
     }
 
     /**
+     * One scatter chart per value of a panel column (e.g. one map per model), each coloured by {@code group}.
+     *
+     * @param table the points
+     * @param panel string column whose values get one chart each, in order of first appearance
+     * @param x numeric column for the x axis
+     * @param y numeric column for the y axis
+     * @param group string column naming the colours, or null
+     * @param title title suffix: each chart is titled "panel value: title"
+     * @return the charts
+     * @throws IllegalArgumentException if a column is missing or a panel has no finite point
+     */
+    public static XYChart[] scatterEach(Table table, String panel, String x, String y, String group, String title) {
+        require(table, panel);
+        List<XYChart> out = new ArrayList<>();
+        for (Map.Entry<String, List<Integer>> e : groups(table.column(panel)).entrySet()) {
+            int[] rows = e.getValue().stream().mapToInt(Integer::intValue).toArray();
+            out.add(scatter(table.rows(rows), x, y, group, e.getKey() + ": " + title));
+        }
+        return out.toArray(new XYChart[0]);
+    }
+
+    /**
      * A grouped bar chart comparing models on metrics, from a long metrics table.
      *
      * <p>Columns: {@code model}, {@code metric}, {@code value}; optional {@code k} (appended as "@k" when the

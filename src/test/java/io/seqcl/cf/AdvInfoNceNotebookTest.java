@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Executes the code cells of notebooks/advinfonce/01-advinfonce.ipynb, exactly as written, in JShell (as the
- * kernel does) at the QUICK budget on Coat only ({@code -Dseqcl.cf.datasets=coat}), then checks the notebook's
+ * kernel does) at the QUICK budget on Coat only ({@code -Dseqcl.datasets=coat}), then checks the notebook's
  * state: tables with rows, charts that render as PNG, and the expected notebook metadata.
  */
 class AdvInfoNceNotebookTest {
@@ -99,9 +99,9 @@ class AdvInfoNceNotebookTest {
         // start the engine on this thread first: DJL disables libtorch's (thread-local) grad mode only on the
         // thread that starts it, and later test classes run on this thread
         CfModel.noGrad();
-        String oldDs = System.getProperty("seqcl.cf.datasets");
+        String oldDs = System.getProperty("seqcl.datasets");
         String oldBudget = System.getProperty("seqcl.budget");
-        System.setProperty("seqcl.cf.datasets", "coat");
+        System.setProperty("seqcl.datasets", "coat");
         System.setProperty("seqcl.budget", "quick");
         PrintStream oldOut = System.out;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
@@ -144,7 +144,7 @@ class AdvInfoNceNotebookTest {
             }
         } finally {
             System.setOut(oldOut);
-            restore("seqcl.cf.datasets", oldDs);
+            restore("seqcl.datasets", oldDs);
             restore("seqcl.budget", oldBudget);
         }
     }

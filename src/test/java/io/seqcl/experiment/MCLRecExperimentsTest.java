@@ -61,6 +61,12 @@ class MCLRecExperimentsTest {
         assertEquals(120, users, "every user is in exactly one group");
         Table v = MCLRecExperiments.views(small, Budget.QUICK, 1, false, 16, ProgressListener.NONE);
         assertEquals(2 * 2 * 16, v.rowCount());
+        for (int i = 0; i < 16; i++) {
+            int seq = i;
+            assertEquals(4, v.where(v.intColumn("sequence").isEqualTo(seq)).rowCount(),
+                    "each sequence has two views in each of the two models");
+        }
+        assertTrue(v.name().contains("t-SNE"), v.name());
         assertEquals(java.util.Set.of("MCLRec (with R)", "MCLRec (w/o R)"), new java.util.HashSet<>(v.stringColumn("model").asList()));
     }
 }
