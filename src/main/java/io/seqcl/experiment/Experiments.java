@@ -72,7 +72,8 @@ public final class Experiments {
                 }
                 ExperimentSpec spec = new ExperimentSpec(exp.name(), exp.modelSpecs(ds), exp.trainConfig(seed));
                 RunResult r = Runner.run(LeaveOneOutSplit.of(ds), "leave-one-out", spec, listener, ckpt);
-                r.provenance().put("protocol", exp.protocol().name().toLowerCase(Locale.ROOT));
+                exp.paperProtocol().addTo(r.provenance());
+                r.provenance().put("protocol.line", exp.paperProtocol().line());
                 r.provenance().put("budget", exp.budget().name().toLowerCase(Locale.ROOT));
                 r.provenance().experiment(exp.resolved(key, ds, seed));
                 if (dir != null) {
@@ -113,7 +114,7 @@ public final class Experiments {
      * @param entry the entry
      * @return e.g. "beauty" or "my-sequences"
      */
-    static String dirName(String entry) {
+    public static String dirName(String entry) {
         if (!isPath(entry)) {
             return entry;
         }

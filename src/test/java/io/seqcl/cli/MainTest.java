@@ -161,6 +161,6 @@ class MainTest {
         Path badProtocol = Files.writeString(tmp.resolve("p.yaml"), Files.readString(f).replace("protocol: mclrec",
                 "protocol: recbole"));
         r = exec("run", badProtocol.toString());
-        assertTrue(r.err().contains("p.yaml:3") && r.err().contains("metasgcl or mclrec"), r.err());
+        assertTrue(r.err().contains("p.yaml:3") && r.err().contains("mclrec") && r.err().contains("coserec"), r.err());
     }
 }
