@@ -153,6 +153,12 @@ class MainTest {
         String out = ok("run", f.toString(), "--out", tmp.resolve("o").toString());
         assertTrue(out.contains("SASRec small") && out.contains("Pop"), out);
         assertTrue(Files.exists(tmp.resolve("o/synthetic/seed-2/metrics.csv")));
+        // two seeds: mean ± 95 % CI per model and paired tests of the last model against the others
+        assertTrue(out.contains("mean ± 95% CI over 2 seeds") && out.contains("SASRec small vs Pop")
+                && out.contains("p (Wilcoxon)") && out.contains("mclrec protocol: history NONE"), out);
+        String summary = Files.readString(tmp.resolve("o/synthetic/seeds-summary.csv"));
+        assertTrue(summary.contains("HR@10 ci95") && summary.contains("SASRec small"), summary);
+        assertTrue(Files.readString(tmp.resolve("o/synthetic/seeds-paired.csv")).contains("users"));
         Path bad = Files.writeString(tmp.resolve("bad.yaml"), Files.readString(f).replace("maxLen: 8", "maxLenn: 8"));
         Out r = exec("run", bad.toString());
         assertEquals(2, r.code());
