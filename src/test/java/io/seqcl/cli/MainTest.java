@@ -169,4 +169,17 @@ class MainTest {
         r = exec("run", badProtocol.toString());
         assertTrue(r.err().contains("p.yaml:3") && r.err().contains("mclrec") && r.err().contains("coserec"), r.err());
     }
+
+    @Test
+    void cfExperimentFilesRunPerSeedWithConfidenceIntervalsAndResume(@TempDir Path tmp) throws Exception {
+        Path f = Files.writeString(tmp.resolve("cf.yaml"), String.join("\n", "kind: cf", "name: tiny-cf",
+                "datasets: [synthetic]", "budget: quick", "withoutTrainingItemsInTests: true", "models: [Pop]", ""));
+        String out = ok("run", f.toString(), "--seed", "5", "--seeds", "2", "--out", tmp.resolve("o").toString());
+        assertTrue(out.contains("advinfonce protocol") && out.contains("over seeds") && out.contains("±"), out);
+        assertTrue(Files.exists(tmp.resolve("o/synthetic/seed-6/provenance.json")));
+        assertTrue(Files.readString(tmp.resolve("o/synthetic/seeds-summary.csv")).contains("test_id-no-train-overlap"));
+        Out r = exec("run", f.toString(), "--seed", "5", "--seeds", "2", "--out", tmp.resolve("o").toString());
+        assertTrue(r.code() == 2 && r.err().contains("--resume"), r.err());
+        ok("run", f.toString(), "--seed", "5", "--seeds", "2", "--out", tmp.resolve("o").toString(), "--resume");
+    }
 }
