@@ -74,6 +74,10 @@ public final class Experiments {
                 RunResult r = Runner.run(LeaveOneOutSplit.of(ds), "leave-one-out", spec, listener, ckpt);
                 exp.paperProtocol().addTo(r.provenance());
                 r.provenance().put("protocol.line", exp.paperProtocol().line());
+                // the heading names the file's paper (the settings that ran follow), changed or not
+                r.provenance().put("protocol.heading", PaperProtocol.heading(spec.train()).replaceFirst("^\\S+ protocol",
+                        exp.paperProtocol().paper() + (exp.protocolSettings() == null ? "" : " (changed)")
+                                + " protocol"));
                 r.provenance().put("budget", exp.budget().name().toLowerCase(Locale.ROOT));
                 r.provenance().experiment(exp.resolved(key, ds, seed));
                 if (dir != null) {

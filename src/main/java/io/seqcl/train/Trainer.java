@@ -405,7 +405,8 @@ public final class Trainer {
             part = "the tie-break value";
             byte[] rest = in.readAllBytes();
             if (rest.length != 0 && rest.length != Double.BYTES) {
-                throw new IOException("unexpected data after the end of the checkpoint");
+                throw new IOException("the file is truncated or has unexpected data after the best weights ("
+                        + rest.length + " bytes where the tie-break value takes " + Double.BYTES + ")");
             }
             double bestTieBreak = rest.length == 0 ? Double.NaN : java.nio.ByteBuffer.wrap(rest).getDouble();
             st.stopping.restore(st.epoch, bestEpoch, bestValue, bestTieBreak, bad, best);

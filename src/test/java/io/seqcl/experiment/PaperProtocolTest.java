@@ -203,6 +203,18 @@ class PaperProtocolTest {
     }
 
     @Test
+    void aChangedProtocolIsNamedAsChangedAndRuns() {
+        ExperimentFile exp = new ExperimentFile("proto", List.of("synthetic"), PaperSettings.Paper.MCLREC,
+                Budget.QUICK, List.of(5L), null, List.of(pop()), null,
+                ExperimentFile.setsToObject(List.of("history=NEG_INF")));
+        RunResult r = Experiments.run(exp, null, false, ProgressListener.NONE).get(0);
+        assertEquals(HistoryMode.NEG_INF, r.spec().train().history());
+        assertEquals("NEG_INF", r.provenance().get("protocol.history"));
+        assertTrue(r.summary().name().contains("mclrec (changed) protocol: history NEG_INF, valid MRR@10"),
+                r.summary().name());
+    }
+
+    @Test
     void notebookRunnersPickUpTheProtocolThroughTheLibrary() {
         var ds = SyntheticDataset.defaultDataset();
         assertEquals(HistoryMode.NONE, MCLRecExperiments.train(Budget.QUICK, 1).history());
