@@ -112,6 +112,29 @@ public final class CfExperiment {
      */
     public static CfResult run(CfDataset dataset, List<CfModelSpec> specs, Budget budget, long seed,
                                ProgressListener listener) {
+        return run(dataset, specs, budget, seed, listener, false);
+    }
+
+    /** Suffix of the test splits evaluated without the test positives that are training items. */
+    public static final String NO_TRAIN_OVERLAP = "-no-train-overlap";
+
+    /**
+     * Runs the models, optionally also evaluating every test split under the protocol option that removes test
+     * positives which are training items ({@link CfDataset#withoutTrainingItemsInTests()}); those results are
+     * stored under the split name plus {@value #NO_TRAIN_OVERLAP} (e.g. "test_id-no-train-overlap"), beside the
+     * authors' protocol. Training is the same in both: only the evaluation differs.
+     *
+     * @param dataset the dataset
+     * @param specs the models, in display order
+     * @param budget QUICK or FULL
+     * @param seed seed of initialisation and sampling (the same for every model)
+     * @param listener progress callbacks
+     * @param alsoWithoutTrainingItems whether to add the evaluation without training items in the tests
+     * @return tables and provenance
+     */
+    public static CfResult run(CfDataset dataset, List<CfModelSpec> specs, Budget budget, long seed,
+                               ProgressListener listener, boolean alsoWithoutTrainingItems) {
+        CfDataset filtered = alsoWithoutTrainingItems ? dataset.withoutTrainingItemsInTests() : null;
         long t0 = System.nanoTime();
         Provenance prov = provenance(dataset, seed);
         prov.put("budget", budget.toString());
@@ -123,6 +146,9 @@ public final class CfExperiment {
                 listener.onRunStart(run, 0, 0);
                 CfEvaluator.Scorer s = CfEvaluator.popularity(dataset);
                 Map<String, Map<CfEvaluator.Metric, Double>> m = evaluateAll(dataset, 20, s);
+                if (filtered != null) {
+                    addFiltered(m, filtered, 20, CfEvaluator.popularity(filtered));
+                }
                 listener.onRunEnd(run, "popularity ranking");
                 runs.add(new CfResult.Run(spec, null, null, m, List.of(), (System.nanoTime() - ts) / 1e9));
                 prov.put("config." + spec.name(), "Pop (training counts, ties by item id)");
@@ -134,8 +160,11 @@ public final class CfExperiment {
                 CfTrainer trainer = new CfTrainer(model, dataset, seed + 1);
                 CfTrainer.Result r = trainer.fit(run, listener);
                 float[] emb = model.rankingEmbeddings();
-                Map<String, Map<CfEvaluator.Metric, Double>> m = evaluateAll(dataset, c.topK(),
-                        CfEvaluator.dot(emb, model.numUsers(), model.numItems(), c.dim()));
+                CfEvaluator.Scorer scorer = CfEvaluator.dot(emb, model.numUsers(), model.numItems(), c.dim());
+                Map<String, Map<CfEvaluator.Metric, Double>> m = evaluateAll(dataset, c.topK(), scorer);
+                if (filtered != null) {
+                    addFiltered(m, filtered, c.topK(), scorer);
+                }
                 List<CfResult.HardnessRow> h = model.hasHardness() ? hardness(model, dataset, seed)
                         : List.of();
                 runs.add(new CfResult.Run(spec, c, r, m, h, r.seconds()));
@@ -143,6 +172,13 @@ public final class CfExperiment {
         }
         prov.put("wall.seconds", String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e9));
         return new CfResult(dataset, List.copyOf(runs), prov);
+    }
+
+    private static void addFiltered(Map<String, Map<CfEvaluator.Metric, Double>> out, CfDataset filtered, int k,
+                                    CfEvaluator.Scorer s) {
+        for (String split : filtered.testSplits()) {
+            out.put(split + NO_TRAIN_OVERLAP, CfEvaluator.evaluate(filtered, split, k, s));
+        }
     }
 
     private static Map<String, Map<CfEvaluator.Metric, Double>> evaluateAll(CfDataset d, int k,

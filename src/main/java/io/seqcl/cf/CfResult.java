@@ -114,7 +114,8 @@ public record CfResult(CfDataset dataset, List<Run> runs, Provenance provenance)
      */
     public Table summary(String split) {
         StringColumn model = StringColumn.create("model");
-        Table t = Table.create(dataset.name() + " (" + split + ")", model);
+        Table t = Table.create(dataset.name() + " (" + split + "; "
+                + io.seqcl.experiment.PaperSettings.Paper.ADVINFONCE.protocol().line() + ")", model);
         for (CfEvaluator.Metric m : CfEvaluator.Metric.values()) {
             t.addColumns(DoubleColumn.create(m.at(20)));
         }

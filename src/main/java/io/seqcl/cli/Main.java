@@ -163,7 +163,8 @@ public final class Main implements Callable<Integer> {
                         + "a training setting (train.epochs=5); repeatable")
         List<String> sets = new ArrayList<>();
 
-        @Option(names = "--protocol", paramLabel = "P", description = "paper protocol: metasgcl or mclrec (ad hoc runs; default metasgcl)")
+        @Option(names = "--protocol", paramLabel = "P", description = "paper protocol: metasgcl, mclrec, contrastvae or coserec (ad hoc runs; default: the models' paper, "
+                + "mclrec for mclrec/duorec/cl4srec, else metasgcl)")
         String protocol;
 
         @Option(names = "--budget", paramLabel = "B", description = "quick or full (ad hoc default: $SEQCL_BUDGET or quick)")
@@ -193,6 +194,9 @@ public final class Main implements Callable<Integer> {
             if (resume && out.out == null) {
                 throw new IllegalArgumentException("--resume needs --out (the directory of the interrupted run)");
             }
+            if (file != null && io.seqcl.cf.CfExperimentFile.isCfFile(file)) {
+                return runCf(ps);
+            }
             ExperimentFile exp;
             if (file != null) {
                 if (!models.isEmpty() || !datasets.isEmpty() || !files.isEmpty() || !sets.isEmpty() || protocol != null
@@ -209,16 +213,93 @@ public final class Main implements Callable<Integer> {
             }
             out.check();
             ps.println("experiment " + exp.name() + ": " + exp.datasets() + " x " + exp.models().size()
-                    + " model(s), protocol " + exp.protocol().name().toLowerCase(Locale.ROOT) + ", budget "
+                    + " model(s), " + exp.paperProtocol().line() + ", budget "
                     + exp.budget().name().toLowerCase(Locale.ROOT) + ", seeds " + exp.seeds());
             List<RunResult> results = Experiments.run(exp, out.out, resume, consoleProgress(ps));
             for (RunResult r : results) {
                 ps.println(r.summary("test").print());
             }
+            if (exp.seeds().size() > 1) {
+                printSeedStatistics(ps, exp, results);
+            }
             if (out.out != null) {
                 ps.println("results written to " + out.out.toAbsolutePath());
             }
             return 0;
+        }
+
+        /** Mean ± 95 % CI over seeds per dataset, and paired tests of the last model against each other one. */
+        private void printSeedStatistics(PrintStream ps, ExperimentFile exp, List<RunResult> results) {
+            int perDataset = exp.seeds().size();
+            for (int d = 0; d < exp.datasets().size(); d++) {
+                List<RunResult> runs = results.subList(d * perDataset, (d + 1) * perDataset);
+                tech.tablesaw.api.Table t = io.seqcl.experiment.Stats.seedTable(runs, "test");
+                ps.println(t.selectColumns(t.columnNames().stream().filter(c -> !c.endsWith(" mean")
+                        && !c.endsWith(" ci95")).toArray(String[]::new)).print());
+                List<String> names = runs.get(0).results().stream().map(io.seqcl.train.TrainResult::model).toList();
+                StringBuilder csv = new StringBuilder();
+                for (int i = 0; i + 1 < names.size(); i++) {
+                    tech.tablesaw.api.Table p = io.seqcl.experiment.Stats.pairedTable(runs, names.get(names.size() - 1),
+                            names.get(i), List.of(io.seqcl.eval.MetricKey.parse("HR@10"),
+                                    io.seqcl.eval.MetricKey.parse("NDCG@10")));
+                    ps.println(p.print());
+                    csv.append("# ").append(p.name()).append('\n').append(csvOf(p));
+                }
+                if (out.out != null) {
+                    java.nio.file.Path dir = out.out.resolve(Experiments.dirName(exp.datasets().get(d)));
+                    try {
+                        io.seqcl.util.AtomicFiles.writeString(dir.resolve("seeds-summary.csv"), csvOf(t));
+                        io.seqcl.util.AtomicFiles.writeString(dir.resolve("seeds-paired.csv"), csv.toString());
+                    } catch (IOException e) {
+                        throw new UncheckedIOException("could not write " + dir + ": " + e.getMessage(), e);
+                    }
+                }
+            }
+        }
+
+        private int runCf(PrintStream ps) {
+            if (!models.isEmpty() || !datasets.isEmpty() || !files.isEmpty() || !sets.isEmpty() || protocol != null
+                    || budget != null) {
+                throw new IllegalArgumentException("give either an experiment FILE or --model/--dataset/--data/"
+                        + "--set/--protocol/--budget, not both");
+            }
+            io.seqcl.cf.CfExperimentFile exp = io.seqcl.cf.CfExperimentFile.read(file);
+            if (seeds != null) {
+                exp = exp.withSeeds(seedList(seed, seeds));
+            }
+            out.check();
+            ps.println("CF experiment " + exp.heading() + ": " + exp.datasets() + " x " + exp.models()
+                    + ", seeds " + exp.seeds());
+            tech.tablesaw.api.Table m = exp.run(out.out, resume, consoleProgress(ps));
+            for (String d : exp.datasets()) {
+                java.util.LinkedHashSet<String> splits = new java.util.LinkedHashSet<>(m.where(
+                        m.stringColumn("dataset").startsWith(d)).stringColumn("split").asList());
+                StringBuilder all = new StringBuilder();
+                for (String split : splits) {
+                    tech.tablesaw.api.Table t = exp.seedTable(m, d, split);
+                    ps.println(t.selectColumns(t.columnNames().stream().filter(c -> !c.endsWith(" mean")
+                            && !c.endsWith(" ci95")).toArray(String[]::new)).print());
+                    all.append("# ").append(t.name()).append('\n').append(csvOf(t));
+                }
+                if (out.out != null) {
+                    try {
+                        io.seqcl.util.AtomicFiles.writeString(out.out.resolve(d).resolve("seeds-summary.csv"),
+                                all.toString());
+                    } catch (IOException e) {
+                        throw new UncheckedIOException("could not write " + out.out + ": " + e.getMessage(), e);
+                    }
+                }
+            }
+            if (out.out != null) {
+                ps.println("results written to " + out.out.toAbsolutePath());
+            }
+            return 0;
+        }
+
+        private static String csvOf(tech.tablesaw.api.Table t) {
+            java.io.StringWriter w = new java.io.StringWriter();
+            t.write().csv(w);
+            return w.toString();
         }
 
         private ExperimentFile adHoc() {

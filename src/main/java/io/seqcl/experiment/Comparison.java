@@ -82,7 +82,7 @@ public final class Comparison {
                 }
             }
         }
-        return Table.create(result.spec().name() + " vs " + paper + " table " + table, dsCol, model, metric, ours,
+        return Table.create(result.title("test") + " vs " + paper + " table " + table, dsCol, model, metric, ours,
                 theirs, diff);
     }
 

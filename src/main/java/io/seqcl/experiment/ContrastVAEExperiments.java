@@ -92,7 +92,7 @@ public final class ContrastVAEExperiments {
         List<ModelSpec> specs = List.of(ModelSpec.contrastvae(c).named("with CL"),
                 ModelSpec.contrastvae(c.withClWeight(0)).named("without CL"));
         LeaveOneOutSplit split = LeaveOneOutSplit.of(ds);
-        TrainConfig train = PaperSettings.train(PaperSettings.Paper.METASGCL, budget, seed);
+        TrainConfig train = PaperSettings.train(PaperSettings.Paper.CONTRASTVAE, budget, seed); // ContrastVAE's own
         LatentDiagnostics diag = LatentDiagnostics.of(split);
         Table summary = null;
         Table positions = null;

@@ -25,7 +25,8 @@ import java.util.Map;
  * <pre>
  * name: mclrec-table3
  * datasets: [beauty]
- * protocol: mclrec          # metasgcl | mclrec: early stopping, monitor, epochs, T
+ * protocol: mclrec          # metasgcl | mclrec | contrastvae | coserec: history mode, early stopping, T, k
+ * protocolSettings: {history: NEG_INF}   # optional changes of the paper's protocol (see PaperProtocol)
  * budget: quick             # quick | full
  * seeds: [2020, 2021, 2022]
  * train: {learningRate: 0.001}
@@ -45,17 +46,20 @@ import java.util.Map;
  * @param name experiment name (used in file names and tables)
  * @param datasets registry keys of the datasets ("synthetic" for the built-in data), or paths of sequence or
  *     {@code .inter} files (see {@link io.seqcl.data.Datasets#loadFile})
- * @param protocol the paper protocol (null: metasgcl)
+ * @param protocol the paper protocol (null: the models' paper, see {@link PaperSettings#defaultPaper})
  * @param budget quick or full (null: quick)
  * @param seeds the seeds (null or empty: 2020)
  * @param train changes of the training settings (null: none)
  * @param models the models
  * @param remapIds whether the item ids of dataset files are renumbered 1..N (null: false; see
  *     {@link io.seqcl.data.LoadOptions#withRemapIds})
+ * @param protocolSettings changes of the paper's {@link PaperProtocol} (partial object, e.g.
+ *     {@code {history: NEG_INF, patience: 20}}), validated against it (null: the paper's protocol unchanged)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ExperimentFile(String name, List<String> datasets, PaperSettings.Paper protocol, Budget budget,
-                             List<Long> seeds, JsonNode train, List<Model> models, Boolean remapIds) {
+                             List<Long> seeds, JsonNode train, List<Model> models, Boolean remapIds,
+                             JsonNode protocolSettings) {
 
     /** The seed used when a file names none. */
     public static final long DEFAULT_SEED = 2020;
@@ -90,14 +94,26 @@ public record ExperimentFile(String name, List<String> datasets, PaperSettings.P
         }
         datasets = List.copyOf(datasets);
         models = List.copyOf(models);
-        protocol = protocol == null ? PaperSettings.Paper.METASGCL : protocol;
+        for (int i = 0; i < models.size(); i++) {
+            if (models.get(i) == null) {
+                throw new IllegalArgumentException("models[" + i + "] is empty");
+            }
+        }
+        protocol = protocol == null ? PaperSettings.defaultPaper(models.stream().map(Model::model).toList())
+                : protocol;
         budget = budget == null ? Budget.QUICK : budget;
         seeds = seeds == null || seeds.isEmpty() ? List.of(DEFAULT_SEED) : List.copyOf(seeds);
+        PaperProtocol resolvedProtocol = resolveProtocol(name, protocol, protocolSettings);
+        if (!resolvedProtocol.sequential()) {
+            throw new IllegalArgumentException("experiment '" + name + "': protocol " + resolvedProtocol.paper()
+                    + " is for collaborative filtering (io.seqcl.cf.CfExperiment), not for the sequential models of "
+                    + "an experiment file; use metasgcl, mclrec, contrastvae or coserec");
+        }
         if (train != null && !train.isObject()) {
             throw new IllegalArgumentException("experiment '" + name + "': 'train' must be a group of keys");
         }
         if (train != null) {
-            merge(TrainConfig.class, PaperSettings.train(protocol, budget, DEFAULT_SEED), train, "train");
+            merge(TrainConfig.class, PaperSettings.train(resolvedProtocol, budget, DEFAULT_SEED), train, "train");
         }
         for (int i = 0; i < models.size(); i++) {
             Model m = models.get(i);
@@ -109,6 +125,49 @@ public record ExperimentFile(String name, List<String> datasets, PaperSettings.P
                 merge(e.configType(), e.defaults(), m.config(), "models[" + i + "].config");
             }
         }
+    }
+
+    /**
+     * An experiment without protocol changes (the paper's protocol as it is).
+     *
+     * @param name experiment name
+     * @param datasets dataset keys or paths
+     * @param protocol the paper protocol (null: the models' paper)
+     * @param budget quick or full (null: quick)
+     * @param seeds the seeds (null or empty: 2020)
+     * @param train changes of the training settings (null: none)
+     * @param models the models
+     * @param remapIds whether item ids of dataset files are renumbered (null: false)
+     */
+    public ExperimentFile(String name, List<String> datasets, PaperSettings.Paper protocol, Budget budget,
+                          List<Long> seeds, JsonNode train, List<Model> models, Boolean remapIds) {
+        this(name, datasets, protocol, budget, seeds, train, models, remapIds, null);
+    }
+
+    private static PaperProtocol resolveProtocol(String name, PaperSettings.Paper paper, JsonNode changes) {
+        PaperProtocol base = paper.protocol();
+        if (changes == null || changes.isNull()) {
+            return base;
+        }
+        if (!changes.isObject()) {
+            throw new ConfigException("experiment '" + name + "': 'protocolSettings' must be a group of keys (e.g. "
+                    + "{history: NEG_INF}), got " + changes.getNodeType());
+        }
+        if (changes.has("paper")) {
+            throw new ConfigException("experiment '" + name + "': protocolSettings.paper cannot be changed; set "
+                    + "'protocol' instead");
+        }
+        return merge(PaperProtocol.class, base, changes, "protocolSettings");
+    }
+
+    /**
+     * The protocol this experiment runs under: the paper's {@link PaperProtocol} with the
+     * {@code protocolSettings} changes.
+     *
+     * @return the protocol
+     */
+    public PaperProtocol paperProtocol() {
+        return resolveProtocol(name, protocol, protocolSettings);
     }
 
     /**
@@ -134,7 +193,8 @@ public record ExperimentFile(String name, List<String> datasets, PaperSettings.P
      * @return the copy
      */
     public ExperimentFile withSeeds(List<Long> newSeeds) {
-        return new ExperimentFile(name, datasets, protocol, budget, newSeeds, train, models, remapIds);
+        return new ExperimentFile(name, datasets, protocol, budget, newSeeds, train, models, remapIds,
+                protocolSettings);
     }
 
     /**
@@ -144,7 +204,7 @@ public record ExperimentFile(String name, List<String> datasets, PaperSettings.P
      * @return the settings
      */
     public TrainConfig trainConfig(long seed) {
-        TrainConfig base = PaperSettings.train(protocol, budget, seed);
+        TrainConfig base = PaperSettings.train(paperProtocol(), budget, seed);
         if (train == null) {
             return base;
         }
@@ -159,7 +219,7 @@ public record ExperimentFile(String name, List<String> datasets, PaperSettings.P
      */
     public List<ModelSpec> modelSpecs(SequenceDataset ds) {
         List<ModelSpec> out = new ArrayList<>();
-        int t = PaperSettings.maxLen(ds, budget);
+        int t = PaperSettings.maxLen(paperProtocol(), ds, budget);
         for (int i = 0; i < models.size(); i++) {
             Model m = models.get(i);
             ModelRegistry.Entry<?> e = ModelRegistry.get(m.model());
@@ -196,7 +256,7 @@ public record ExperimentFile(String name, List<String> datasets, PaperSettings.P
                     Configs.toTree(specs.get(i).config())));
         }
         return new ExperimentFile(name, List.of(dataset), protocol, budget, List.of(seed),
-                Configs.toTree(trainConfig(seed)), explicit, remapIds);
+                Configs.toTree(trainConfig(seed)), explicit, remapIds, protocolSettings);
     }
 
     /**

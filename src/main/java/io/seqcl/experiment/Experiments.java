@@ -72,7 +72,12 @@ public final class Experiments {
                 }
                 ExperimentSpec spec = new ExperimentSpec(exp.name(), exp.modelSpecs(ds), exp.trainConfig(seed));
                 RunResult r = Runner.run(LeaveOneOutSplit.of(ds), "leave-one-out", spec, listener, ckpt);
-                r.provenance().put("protocol", exp.protocol().name().toLowerCase(Locale.ROOT));
+                exp.paperProtocol().addTo(r.provenance());
+                r.provenance().put("protocol.line", exp.paperProtocol().line());
+                // the heading names the file's paper (the settings that ran follow), changed or not
+                r.provenance().put("protocol.heading", PaperProtocol.heading(spec.train()).replaceFirst("^\\S+ protocol",
+                        exp.paperProtocol().paper() + (exp.protocolSettings() == null ? "" : " (changed)")
+                                + " protocol"));
                 r.provenance().put("budget", exp.budget().name().toLowerCase(Locale.ROOT));
                 r.provenance().experiment(exp.resolved(key, ds, seed));
                 if (dir != null) {
@@ -113,7 +118,7 @@ public final class Experiments {
      * @param entry the entry
      * @return e.g. "beauty" or "my-sequences"
      */
-    static String dirName(String entry) {
+    public static String dirName(String entry) {
         if (!isPath(entry)) {
             return entry;
         }

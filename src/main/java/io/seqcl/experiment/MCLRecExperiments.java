@@ -195,7 +195,8 @@ public final class MCLRecExperiments {
                 }
             }
         }
-        return Table.create("batch size on " + ds.name(), batch, model, metric, value);
+        return Table.create("batch size on " + ds.name() + " (" + PaperProtocol.heading(
+                PaperSettings.sweepTrain(PaperSettings.Paper.MCLREC, budget, seed)) + ")", batch, model, metric, value);
     }
 
     /** The two weights of Fig. 6. */
@@ -251,7 +252,7 @@ public final class MCLRecExperiments {
                 value.append(tr.test().value(k));
             }
         }
-        return Table.create(r.spec().name(), weight, x, metric, value);
+        return Table.create(r.title("test"), weight, x, metric, value);
     }
 
     /**
@@ -297,7 +298,7 @@ public final class MCLRecExperiments {
             g.insertColumn(0, model);
             out = out == null ? g : out.append(g);
         }
-        return out.setName("test metrics by user group (sequence length) on " + ds.name());
+        return out.setName("test metrics by user group (sequence length) on " + ds.name() + " (" + r.title("test") + ")");
     }
 
     /**

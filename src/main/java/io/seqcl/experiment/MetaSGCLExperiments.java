@@ -224,7 +224,7 @@ public final class MetaSGCLExperiments {
             String v = setting.substring(setting.indexOf('=') + 1);
             x.append(p == Param.SIMILARITY ? (v.equals("dot") ? 0 : 1) : Double.parseDouble(v));
         }
-        Table t = Table.create(result.spec().name(), param);
+        Table t = Table.create(result.title("test"), param);
         t.addColumns(cmp.stringColumn("model").copy().setName("setting"), x, cmp.stringColumn("metric"),
                 cmp.doubleColumn("ours"), cmp.doubleColumn("paper"), cmp.doubleColumn("diff_pct"));
         return t;

@@ -45,12 +45,23 @@ public final class PaperSettings {
     /** Epochs of the quick budget for sweeps. */
     public static final int QUICK_SWEEP_EPOCHS = 2;
 
-    /** The paper whose protocol a notebook follows. */
+    /** The paper whose protocol a notebook follows ({@link PaperProtocol#of} holds the values). */
     public enum Paper {
-        /** Meta-SGCL: patience 100 epochs, valid NDCG@10, at most 1000 epochs. */
+        /** Meta-SGCL: history NEG_INF (our choice), patience 100 epochs, valid NDCG@10 (ties: HR@10), at most 1000. */
         METASGCL,
-        /** MCLRec (RecBole): patience 10, valid MRR@10, at most 100 epochs. */
-        MCLREC;
+        /** MCLRec (RecBole): history NONE, patience 10 (stop at the 11th), valid MRR@10, at most 100 epochs. */
+        MCLREC,
+        /** ContrastVAE: history ZERO, patience 200, at most 400 epochs. */
+        CONTRASTVAE,
+        /** The CoSeRec family of MCLRec's Table 3 (CoSeRec, ICLRec, SRMA): history ZERO as in ContrastVAE's code. */
+        COSEREC,
+        /** AdvInfoNCE (collaborative filtering): its own candidate rule, valid Recall@20 every 5 epochs. */
+        ADVINFONCE;
+
+        /** @return the paper's protocol */
+        public PaperProtocol protocol() {
+            return PaperProtocol.of(this);
+        }
 
         /**
          * Parses a paper name as written in experiment files and on the command line (case-insensitive).
@@ -66,11 +77,34 @@ public final class PaperSettings {
                     return p;
                 }
             }
-            throw new IllegalArgumentException("unknown protocol '" + text + "': expected metasgcl or mclrec");
+            throw new IllegalArgumentException("unknown protocol '" + text + "': expected one of "
+                    + java.util.Arrays.stream(values()).map(v -> v.name().toLowerCase(java.util.Locale.ROOT)).toList());
         }
     }
 
     private PaperSettings() {
+    }
+
+    /**
+     * The paper whose protocol a set of models is evaluated under when none is named: MCLRec's if they include a
+     * model of MCLRec's RecBole table (mclrec, duorec, cl4srec) and none of Meta-SGCL's own (metasgcl,
+     * contrastvae); ContrastVAE's if contrastvae is the only paper model; Meta-SGCL's otherwise (SASRec and Pop
+     * alone included, as before).
+     *
+     * @param modelKeys registry keys
+     * @return the paper
+     */
+    public static Paper defaultPaper(java.util.Collection<String> modelKeys) {
+        java.util.Set<String> k = new java.util.HashSet<>();
+        modelKeys.forEach(m -> k.add(m.toLowerCase(java.util.Locale.ROOT)));
+        boolean recbole = k.contains("mclrec") || k.contains("duorec") || k.contains("cl4srec");
+        if (recbole && !k.contains("metasgcl") && !k.contains("contrastvae")) {
+            return Paper.MCLREC;
+        }
+        if (k.contains("contrastvae") && !k.contains("metasgcl") && !recbole) {
+            return Paper.CONTRASTVAE;
+        }
+        return Paper.METASGCL;
     }
 
     /**
@@ -133,7 +167,9 @@ public final class PaperSettings {
     }
 
     /**
-     * The training settings of a paper's protocol.
+     * The training settings of a paper's protocol: its history mode, monitor and tie break, cut-offs (the paper's
+     * with seqcl's 5, 10, 20, so that every table has the usual columns), and at the full budget its patience and
+     * maximum epochs.
      *
      * @param paper whose protocol
      * @param budget the budget
@@ -141,16 +177,48 @@ public final class PaperSettings {
      * @return the settings
      */
     public static TrainConfig train(Paper paper, Budget budget, long seed) {
-        TrainConfig base = TrainConfig.defaults().withSeed(seed);
-        if (paper == Paper.MCLREC) {
-            base = base.withMonitor("MRR@10");
+        return train(paper.protocol(), budget, seed);
+    }
+
+    /**
+     * The training settings of a protocol (see {@link #train(Paper, Budget, long)}).
+     *
+     * @param protocol the protocol (a sequential one)
+     * @param budget the budget
+     * @param seed the seed
+     * @return the settings
+     * @throws IllegalArgumentException for the CF protocol of AdvInfoNCE (see {@code io.seqcl.cf.CfConfig})
+     */
+    public static TrainConfig train(PaperProtocol protocol, Budget budget, long seed) {
+        if (!protocol.sequential()) {
+            throw new IllegalArgumentException("protocol " + protocol.paper() + " is for collaborative filtering "
+                    + "(io.seqcl.cf), not for sequential models");
         }
+        java.util.TreeSet<Integer> ks = new java.util.TreeSet<>(protocol.ks());
+        for (int k : io.seqcl.eval.RankingEvaluator.DEFAULT_KS) {
+            ks.add(k);
+        }
+        TrainConfig base = TrainConfig.defaults().withSeed(seed).withHistory(protocol.history())
+                .withMonitor(protocol.monitor()).withTieBreak(protocol.tieBreakKey())
+                .withKs(ks.stream().mapToInt(Integer::intValue).toArray());
         if (budget == Budget.QUICK) {
             return base.withEpochs(QUICK_EPOCHS).withPatience(QUICK_EPOCHS).withBatchSize(QUICK_BATCH)
                     .withMaxStepsPerEpoch(QUICK_MAX_STEPS);
         }
-        return paper == Paper.METASGCL ? base.withEpochs(1000).withPatience(100)
-                : base.withEpochs(100).withPatience(11);
+        return base.withEpochs(protocol.maxEpochs()).withPatience(protocol.patience());
+    }
+
+    /**
+     * T of a protocol for a dataset: the protocol's (e.g. 200 on ML-1M for Meta-SGCL, 50 for MCLRec) at the full
+     * budget, {@value #QUICK_MAX_LEN} at the quick budget.
+     *
+     * @param protocol the protocol
+     * @param ds the dataset
+     * @param budget the budget
+     * @return T
+     */
+    public static int maxLen(PaperProtocol protocol, SequenceDataset ds, Budget budget) {
+        return budget == Budget.QUICK ? QUICK_MAX_LEN : protocol.maxLenFor(ds.key());
     }
 
     /**

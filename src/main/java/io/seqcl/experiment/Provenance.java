@@ -100,7 +100,8 @@ public final class Provenance {
 
     /**
      * The provenance as structured JSON: {@code run} (when, how long, seed), {@code software} (versions, git
-     * commit), {@code machine}, {@code dataset} (name, source, checksum, counts), {@code train} (settings),
+     * commit), {@code machine}, {@code dataset} (name, source, checksum, counts), {@code protocol} (the paper
+     * protocol's entries {@code protocol.*}, see {@link PaperProtocol#provenance()}), {@code train} (settings),
      * {@code models} (each configuration) and {@code experiment} (the resolved experiment file, when attached).
      *
      * @return indented JSON
@@ -113,8 +114,13 @@ public final class Provenance {
         com.fasterxml.jackson.databind.node.ObjectNode machine = root.putObject("machine");
         com.fasterxml.jackson.databind.node.ObjectNode data = root.putObject("dataset");
         com.fasterxml.jackson.databind.node.ObjectNode models = root.putObject("models");
+        com.fasterxml.jackson.databind.node.ObjectNode protocol = root.putObject("protocol");
         values.forEach((k, v) -> {
-            if (k.startsWith("model.")) {
+            if (k.equals("protocol")) {
+                protocol.put("paper", v);
+            } else if (k.startsWith("protocol.")) {
+                protocol.put(k.substring(9), v);
+            } else if (k.startsWith("model.")) {
                 models.put(k.substring(6), v);
             } else if (k.startsWith("dataset")) {
                 data.put(k.equals("dataset") ? "name" : k.substring(8), v);

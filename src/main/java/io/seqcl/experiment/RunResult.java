@@ -49,7 +49,7 @@ public record RunResult(ExperimentSpec spec, List<TrainResult> results, Provenan
     public Table summary(String split) {
         StringColumn model = StringColumn.create("model");
         int[] ks = spec.train().ks();
-        Table t = Table.create(spec.name() + " (" + split + ")", model);
+        Table t = Table.create(title(split), model);
         for (Metric m : Metric.values()) {
             for (int k : ks) {
                 t.addColumns(DoubleColumn.create(m + "@" + k));
@@ -70,6 +70,18 @@ public record RunResult(ExperimentSpec spec, List<TrainResult> results, Provenan
             secs.append(Math.round(r.seconds() * 10) / 10.0);
         }
         return t;
+    }
+
+    /**
+     * The heading of this run's tables: the experiment, the split and the protocol it ran under (history mode,
+     * monitor, patience, epochs, cut-offs), e.g. "table3 (test; mclrec protocol: history NONE, valid MRR@10, ...)".
+     *
+     * @param split the split
+     * @return the heading
+     */
+    public String title(String split) {
+        String p = provenance.get("protocol.heading");
+        return spec.name() + " (" + split + "; " + (p == null ? PaperProtocol.heading(spec.train()) : p) + ")";
     }
 
     /** @return {@link #summary(String)} on the test split */

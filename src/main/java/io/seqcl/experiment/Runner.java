@@ -64,6 +64,8 @@ public final class Runner {
         Provenance prov = Provenance.start(dataset, spec.train().seed());
         prov.put("experiment", spec.name());
         prov.put("train.config", spec.train().toString());
+        PaperProtocol.matching(spec.train()).ifPresent(p -> p.addTo(prov));
+        prov.put("protocol.heading", PaperProtocol.heading(spec.train()));
         prov.put("split", splitNote + ": " + split.numUsers() + " users (" + split.droppedUsers()
                 + " with < 3 interactions left out)");
         List<TrainResult> results = new ArrayList<>();
@@ -112,7 +114,7 @@ public final class Runner {
                                    ProgressListener listener) {
         TrainResult r = trainer.fit(model, split, listener);
         return new TrainResult(name, r.bestEpoch(), r.epochsRun(), r.stoppedEarly(), r.valid(), r.test(),
-                relabel(r.curve(), name), r.seconds());
+                relabel(r.curve(), name), r.seconds(), r.testByHistory());
     }
 
     private static tech.tablesaw.api.Table relabel(tech.tablesaw.api.Table curve, String name) {

@@ -9,7 +9,10 @@ import java.util.function.Supplier;
  *
  * <p>Each validation is {@linkplain #observe observed}: the first one, and every later one that is strictly
  * higher than the best so far, becomes the best (its epoch, value and a snapshot of the weights are kept) and
- * resets the counter of bad validations; any other one increments it. {@link #shouldStop} is true once
+ * resets the counter of bad validations; any other one increments it. With a tie-break value
+ * ({@link #observe(int, double, double, Supplier)}), a validation equal to the best one counts as an improvement when
+ * its tie-break value is strictly higher (Meta-SGCL: NDCG@10 ties broken by HR@10); NaN tie-break values never
+ * break a tie. {@link #shouldStop} is true once
  * {@code patience} validations in a row did not improve and at least {@code minEpochs} epochs have run
  * ({@code minEpochs = 0}: no minimum). Patience counts validations, not epochs, so a trainer that validates every
  * {@code k} epochs (AdvInfoNCE's {@code verbose}) stops after {@code patience * k} epochs without improvement.
@@ -20,6 +23,7 @@ public final class EarlyStopping {
     private final int minEpochs;
     private int bestEpoch;
     private double bestValue = Double.NEGATIVE_INFINITY;
+    private double bestTieBreak = Double.NaN;
     private int bad;
     private int lastEpoch;
     private Map<String, float[]> best;
@@ -50,9 +54,24 @@ public final class EarlyStopping {
      * @return whether this validation became the best
      */
     public boolean observe(int epoch, double value, Supplier<Map<String, float[]>> weights) {
+        return observe(epoch, value, Double.NaN, weights);
+    }
+
+    /**
+     * Records one validation with a tie-break value.
+     *
+     * @param epoch the 1-based epoch just validated
+     * @param value its validation metric (higher is better)
+     * @param tieBreak the tie-break metric (higher is better; NaN: none)
+     * @param weights takes a snapshot of the current weights (called only on improvement)
+     * @return whether this validation became the best
+     */
+    public boolean observe(int epoch, double value, double tieBreak, Supplier<Map<String, float[]>> weights) {
         lastEpoch = epoch;
-        if (value > bestValue || bestEpoch == 0) {
+        boolean tieWon = value == bestValue && tieBreak > bestTieBreak; // false when either is NaN
+        if (value > bestValue || bestEpoch == 0 || tieWon) {
             bestValue = value;
+            bestTieBreak = tieBreak;
             bestEpoch = epoch;
             best = weights.get();
             bad = 0;
@@ -77,6 +96,11 @@ public final class EarlyStopping {
         return bestValue;
     }
 
+    /** @return the tie-break value of the best validation (NaN if none) */
+    public double bestTieBreak() {
+        return bestTieBreak;
+    }
+
     /** @return validations since the best one */
     public int bad() {
         return bad;
@@ -97,6 +121,22 @@ public final class EarlyStopping {
      * @param bestWeights its weights, or {@code null}
      */
     public void restore(int epoch, int bestEpoch, double bestValue, int bad, Map<String, float[]> bestWeights) {
+        restore(epoch, bestEpoch, bestValue, Double.NaN, bad, bestWeights);
+    }
+
+    /**
+     * Restores the state saved in a checkpoint, with the best validation's tie-break value.
+     *
+     * @param epoch the last epoch run (and validated)
+     * @param bestEpoch the best epoch
+     * @param bestValue its value
+     * @param bestTieBreak its tie-break value (NaN: none)
+     * @param bad validations since the best
+     * @param bestWeights its weights, or {@code null}
+     */
+    public void restore(int epoch, int bestEpoch, double bestValue, double bestTieBreak, int bad,
+                        Map<String, float[]> bestWeights) {
+        this.bestTieBreak = bestTieBreak;
         this.lastEpoch = epoch;
         this.bestEpoch = bestEpoch;
         this.bestValue = bestValue;

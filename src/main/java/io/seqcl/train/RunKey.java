@@ -61,7 +61,7 @@ public record RunKey(Map<String, String> fields) {
         f.put("model", model.name());
         putComponents(f, "model.config", model.config());
         for (RecordComponent c : TrainConfig.class.getRecordComponents()) {
-            if (!c.getName().equals("epochs")) {
+            if (!c.getName().equals("epochs") && !(c.getName().equals("tieBreak") && config.tieBreak() == null)) {
                 f.put("train." + c.getName(), valueOf(read(c, config)));
             }
         }

@@ -30,12 +30,15 @@ import java.util.Arrays;
  * @param restoreBest whether the best validation checkpoint is restored before testing
  * @param maxLoss a batch loss above this (or NaN/infinite) stops training with an error
  * @param maxStepsPerEpoch if positive, each epoch uses at most this many batches (smoke runs)
+ * @param tieBreak if set, a validation whose {@code monitor} equals the best one exactly counts as an improvement
+ *     when this metric is strictly higher (Meta-SGCL: NDCG@10 ties broken by HR@10, metasgcl.md section 1);
+ *     null: none
  */
 @RecordBuilder
 public record TrainConfig(int epochs, int batchSize, double learningRate, double beta1, double beta2,
                           double weightDecay, int patience, MetricKey monitor, long seed, int evalBatchSize,
                           HistoryMode history, int[] ks, boolean restoreBest, double maxLoss,
-                          int maxStepsPerEpoch)
+                          int maxStepsPerEpoch, MetricKey tieBreak)
         implements TrainConfigBuilder.With {
 
     /** Validates every field, naming the one that is wrong. */
@@ -63,6 +66,9 @@ public record TrainConfig(int epochs, int batchSize, double learningRate, double
             throw new IllegalArgumentException("maxStepsPerEpoch must be >= 0 (0 = whole epoch), got "
                     + maxStepsPerEpoch);
         }
+        if (tieBreak != null && tieBreak.equals(monitor)) {
+            throw new IllegalArgumentException("tieBreak must differ from monitor " + monitor);
+        }
         ks = ks.clone();
     }
 
@@ -73,7 +79,7 @@ public record TrainConfig(int epochs, int batchSize, double learningRate, double
      */
     public static TrainConfig defaults() {
         return new TrainConfig(50, 256, 1e-3, 0.9, 0.999, 0.0, 10, MetricKey.parse("NDCG@10"), 2020, 256,
-                HistoryMode.NEG_INF, RankingEvaluator.DEFAULT_KS, true, 1e4, 0);
+                HistoryMode.NEG_INF, RankingEvaluator.DEFAULT_KS, true, 1e4, 0, null);
     }
 
     /**
@@ -113,7 +119,7 @@ public record TrainConfig(int epochs, int batchSize, double learningRate, double
     /** @param v monitored metric, e.g. "MRR@10" @return a copy */
     public TrainConfig withMonitor(String v) {
         return new TrainConfig(epochs, batchSize, learningRate, beta1, beta2, weightDecay, patience,
-                MetricKey.parse(v), seed, evalBatchSize, history, ks, restoreBest, maxLoss, maxStepsPerEpoch);
+                MetricKey.parse(v), seed, evalBatchSize, history, ks, restoreBest, maxLoss, maxStepsPerEpoch, tieBreak);
     }
 
 
@@ -137,6 +143,6 @@ public record TrainConfig(int epochs, int batchSize, double learningRate, double
                 + ", beta1=" + beta1 + ", beta2=" + beta2 + ", weightDecay=" + weightDecay + ", patience=" + patience
                 + ", monitor=" + monitor + ", seed=" + seed + ", evalBatchSize=" + evalBatchSize + ", history="
                 + history + ", ks=" + Arrays.toString(ks) + ", restoreBest=" + restoreBest + ", maxLoss=" + maxLoss
-                + ", maxStepsPerEpoch=" + maxStepsPerEpoch + "]";
+                + ", maxStepsPerEpoch=" + maxStepsPerEpoch + (tieBreak == null ? "" : ", tieBreak=" + tieBreak) + "]";
     }
 }

@@ -5,6 +5,7 @@ import io.seqcl.optim.StepContext;
 import io.seqcl.optim.TrainStep;
 import ai.djl.engine.Engine;
 import io.seqcl.eval.EvalResult;
+import io.seqcl.eval.HistoryMode;
 import io.seqcl.eval.RankingEvaluator;
 import io.seqcl.model.InputSpec;
 import io.seqcl.model.SequentialRecommender;
@@ -147,10 +148,11 @@ public final class Trainer {
             listener.onRunStart(name, 0, 0);
             EvalResult valid = evaluator.evaluate(model, split.valid());
             EvalResult test = evaluator.evaluate(model, split.test());
+            Map<HistoryMode, EvalResult> modes = testInAllModes(model, split, test);
             double secs = (System.nanoTime() - start) / 1e9;
             listener.onRunEnd(name, String.format(java.util.Locale.ROOT, "%s: no training; valid %s %.4f, %.1f s",
                     name, config.monitor(), valid.value(config.monitor()), secs));
-            return new TrainResult(name, 0, 0, false, valid, test, curve.table(), secs);
+            return new TrainResult(name, 0, 0, false, valid, test, curve.table(), secs, modes);
         }
         InputSpec spec = model.inputSpec();
         TrainingSamples samples = new TrainingSamples(split, spec.sampleMode(), spec.maxLen(), spec.padding());
@@ -193,8 +195,10 @@ public final class Trainer {
                 lossSum += loss;
                 listener.onBatch(name, epoch, s + 1, n, loss);
             }
-            double value = evaluator.evaluate(model, split.valid()).value(config.monitor());
-            st.stopping.observe(epoch, value, params::snapshot);
+            EvalResult validation = evaluator.evaluate(model, split.valid());
+            double value = validation.value(config.monitor());
+            st.stopping.observe(epoch, value,
+                    config.tieBreak() == null ? Double.NaN : validation.value(config.tieBreak()), params::snapshot);
             st.epoch = epoch;
             double epochSecs = (System.nanoTime() - t0) / 1e9;
             curve.add(epoch, lossSum / n, value, epochSecs);
@@ -212,13 +216,25 @@ public final class Trainer {
         }
         EvalResult valid = evaluator.evaluate(model, split.valid());
         EvalResult test = evaluator.evaluate(model, split.test());
+        Map<HistoryMode, EvalResult> modes = testInAllModes(model, split, test);
         double secs = (System.nanoTime() - start) / 1e9;
         listener.onRunEnd(name, String.format(java.util.Locale.ROOT,
                 "%s: best epoch %d of %d, valid %s %.4f, test %s %.4f, %.1f s%s", name, st.stopping.bestEpoch(), st.epoch,
                 config.monitor(), valid.value(config.monitor()), config.monitor(), test.value(config.monitor()), secs,
                 stopped && st.epoch < config.epochs() ? " (early stop)" : ""));
         return new TrainResult(name, config.restoreBest() ? st.stopping.bestEpoch() : st.epoch, st.epoch,
-                stopped && st.epoch < config.epochs(), valid, test, curve.table(), secs);
+                stopped && st.epoch < config.epochs(), valid, test, curve.table(), secs, modes);
+    }
+
+    /** The test result in every history mode (the configured one is {@code test} itself). */
+    private Map<HistoryMode, EvalResult> testInAllModes(SequentialRecommender model, LeaveOneOutSplit split,
+                                                        EvalResult test) {
+        Map<HistoryMode, EvalResult> out = new java.util.EnumMap<>(HistoryMode.class);
+        for (HistoryMode m : HistoryMode.values()) {
+            out.put(m, m == config.history() ? test
+                    : new RankingEvaluator(m, config.ks(), config.evalBatchSize()).evaluate(model, split.test()));
+        }
+        return out;
     }
 
     /**
@@ -306,6 +322,7 @@ public final class Trainer {
                 if (best != null) {
                     Params.writeArrays(out, best);
                 }
+                out.writeDouble(st.stopping.bestTieBreak()); // trailing field (absent in older checkpoints)
                 out.flush();
             });
         } catch (IOException e) {
@@ -386,10 +403,14 @@ public final class Trainer {
             step.loadState(Params.readArrays(in));
             part = "the best weights";
             Map<String, float[]> best = in.readBoolean() ? Params.readArrays(in) : null;
-            if (in.read() != -1) {
-                throw new IOException("unexpected data after the end of the checkpoint");
+            part = "the tie-break value";
+            byte[] rest = in.readAllBytes();
+            if (rest.length != 0 && rest.length != Double.BYTES) {
+                throw new IOException("the file is truncated or has unexpected data after the best weights ("
+                        + rest.length + " bytes where the tie-break value takes " + Double.BYTES + ")");
             }
-            st.stopping.restore(st.epoch, bestEpoch, bestValue, bad, best);
+            double bestTieBreak = rest.length == 0 ? Double.NaN : java.nio.ByteBuffer.wrap(rest).getDouble();
+            st.stopping.restore(st.epoch, bestEpoch, bestValue, bestTieBreak, bad, best);
             return st;
         } catch (java.io.EOFException e) {
             throw new UncheckedIOException("could not resume from checkpoint " + file + ": the file is truncated ("

@@ -153,6 +153,12 @@ class MainTest {
         String out = ok("run", f.toString(), "--out", tmp.resolve("o").toString());
         assertTrue(out.contains("SASRec small") && out.contains("Pop"), out);
         assertTrue(Files.exists(tmp.resolve("o/synthetic/seed-2/metrics.csv")));
+        // two seeds: mean ± 95 % CI per model and paired tests of the last model against the others
+        assertTrue(out.contains("mean ± 95% CI over 2 seeds") && out.contains("SASRec small vs Pop")
+                && out.contains("p (Wilcoxon)") && out.contains("mclrec protocol: history NONE"), out);
+        String summary = Files.readString(tmp.resolve("o/synthetic/seeds-summary.csv"));
+        assertTrue(summary.contains("HR@10 ci95") && summary.contains("SASRec small"), summary);
+        assertTrue(Files.readString(tmp.resolve("o/synthetic/seeds-paired.csv")).contains("users"));
         Path bad = Files.writeString(tmp.resolve("bad.yaml"), Files.readString(f).replace("maxLen: 8", "maxLenn: 8"));
         Out r = exec("run", bad.toString());
         assertEquals(2, r.code());
@@ -161,6 +167,19 @@ class MainTest {
         Path badProtocol = Files.writeString(tmp.resolve("p.yaml"), Files.readString(f).replace("protocol: mclrec",
                 "protocol: recbole"));
         r = exec("run", badProtocol.toString());
-        assertTrue(r.err().contains("p.yaml:3") && r.err().contains("metasgcl or mclrec"), r.err());
+        assertTrue(r.err().contains("p.yaml:3") && r.err().contains("mclrec") && r.err().contains("coserec"), r.err());
+    }
+
+    @Test
+    void cfExperimentFilesRunPerSeedWithConfidenceIntervalsAndResume(@TempDir Path tmp) throws Exception {
+        Path f = Files.writeString(tmp.resolve("cf.yaml"), String.join("\n", "kind: cf", "name: tiny-cf",
+                "datasets: [synthetic]", "budget: quick", "withoutTrainingItemsInTests: true", "models: [Pop]", ""));
+        String out = ok("run", f.toString(), "--seed", "5", "--seeds", "2", "--out", tmp.resolve("o").toString());
+        assertTrue(out.contains("advinfonce protocol") && out.contains("over seeds") && out.contains("±"), out);
+        assertTrue(Files.exists(tmp.resolve("o/synthetic/seed-6/provenance.json")));
+        assertTrue(Files.readString(tmp.resolve("o/synthetic/seeds-summary.csv")).contains("test_id-no-train-overlap"));
+        Out r = exec("run", f.toString(), "--seed", "5", "--seeds", "2", "--out", tmp.resolve("o").toString());
+        assertTrue(r.code() == 2 && r.err().contains("--resume"), r.err());
+        ok("run", f.toString(), "--seed", "5", "--seeds", "2", "--out", tmp.resolve("o").toString(), "--resume");
     }
 }

@@ -23,7 +23,8 @@ class QuickstartTest {
         RunResult r = Runner.run(ds, spec, ProgressListener.NONE);
         assertEquals(2, r.summary().rowCount());
         assertEquals("Pop", r.summary().stringColumn("model").get(0));
-        assertEquals(2 * 2 * 3 * 3, r.metrics().rowCount()); // models x splits x metrics x ks
+        // models x splits (valid, test, and test in each of the 3 history modes) x metrics x ks
+        assertEquals(2 * 5 * 3 * 3, r.metrics().rowCount());
         assertEquals(1, r.curves().rowCount()); // Pop has no curve, SASRec one epoch
         assertEquals("3", r.provenance().get("seed"));
         assertTrue(r.provenance().get("engine").startsWith("PyTorch"));

@@ -122,6 +122,35 @@ class TrainerTest {
         assertEquals(3, resumed.curve().rowCount());
     }
 
+    @Test
+    void aTieBreakRunResumesFromItsCheckpointLikeAnUninterruptedRunAndStoresAllHistoryModes() throws Exception {
+        TrainConfig tc = quick(3).withMaxStepsPerEpoch(3).withTieBreak(io.seqcl.eval.MetricKey.parse("HR@10"));
+        Path ck = Files.createTempDirectory("seqcl").resolve("sasrec.ckpt");
+        TrainResult full = fit(SMALL, tc, ProgressListener.NONE);
+        try (SASRec m = new SASRec(DATA.numItems(), SMALL, 5)) {
+            new Trainer(tc.withEpochs(2)).withCheckpoint(ck).fit(m, LeaveOneOutSplit.of(DATA), ProgressListener.NONE);
+        }
+        TrainResult resumed;
+        try (SASRec m = new SASRec(DATA.numItems(), SMALL, 12345)) {
+            resumed = new Trainer(tc).withCheckpoint(ck).fit(m, LeaveOneOutSplit.of(DATA), ProgressListener.NONE);
+        }
+        assertEquals(full.metrics().print(1000), resumed.metrics().print(1000));
+        assertEquals(full.bestEpoch(), resumed.bestEpoch());
+        // the configured mode (NEG_INF) is the main test result; all three modes are stored
+        assertEquals(java.util.Set.of(io.seqcl.eval.HistoryMode.values()), full.testByHistory().keySet());
+        assertEquals(full.test(), full.testByHistory().get(io.seqcl.eval.HistoryMode.NEG_INF));
+        assertEquals(4 * full.test().table("x").rowCount(),
+                full.metrics().where(full.metrics().stringColumn("split").startsWith("test")).rowCount());
+        // a checkpoint without a tie break does not match a run with one (the run key names it)
+        Path plain = checkpointAfterOneEpoch(quick(1).withMaxStepsPerEpoch(3));
+        try (SASRec m = new SASRec(DATA.numItems(), SMALL, 5)) {
+            CheckpointMismatchException e = assertThrows(CheckpointMismatchException.class,
+                    () -> new Trainer(tc).withCheckpoint(plain).fit(m, LeaveOneOutSplit.of(DATA),
+                            ProgressListener.NONE));
+            assertTrue(e.getMessage().contains("train.tieBreak"), e.getMessage());
+        }
+    }
+
     /**
      * libtorch's grad mode is per thread and DJL turns it off only on the engine's first thread: resuming (a
      * Params.restore before any gradient collector) on a fresh thread, as a notebook kernel may do, must work.
