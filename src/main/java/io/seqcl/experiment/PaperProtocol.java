@@ -206,11 +206,9 @@ public record PaperProtocol(String paper, HistoryMode history, Padding padding, 
                             + "scores padding row 0 and mask row N+1); selection on NDCG@10 with HR@10 breaking ties "
                             + "(the code: either metric improved); " + PESSIMISTIC_NOTE);
             case COSEREC -> new PaperProtocol("coserec", HistoryMode.ZERO, Padding.LEFT, Samples.ALL_POSITIONS, 50,
-                    Map.of(), Candidates.ALL_ROWS, "NDCG@10", "HR@10",
-                    StopRule.ANY_OF_HR10_NDCG10, 200, 400, 1, List.of(1, 5, 10, 15, 20, 40), RankTies.PESSIMISTIC,
-                    "CoSeRec family (CoSeRec, ICLRec, SRMA): evaluation as ContrastVAE's code (score 0 history); "
-                            + "patience and max epochs are ContrastVAE's (not re-checked for CoSeRec); seqcl ranks "
-                            + "ids 1..N only; " + PESSIMISTIC_NOTE);
+                    Map.of(), Candidates.ALL_ROWS, "NDCG@20", null, StopRule.STRICT, 40, 300, 1, List.of(5, 10, 20),
+                    RankTies.PESSIMISTIC, "CoSeRec family (CoSeRec, ICLRec, SRMA; baselines.md section 1.2): Adam 1e-3, "
+                            + "batch 256, seed 1 in the code; seqcl ranks ids 1..N only; " + PESSIMISTIC_NOTE);
             case ADVINFONCE -> new PaperProtocol("advinfonce", HistoryMode.NEG_INF, null, Samples.USER_DRAWS, 0,
                     Map.of(), Candidates.ADVINFONCE_DUMP, "Recall@20", null, StopRule.STRICT, 10,
                     2000, 5, List.of(20), RankTies.BY_ITEM_ID, "optional minimum epochs before early stopping and "

@@ -94,7 +94,7 @@ public record TrainConfig(int epochs, int batchSize, double learningRate, double
      */
     public static TrainConfig coserecFamily() {
         return new TrainConfig(300, 256, 1e-3, 0.9, 0.999, 0.0, 40, MetricKey.parse("NDCG@20"), 1, 256,
-                HistoryMode.ZERO, RankingEvaluator.DEFAULT_KS, true, 1e4, 0);
+                HistoryMode.ZERO, RankingEvaluator.DEFAULT_KS, true, 1e4, 0, null);
     }
 
     @Override

@@ -67,12 +67,26 @@ class PaperProtocolTest {
             assertEquals(HistoryMode.ZERO, p.history(), paper.name());
             assertEquals(Padding.LEFT, p.padding());
             assertEquals(PaperProtocol.Candidates.ALL_ROWS, p.candidates());
-            assertEquals(PaperProtocol.StopRule.ANY_OF_HR10_NDCG10, p.stopRule());
-            assertEquals(200, p.patience());
-            assertEquals(400, p.maxEpochs());
-            assertEquals(List.of(1, 5, 10, 15, 20, 40), p.ks());
             assertTrue(p.deviations().contains("1..N"), p.deviations());
         }
+        PaperProtocol v = PaperSettings.Paper.CONTRASTVAE.protocol();
+        assertEquals(PaperProtocol.StopRule.ANY_OF_HR10_NDCG10, v.stopRule());
+        assertEquals(200, v.patience());
+        assertEquals(400, v.maxEpochs());
+        assertEquals(List.of(1, 5, 10, 15, 20, 40), v.ks());
+        // baselines.md section 1.2: valid NDCG@20 strictly greater, patience 40, at most 300 epochs, HR/NDCG@5,10,20
+        PaperProtocol f = PaperSettings.Paper.COSEREC.protocol();
+        assertEquals("NDCG@20", f.monitor());
+        assertEquals(PaperProtocol.StopRule.STRICT, f.stopRule());
+        assertEquals(40, f.patience());
+        assertEquals(300, f.maxEpochs());
+        assertEquals(List.of(5, 10, 20), f.ks());
+        // the family's training preset and the protocol say the same
+        TrainConfig t = PaperSettings.coserecFamilyTrain(Budget.FULL, 7);
+        assertEquals(f.history(), t.history());
+        assertEquals(f.monitorKey(), t.monitor());
+        assertEquals(f.patience(), t.patience());
+        assertEquals(f.maxEpochs(), t.epochs());
         PaperProtocol c = PaperSettings.Paper.CONTRASTVAE.protocol();
         assertEquals(50, c.maxLenFor("beauty"));
         assertEquals(100, c.maxLenFor("toys"));
