@@ -244,4 +244,23 @@ class LMA4RecTest {
             }, train, Padding.LEFT, "LMA4Rec " + preset);
         }
     }
+
+    @Test
+    void dropoutHookIsThreadLocalAndRestored() {
+        try (NDManager nd = NDManager.newBaseManager()) {
+            NDArray x = nd.ones(new Shape(4));
+            Ops.DropoutSite twice = (a, r) -> a.add(a);
+            Ops.DropoutSite thrice = (a, r) -> a.add(a).add(a);
+            float[] out = Ops.withDropout(twice, () -> {
+                float[] inner = Ops.withDropout(thrice, () -> Ops.dropout(x, 0, true)).toFloatArray();
+                assertEquals(3f, inner[0]);
+                return Ops.dropout(x, 0, true); // rate 0 sites are replaced too
+            }).toFloatArray();
+            assertEquals(2f, out[0]);
+            assertThrows(IllegalStateException.class, () -> Ops.withDropout(twice, () -> {
+                throw new IllegalStateException("boom");
+            }));
+            assertEquals(1f, Ops.dropout(x, 0, true).toFloatArray()[0]); // no hook left behind
+        }
+    }
 }
