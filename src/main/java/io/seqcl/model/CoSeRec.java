@@ -52,7 +52,12 @@ public final class CoSeRec extends AbstractRecommender<CoSeRecConfig> {
      * @param seed initialisation seed (also seeds the ItemCF-IUF fallback for items without co-occurrence)
      */
     public CoSeRec(int numItems, CoSeRecConfig config, long seed) {
-        super("CoSeRec", numItems, config, new Params());
+        this(numItems, config, seed, new Params());
+    }
+
+    /** For composite models (LMA4Rec): the weights go into {@code store}. */
+    CoSeRec(int numItems, CoSeRecConfig config, long seed, Params store) {
+        super("CoSeRec", numItems, config, store);
         this.config = config;
         this.encoder = new ContrastiveEncoder(numItems, config.backbone(), MaskToken.PADDING, seed, params());
         this.nce = config.infoNCE();
@@ -128,18 +133,37 @@ public final class CoSeRec extends AbstractRecommender<CoSeRecConfig> {
      * @return scalar NCE
      */
     NDArray contrastive(Batch batch, StepContext ctx) {
-        Batch[] v = views(batch, ctx);
+        return contrastive(views(batch, ctx), batch.size());
+    }
+
+    /**
+     * The NCE between the flattened states of two given views (one encoder pass, training mode).
+     *
+     * @param v the two views
+     * @param b rows per view
+     * @return scalar NCE
+     */
+    NDArray contrastive(Batch[] v, int b) {
         boolean paper = config.preset() == BaselinePreset.PAPER_TABLE;
         NDArray h = encoder.states(true, paper, v[0], v[1]);
         NDArray z = paper ? Pooling.FLATTEN.poolAllPositions(h)
                 : Pooling.FLATTEN.pool(h, ContrastiveEncoder.concat(v[0], v[1]));
-        int b = batch.size();
         return nce.compute(z.get(new NDIndex("0:" + b)), z.get(new NDIndex(b + ":" + 2 * b)), null);
+    }
+
+    /**
+     * The next-item loss of a batch (ordinary dropout).
+     *
+     * @param batch training batch
+     * @return scalar BCE
+     */
+    NDArray recLoss(Batch batch) {
+        return encoder.recLoss(encoder.encode(true, batch), 0, batch);
     }
 
     @Override
     public NDArray loss(Batch batch, StepContext ctx) {
-        NDArray rec = encoder.recLoss(encoder.encode(true, batch), 0, batch);
+        NDArray rec = recLoss(batch);
         if (config.lambda() == 0) {
             return rec;
         }

@@ -174,6 +174,10 @@ public final class ModelRegistry {
                 ICLRecConfig.class, ICLRecConfig.defaults(), ICLRec::new, c -> "ICLRec",
                 Map.of("beauty", ICLRecConfig::forBeauty, "toys", ICLRecConfig::forToys,
                         "ml-1m", ICLRecConfig::forMl1m)));
+        register(new Entry<>("lma4rec",
+                "LMA4Rec-like: CoSeRec + learnable Bernoulli dropout (ARM) in the CL branch; seqcl's own design, UNVERIFIED (no code or full text), baselines.md §12",
+                LMA4RecConfig.class, LMA4RecConfig.defaults(), LMA4Rec::new, c -> "LMA4Rec",
+                Map.of("beauty", LMA4RecConfig::forBeauty, "yelp", LMA4RecConfig::forYelp)));
     }
 
     private ModelRegistry() {

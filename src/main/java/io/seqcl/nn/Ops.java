@@ -54,6 +54,42 @@ public final class Ops {
         return manager.create(flat, new ai.djl.ndarray.types.Shape(b, t));
     }
 
+    /** A replacement for every training-time {@link #dropout} call on this thread (e.g. learnable dropout). */
+    @FunctionalInterface
+    public interface DropoutSite {
+        /**
+         * @param x the input of a dropout site
+         * @param rate the site's configured drop rate
+         * @return the site's output
+         */
+        NDArray apply(NDArray x, double rate);
+    }
+
+    private static final ThreadLocal<DropoutSite> DROPOUT_HOOK = new ThreadLocal<>();
+
+    /**
+     * Runs {@code body} with every training-time {@link #dropout} call on this thread (rate 0 included) replaced by
+     * {@code hook}, in call order; the previous hook is restored afterwards.
+     *
+     * @param hook the replacement
+     * @param body the computation
+     * @param <T> result type
+     * @return the body's result
+     */
+    public static <T> T withDropout(DropoutSite hook, java.util.function.Supplier<T> body) {
+        DropoutSite prev = DROPOUT_HOOK.get();
+        DROPOUT_HOOK.set(hook);
+        try {
+            return body.get();
+        } finally {
+            if (prev == null) {
+                DROPOUT_HOOK.remove();
+            } else {
+                DROPOUT_HOOK.set(prev);
+            }
+        }
+    }
+
     /**
      * Inverted dropout that is active only in training.
      *
@@ -63,7 +99,14 @@ public final class Ops {
      * @return {@code x} itself when not training or rate is 0
      */
     public static NDArray dropout(NDArray x, double rate, boolean training) {
-        if (!training || rate <= 0) {
+        if (!training) {
+            return x;
+        }
+        DropoutSite hook = DROPOUT_HOOK.get();
+        if (hook != null) {
+            return hook.apply(x, rate);
+        }
+        if (rate <= 0) {
             return x;
         }
         return Dropout.dropout(x, (float) rate, true).singletonOrThrow();
