@@ -174,6 +174,10 @@ public final class ModelRegistry {
                 ICLRecConfig.class, ICLRecConfig.defaults(), ICLRec::new, c -> "ICLRec",
                 Map.of("beauty", ICLRecConfig::forBeauty, "toys", ICLRecConfig::forToys,
                         "ml-1m", ICLRecConfig::forMl1m)));
+        register(new Entry<>("srma",
+                "SRMA (model augmentation: neuron masking, layer drop, encoder complementing; vec(H) NCE), "
+                        + "baselines.md §11",
+                SRMAConfig.class, SRMAConfig.defaults(), SRMA::new, c -> "SRMA", Map.of()));
     }
 
     private ModelRegistry() {
