@@ -44,11 +44,13 @@ import java.util.function.Consumer;
  *
  * <p>Deviations: only the {@code single} augmented-layer type (the code's default) is implemented, not
  * {@code inter}/{@code sasrec}; the item table has N+1 rows (as in {@link CoSeRec}); views are drawn from Java's
- * seeded streams; the complementing term is applied with the rec loss's model (the README's step-2 command never
- * selects {@code sasrec-static}, so in the code the loaded encoder is unused; {@link SRMAConfig#paperTable()} keeps
- * that: {@code enWeight} 0). Preset SEQCL uses real positions only in {@code vec(H)} and seqcl's crop/reorder start
- * rule; PAPER_TABLE keeps the padding rows and the code's start rule. Packed execution: the augmented layers are
- * position-wise and run on the packed states, so packed equals padded.
+ * seeded streams; the frozen encoder is a copy of an SRMA (encoder plus all K augmented layers) read from seqcl's
+ * own weight file, not a {@code .pt}. The README's step-2 command never selects {@code sasrec-static}, so in the
+ * code the loaded encoder is unused: {@link SRMAConfig#paperTable()} keeps that ({@code enWeight} 0), the SEQCL
+ * default follows the README's intent (0.5 once a checkpoint is given). Preset SEQCL uses real positions only in
+ * {@code vec(H)} and seqcl's crop/reorder start rule; PAPER_TABLE keeps the padding rows and the code's start rule.
+ * Packed execution (default): the augmented layers are position-wise and run on the packed states, so packed equals
+ * padded.
  */
 public final class SRMA extends AbstractRecommender<SRMAConfig> {
 

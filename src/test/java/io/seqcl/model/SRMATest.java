@@ -8,7 +8,9 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.seqcl.TestData;
 import io.seqcl.config.Configs;
-import io.seqcl.data.SequenceDataset;
+import io.seqcl.eval.HistoryMode;
+import io.seqcl.experiment.Budget;
+import io.seqcl.experiment.PaperSettings;
 import io.seqcl.nn.Devices;
 import io.seqcl.optim.StepContext;
 import io.seqcl.protocol.Batch;
@@ -89,6 +91,12 @@ class SRMATest {
         assertEquals(0.5, d.encoder().transformer().hiddenDropout());
         assertEquals(Padding.LEFT, d.encoder().padding());
         assertEquals(d, ModelRegistry.get("srma").defaults());
+        // the CoSeRec-family protocol follows the preset; the registry names the model
+        assertEquals(HistoryMode.ZERO, PaperSettings.trainFor(c, PaperSettings.Paper.MCLREC, Budget.FULL, 1)
+                .history());
+        assertEquals(HistoryMode.NEG_INF, PaperSettings.trainFor(d, PaperSettings.Paper.MCLREC, Budget.FULL, 1)
+                .history());
+        assertEquals("SRMA", PaperSettings.model("srma", TestData.smallSynthetic(), Budget.QUICK).name());
     }
 
     @Test
