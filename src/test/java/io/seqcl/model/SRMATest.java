@@ -92,10 +92,12 @@ class SRMATest {
         assertEquals(Padding.LEFT, d.encoder().padding());
         assertEquals(d, ModelRegistry.get("srma").defaults());
         // the CoSeRec-family protocol follows the preset; the registry names the model
+        assertEquals(PaperSettings.coserecFamilyTrain(Budget.FULL, 1),
+                PaperSettings.trainFor(c, PaperSettings.Paper.MCLREC, Budget.FULL, 1));
         assertEquals(HistoryMode.ZERO, PaperSettings.trainFor(c, PaperSettings.Paper.MCLREC, Budget.FULL, 1)
                 .history());
-        assertEquals(HistoryMode.NEG_INF, PaperSettings.trainFor(d, PaperSettings.Paper.MCLREC, Budget.FULL, 1)
-                .history());
+        assertEquals(PaperSettings.train(PaperSettings.Paper.MCLREC, Budget.FULL, 1),
+                PaperSettings.trainFor(d, PaperSettings.Paper.MCLREC, Budget.FULL, 1));
         assertEquals("SRMA", PaperSettings.model("srma", TestData.smallSynthetic(), Budget.QUICK).name());
     }
 
