@@ -104,7 +104,7 @@ public final class MCLRecExperiments {
 
     /**
      * Table 3: Pop (for reference; not in the paper) and the table's rows that the library has, in the table's
-     * order: BPR, GRU4Rec, Caser, SASRec, S3-Rec, BERT4Rec, CoSeRec, LMA4Rec, ICLRec, CL4SRec, DuoRec and MCLRec
+     * order: BPR, GRU4Rec, Caser, SASRec, S3-Rec, BERT4Rec, CoSeRec, LMA4Rec, ICLRec, CL4SRec, DuoRec, SRMA and MCLRec
      * (the baselines with seqcl's clean defaults, evaluated with this paper's protocol; their PAPER_TABLE presets
      * are the lineage behind the table's numbers). LMA4Rec is seqcl's own design from baselines.md section 12 (no
      * code or full text was available): its row is "LMA4Rec-like", not a verified reproduction.
@@ -121,7 +121,7 @@ public final class MCLRecExperiments {
 
     /** The registry keys of Table 3's rows that the library has, in the table's order. */
     public static final List<String> TABLE3 = List.of("bprmf", "gru4rec", "caser", "sasrec", "s3rec", "bert4rec",
-            "coserec", "lma4rec", "iclrec", "cl4srec", "duorec", "mclrec");
+            "coserec", "lma4rec", "iclrec", "cl4srec", "duorec", "srma", "mclrec");
 
     private static List<ModelSpec> tableRows(SequenceDataset ds, Budget budget) {
         List<ModelSpec> out = new ArrayList<>(models(ds, budget, "pop"));

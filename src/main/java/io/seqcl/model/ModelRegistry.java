@@ -178,6 +178,10 @@ public final class ModelRegistry {
                 "LMA4Rec-like: CoSeRec + learnable Bernoulli dropout (ARM) in the CL branch; seqcl's own design, UNVERIFIED (no code or full text), baselines.md §12",
                 LMA4RecConfig.class, LMA4RecConfig.defaults(), LMA4Rec::new, c -> "LMA4Rec",
                 Map.of("beauty", LMA4RecConfig::forBeauty, "yelp", LMA4RecConfig::forYelp)));
+        register(new Entry<>("srma",
+                "SRMA (model augmentation: neuron masking, layer drop, encoder complementing; vec(H) NCE), "
+                        + "baselines.md §11",
+                SRMAConfig.class, SRMAConfig.defaults(), SRMA::new, c -> "SRMA", Map.of()));
     }
 
     private ModelRegistry() {

@@ -34,7 +34,7 @@ class MCLRecExperimentsTest {
         List<String> rows = MCLRecExperiments.overall(sports, Budget.QUICK, 1).models().stream().map(ModelSpec::name)
                 .toList();
         assertEquals(List.of("Pop", "BPR", "GRU4Rec", "Caser", "SASRec", "S3-Rec", "BERT4Rec", "CoSeRec", "LMA4Rec", "ICLRec",
-                "CL4SRec", "DuoRec", "MCLRec"), rows);
+                "CL4SRec", "DuoRec", "SRMA", "MCLRec"), rows);
         // every measured row meets its paper row (Pop is ours, for reference)
         java.util.Set<String> paperRows = new java.util.HashSet<>(
                 PaperNumbers.table("mclrec", "3").stringColumn("model").asList());
