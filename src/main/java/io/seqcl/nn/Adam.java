@@ -124,10 +124,7 @@ public final class Adam {
             stepSgd();
             return;
         }
-        if (kind == OptimizerKind.ADAMW) {
-            stepAdamW();
-            return;
-        }
+        boolean decoupled = kind == OptimizerKind.ADAMW;
         t++;
         double bc1 = 1 - Math.pow(beta1, t);
         double bc2 = 1 - Math.pow(beta2, t);
@@ -138,36 +135,16 @@ public final class Adam {
                     continue;
                 }
                 NDArray g = w.getGradient();
-                NDArray grad = weightDecay > 0 ? g.add(w.mul(weightDecay)) : g;
+                NDArray grad = g;
+                if (weightDecay > 0 && decoupled) {
+                    w.muli(1 - lr * weightDecay); // AdamW: shrink the weights, then Adam on the raw gradient
+                } else if (weightDecay > 0) {
+                    grad = g.add(w.mul(weightDecay)); // Adam: L2 term added to the gradient
+                }
                 NDArray mm = m.get(n);
                 NDArray vv = v.get(n);
                 mm.muli(beta1).addi(grad.mul(1 - beta1));
                 vv.muli(beta2).addi(grad.square().muli(1 - beta2));
-                NDArray denom = vv.div(bc2).sqrt().addi(eps);
-                w.subi(mm.div(bc1).divi(denom).muli(lr));
-                g.subi(g);
-            }
-        }
-    }
-
-    private void stepAdamW() {
-        t++;
-        double bc1 = 1 - Math.pow(beta1, t);
-        double bc2 = 1 - Math.pow(beta2, t);
-        try (NDScope scope = new NDScope()) {
-            for (String n : names) {
-                NDArray w = params.get(n);
-                if (!w.hasGradient()) {
-                    continue;
-                }
-                NDArray g = w.getGradient();
-                if (weightDecay > 0) {
-                    w.muli(1 - lr * weightDecay);
-                }
-                NDArray mm = m.get(n);
-                NDArray vv = v.get(n);
-                mm.muli(beta1).addi(g.mul(1 - beta1));
-                vv.muli(beta2).addi(g.square().muli(1 - beta2));
                 NDArray denom = vv.div(bc2).sqrt().addi(eps);
                 w.subi(mm.div(bc1).divi(denom).muli(lr));
                 g.subi(g);
