@@ -365,28 +365,10 @@ public final class ACVAE extends AbstractRecommender<ACVAEConfig> {
         NDArray z = enc.z();
         Shape s = z.getShape();
         int bsz = batch.size();
-        int t = batch.maxLen();
-        int count = 0;
-        for (int[] row : batch.targets()) {
-            for (int v : row) {
-                if (v != 0) {
-                    count++;
-                }
-            }
-        }
-        long[] idx = new long[count];
-        long[] targets = new long[count];
-        int k = 0;
-        for (int b = 0; b < bsz; b++) {
-            for (int p = 0; p < t; p++) {
-                int y = batch.targets()[b][p];
-                if (y != 0) {
-                    idx[k] = (long) b * t + p;
-                    targets[k++] = y;
-                }
-            }
-        }
-        NDArray zt = Ops.rows(z.reshape(s.get(0) * s.get(1), s.get(2)), idx);
+        Batch.TargetSlots slots = batch.targetSlots();
+        int count = slots.size();
+        long[] targets = slots.targets();
+        NDArray zt = Ops.rows(z.reshape(s.get(0) * s.get(1), s.get(2)), slots.flatIndices(batch.maxLen()));
         NDArray logp = decode(zt).logSoftmax(1);
         NDArray picked = logp.gather(params.manager().create(targets).reshape(count, 1), 1);
         NDArray rec = Ops.scale(picked.sum().neg(), 1.0 / bsz);
@@ -438,13 +420,7 @@ public final class ACVAE extends AbstractRecommender<ACVAEConfig> {
     @Override
     public NDArray scoreAll(Batch batch) {
         Encoded enc = encode(batch, false, null);
-        NDArray z = enc.z();
-        Shape s = z.getShape();
-        long[] idx = new long[batch.size()];
-        for (int b = 0; b < idx.length; b++) {
-            idx[b] = b * s.get(1) + batch.lastIndex(b);
-        }
-        return decode(Ops.rows(z.reshape(s.get(0) * s.get(1), s.get(2)), idx));
+        return decode(SASRec.lastHidden(enc.z(), batch));
     }
 
     /** The two-stage step of the code (or the {@code singleOptimizer} simplification), see the class comment. */

@@ -154,16 +154,12 @@ public final class BPRMF extends AbstractRecommender<BPRMFConfig> {
         if (batch.negatives() == null) {
             throw new IllegalArgumentException("BPR-MF needs a sampled negative per interaction (batch has none)");
         }
-        int bsz = batch.size();
-        long[] pos = new long[bsz];
-        long[] neg = new long[bsz];
-        for (int b = 0; b < bsz; b++) {
-            int k = batch.lastIndex(b);
-            pos[b] = batch.targets()[b][k];
-            neg[b] = batch.negatives()[b][k];
+        long[] pos = batch.lastTargets();
+        long[] neg = batch.lastNegatives();
+        for (int b = 0; b < pos.length; b++) {
             if (pos[b] < 1 || neg[b] < 1) {
-                throw new IllegalArgumentException("BPR-MF: row " + b + " has no target or negative at position " + k
-                        + " (use SampleMode.INTERACTIONS)");
+                throw new IllegalArgumentException("BPR-MF: row " + b + " has no target or negative at position "
+                        + batch.lastIndex(b) + " (use SampleMode.INTERACTIONS)");
             }
         }
         NDArray u = users(userEmb, batch, name());

@@ -65,7 +65,7 @@ public final class CL4SRec extends AbstractRecommender<CL4SRecConfig> {
         Batch[] v = views(batch, ctx);
         ContrastiveEncoder.Encoded e = encoder.encode(true, batch, v[0], v[1]);
         NDArray rec = encoder.recLoss(e, 0, batch);
-        long[] groups = config.maskSameTarget() ? ContrastiveEncoder.lastTargets(batch) : null;
+        long[] groups = config.maskSameTarget() ? batch.lastTargets() : null;
         NDArray cl = infoNCE.compute(e.last(1), e.last(2), groups);
         return rec.add(Ops.scale(cl, config.lambda()));
     }

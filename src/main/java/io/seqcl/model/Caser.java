@@ -207,16 +207,8 @@ public final class Caser extends AbstractRecommender<CaserConfig> {
 
     @Override
     public NDArray loss(Batch batch, StepContext ctx) {
-        int bsz = batch.size();
-        long[] targets = new long[bsz];
-        long[] negatives = batch.negatives() == null ? null : new long[bsz];
-        for (int b = 0; b < bsz; b++) {
-            int k = batch.lastIndex(b);
-            targets[b] = batch.targets()[b][k];
-            if (negatives != null) {
-                negatives[b] = batch.negatives()[b][k];
-            }
-        }
+        long[] targets = batch.lastTargets();
+        long[] negatives = batch.lastNegatives();
         NDArray rec = config().loss().compute(represent(batch, true), itemEmb, targets, negatives);
         return config().regWeight() > 0 ? rec.add(regularizer()) : rec;
     }

@@ -186,20 +186,6 @@ final class ContrastiveEncoder {
         return p.last(sasrec.encode(batch, p, false)).matMul(outputTable().transpose());
     }
 
-    /**
-     * The target at each row's last real position (the group key of the same-target masking option).
-     *
-     * @param batch a training batch
-     * @return one target per row
-     */
-    static long[] lastTargets(Batch batch) {
-        long[] t = new long[batch.size()];
-        for (int b = 0; b < t.length; b++) {
-            t[b] = batch.targets()[b][batch.lastIndex(b)];
-        }
-        return t;
-    }
-
     void close() {
         sasrec.close();
     }

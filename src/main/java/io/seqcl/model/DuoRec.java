@@ -169,7 +169,7 @@ public final class DuoRec extends AbstractRecommender<DuoRecConfig> {
         DuoRecConfig.Contrast c = config.contrast();
         boolean sup = config.supervised();
         boolean unsup = (c == DuoRecConfig.Contrast.UN || c == DuoRecConfig.Contrast.US) && config.lambda() > 0;
-        long[] groups = config.maskSameTarget() ? ContrastiveEncoder.lastTargets(batch) : null;
+        long[] groups = config.maskSameTarget() ? batch.lastTargets() : null;
         if (!sup && !unsup) {
             return encoder.recLoss(encoder.encode(true, batch), 0, batch);
         }

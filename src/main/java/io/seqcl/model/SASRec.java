@@ -222,35 +222,9 @@ public class SASRec extends AbstractRecommender<SASRecConfig> {
      */
     protected NDArray recLoss(NDArray hidden, Batch batch, NDArray table) {
         Shape s = hidden.getShape();
-        int bsz = batch.size();
-        int t = batch.maxLen();
-        int count = 0;
-        for (int[] row : batch.targets()) {
-            for (int v : row) {
-                if (v != 0) {
-                    count++;
-                }
-            }
-        }
-        long[] idx = new long[count];
-        long[] targets = new long[count];
-        long[] negatives = batch.negatives() == null ? null : new long[count];
-        int k = 0;
-        for (int b = 0; b < bsz; b++) {
-            for (int p = 0; p < t; p++) {
-                int target = batch.targets()[b][p];
-                if (target != 0) {
-                    idx[k] = (long) b * t + p;
-                    targets[k] = target;
-                    if (negatives != null) {
-                        negatives[k] = batch.negatives()[b][p];
-                    }
-                    k++;
-                }
-            }
-        }
-        NDArray h = Ops.rows(hidden.reshape(s.get(0) * s.get(1), s.get(2)), idx);
-        return config.loss().compute(h, table, targets, negatives);
+        Batch.TargetSlots slots = batch.targetSlots();
+        NDArray h = Ops.rows(hidden.reshape(s.get(0) * s.get(1), s.get(2)), slots.flatIndices(batch.maxLen()));
+        return config.loss().compute(h, table, slots.targets(), slots.negatives());
     }
 
     /**
@@ -264,32 +238,12 @@ public class SASRec extends AbstractRecommender<SASRecConfig> {
      * @return scalar loss
      */
     protected NDArray recLoss(NDArray hidden, Packing p, int rowOffset, Batch batch, NDArray table) {
-        int count = 0;
-        for (int[] row : batch.targets()) {
-            for (int v : row) {
-                if (v != 0) {
-                    count++;
-                }
-            }
+        Batch.TargetSlots slots = batch.targetSlots();
+        long[] idx = new long[slots.size()];
+        for (int k = 0; k < idx.length; k++) {
+            idx[k] = p.slot(rowOffset + slots.rows()[k], slots.positions()[k]);
         }
-        long[] idx = new long[count];
-        long[] targets = new long[count];
-        long[] negatives = batch.negatives() == null ? null : new long[count];
-        int k = 0;
-        for (int b = 0; b < batch.size(); b++) {
-            int[] tr = batch.targets()[b];
-            for (int q = 0; q < tr.length; q++) {
-                if (tr[q] != 0) {
-                    idx[k] = p.slot(rowOffset + b, q);
-                    targets[k] = tr[q];
-                    if (negatives != null) {
-                        negatives[k] = batch.negatives()[b][q];
-                    }
-                    k++;
-                }
-            }
-        }
-        return config.loss().compute(p.gather(hidden, idx), table, targets, negatives);
+        return config.loss().compute(p.gather(hidden, idx), table, slots.targets(), slots.negatives());
     }
 
     @Override

@@ -39,6 +39,107 @@ public record Batch(int[][] items, int[][] targets, int[][] negatives, int[] len
     }
 
     /**
+     * The target at each row's last real position ({@link #lastIndex(int)}): the next item of a prefix sample.
+     *
+     * @return one target per row (0 where the row has none)
+     * @throws IllegalStateException if this is a scoring batch (no targets)
+     */
+    public long[] lastTargets() {
+        return atLast(targets, "targets");
+    }
+
+    /**
+     * The sampled negative at each row's last real position, or {@code null} if the batch has no negatives.
+     *
+     * @return one negative per row, or {@code null}
+     */
+    public long[] lastNegatives() {
+        return negatives == null ? null : atLast(negatives, "negatives");
+    }
+
+    private long[] atLast(int[][] m, String what) {
+        if (m == null) {
+            throw new IllegalStateException("batch has no " + what + " (a scoring batch)");
+        }
+        long[] v = new long[size()];
+        for (int b = 0; b < v.length; b++) {
+            v[b] = m[b][lastIndex(b)];
+        }
+        return v;
+    }
+
+    /**
+     * Every position that carries a target, in row-major order, with its target and (if sampled) negative: where a
+     * next-item loss is taken (one slot per row for prefix samples, every real position for all-positions samples).
+     *
+     * @return the target slots
+     * @throws IllegalStateException if this is a scoring batch (no targets)
+     */
+    public TargetSlots targetSlots() {
+        if (targets == null) {
+            throw new IllegalStateException("batch has no targets (a scoring batch)");
+        }
+        int count = 0;
+        for (int[] row : targets) {
+            for (int v : row) {
+                if (v != 0) {
+                    count++;
+                }
+            }
+        }
+        int[] rows = new int[count];
+        int[] positions = new int[count];
+        long[] t = new long[count];
+        long[] n = negatives == null ? null : new long[count];
+        int k = 0;
+        for (int b = 0; b < targets.length; b++) {
+            int[] tr = targets[b];
+            for (int q = 0; q < tr.length; q++) {
+                if (tr[q] != 0) {
+                    rows[k] = b;
+                    positions[k] = q;
+                    t[k] = tr[q];
+                    if (n != null) {
+                        n[k] = negatives[b][q];
+                    }
+                    k++;
+                }
+            }
+        }
+        return new TargetSlots(rows, positions, t, n);
+    }
+
+    /**
+     * The positions of a batch that carry a target (see {@link Batch#targetSlots()}).
+     *
+     * @param rows row of each slot
+     * @param positions position of each slot within its row
+     * @param targets target item of each slot
+     * @param negatives sampled negative of each slot, or {@code null}
+     */
+    public record TargetSlots(int[] rows, int[] positions, long[] targets, long[] negatives) {
+
+        /** @return the number of slots */
+        public int size() {
+            return targets.length;
+        }
+
+        /**
+         * Flat indices of the slots in a {@code [B * T, ...]} view of a padded {@code [B, T, ...]} tensor.
+         *
+         * @param maxLen T
+         * @return {@code rows[k] * T + positions[k]}
+         */
+        public long[] flatIndices(int maxLen) {
+            long[] idx = new long[rows.length];
+            for (int k = 0; k < idx.length; k++) {
+                idx[k] = (long) rows[k] * maxLen + positions[k];
+            }
+            return idx;
+        }
+    }
+
+    /**
      * Builds a scoring batch from full histories, keeping the most recent {@code maxLen} items of each.
      *
      * @param histories chronological histories (not modified)
