@@ -1,11 +1,8 @@
 package io.seqcl.model;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import io.seqcl.TestData;
 import io.seqcl.augment.Augmentation;
 import io.seqcl.augment.Insert;
@@ -15,19 +12,16 @@ import io.seqcl.data.SequenceDataset;
 import io.seqcl.experiment.Budget;
 import io.seqcl.experiment.PaperSettings;
 import io.seqcl.nn.Devices;
-import io.seqcl.optim.StepContext;
 import io.seqcl.protocol.Batch;
 import io.seqcl.protocol.LeaveOneOutSplit;
 import io.seqcl.protocol.Padding;
 import io.seqcl.protocol.SampleMode;
-import io.seqcl.protocol.TrainingSamples;
 import io.seqcl.eval.HistoryMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -209,20 +203,7 @@ class CoSeRecTest {
     private static Map<String, float[]> grads(CoSeRecConfig c, boolean clOnly) {
         try (CoSeRec m = new CoSeRec(SPLIT.numItems(), c, 3)) {
             m.prepare(SPLIT);
-            Batch b = new TrainingSamples(SPLIT, c.sampleMode(), c.encoder().maxLen(), c.encoder().padding())
-                    .epoch(32, new SplittableRandom(4), true).get(0);
-            Engine.getInstance().setRandomSeed(11);
-            try (NDScope scope = new NDScope(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                StepContext ctx = new StepContext(10, 5, new SplittableRandom(9), 100);
-                gc.backward(clOnly ? m.contrastive(b, ctx) : m.loss(b, ctx));
-            }
-            Map<String, float[]> out = new LinkedHashMap<>();
-            for (String n : m.params().names()) {
-                try (NDArray g = m.params().get(n).getGradient()) {
-                    out.put(n, g.toFloatArray());
-                }
-            }
-            return out;
+            return TermGradients.of(m, TermGradients.firstBatch(SPLIT, c, 32), clOnly ? m::contrastive : m::loss);
         }
     }
 
@@ -232,23 +213,7 @@ class CoSeRecTest {
         Map<String, float[]> on = grads(small(p), false);
         Map<String, float[]> off = grads(small(p).withLambda(0), false);
         Map<String, float[]> cl = grads(small(p), true);
-        double diff = 0;
-        double clNorm = 0;
-        int reached = 0;
-        for (String n : on.keySet()) {
-            float[] a = on.get(n);
-            float[] b = off.get(n);
-            float max = 0;
-            for (int i = 0; i < a.length; i++) {
-                diff = Math.max(diff, Math.abs(a[i] - b[i]));
-                max = Math.max(max, Math.abs(cl.get(n)[i]));
-            }
-            clNorm = Math.max(clNorm, max);
-            reached += max > 0 ? 1 : 0;
-        }
-        assertTrue(diff > 1e-6, "lambda changes no gradient: dead contrastive term");
-        assertTrue(clNorm > 1e-4, "the NCE term has no gradient");
-        assertTrue(reached >= on.size() / 2, "the NCE term reaches only " + reached + " of " + on.size());
+        TermGradients.assertContrastiveAlive(on, off, cl);
     }
 
     @ParameterizedTest

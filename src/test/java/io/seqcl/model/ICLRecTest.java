@@ -1,11 +1,8 @@
 package io.seqcl.model;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import io.seqcl.TestData;
 import io.seqcl.config.Configs;
 import io.seqcl.data.SequenceDataset;
@@ -14,12 +11,10 @@ import io.seqcl.experiment.PaperSettings;
 import io.seqcl.eval.HistoryMode;
 import io.seqcl.nn.Devices;
 import io.seqcl.nn.KMeans;
-import io.seqcl.optim.StepContext;
 import io.seqcl.protocol.Batch;
 import io.seqcl.protocol.LeaveOneOutSplit;
 import io.seqcl.protocol.Padding;
 import io.seqcl.protocol.SampleMode;
-import io.seqcl.protocol.TrainingSamples;
 import io.seqcl.train.ProgressListener;
 import io.seqcl.train.TrainConfig;
 import io.seqcl.train.Trainer;
@@ -28,7 +23,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -128,35 +122,19 @@ class ICLRecTest {
     }
 
     /** Gradients of one loss evaluation after an E-step, with fixed streams. */
+
+
     private static Map<String, float[]> grads(ICLRecConfig c) {
         try (ICLRec m = new ICLRec(SPLIT.numItems(), c, 3)) {
             m.prepare(SPLIT);
             Devices.noGradOnThisThread();
             m.onEpochStart(1, SPLIT, 5);
-            Batch b = new TrainingSamples(SPLIT, c.sampleMode(), c.encoder().maxLen(), c.encoder().padding())
-                    .epoch(32, new SplittableRandom(4), true).get(0);
-            Engine.getInstance().setRandomSeed(11);
-            try (NDScope scope = new NDScope(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                gc.backward(m.loss(b, new StepContext(10, 5, new SplittableRandom(9), 100)));
-            }
-            Map<String, float[]> out = new LinkedHashMap<>();
-            for (String n : m.params().names()) {
-                try (NDArray g = m.params().get(n).getGradient()) {
-                    out.put(n, g.toFloatArray());
-                }
-            }
-            return out;
+            return TermGradients.of(m, TermGradients.firstBatch(SPLIT, c, 32), m::loss);
         }
     }
 
     private static double maxDiff(Map<String, float[]> a, Map<String, float[]> b) {
-        double d = 0;
-        for (String n : a.keySet()) {
-            for (int i = 0; i < a.get(n).length; i++) {
-                d = Math.max(d, Math.abs(a.get(n)[i] - b.get(n)[i]));
-            }
-        }
-        return d;
+        return TermGradients.maxDiff(a, b);
     }
 
     @ParameterizedTest

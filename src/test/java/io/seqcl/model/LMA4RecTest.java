@@ -23,7 +23,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -97,23 +96,11 @@ class LMA4RecTest {
     }
 
     /** Gradients of one loss evaluation with fixed streams. */
+
     private static Map<String, float[]> grads(LMA4RecConfig c, boolean clOnly) {
         try (LMA4Rec m = new LMA4Rec(SPLIT.numItems(), c, 3)) {
             m.prepare(SPLIT);
-            Batch b = new TrainingSamples(SPLIT, c.sampleMode(), c.encoder().maxLen(), c.encoder().padding())
-                    .epoch(32, new SplittableRandom(4), true).get(0);
-            Engine.getInstance().setRandomSeed(11);
-            try (NDScope scope = new NDScope(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                StepContext ctx = new StepContext(10, 5, new SplittableRandom(9), 100);
-                gc.backward(clOnly ? m.contrastive(b, ctx) : m.loss(b, ctx));
-            }
-            Map<String, float[]> out = new LinkedHashMap<>();
-            for (String n : m.params().names()) {
-                try (NDArray g = m.params().get(n).getGradient()) {
-                    out.put(n, g.toFloatArray());
-                }
-            }
-            return out;
+            return TermGradients.of(m, TermGradients.firstBatch(SPLIT, c, 32), clOnly ? m::contrastive : m::loss);
         }
     }
 
@@ -123,20 +110,7 @@ class LMA4RecTest {
         Map<String, float[]> on = grads(small(e), false);
         Map<String, float[]> off = grads(small(e).withLambda(0), false);
         Map<String, float[]> cl = grads(small(e), true);
-        double diff = 0;
-        int reached = 0;
-        for (String n : on.keySet()) {
-            float[] a = on.get(n);
-            float[] b = off.get(n);
-            float max = 0;
-            for (int i = 0; i < a.length; i++) {
-                diff = Math.max(diff, Math.abs(a[i] - b[i]));
-                max = Math.max(max, Math.abs(cl.get(n)[i]));
-            }
-            reached += max > 0 ? 1 : 0;
-        }
-        assertTrue(diff > 1e-6, "lambda changes no gradient: dead contrastive term");
-        assertTrue(reached >= on.size() / 2, "the NCE term reaches only " + reached + " of " + on.size());
+        TermGradients.assertContrastiveAlive(on, off, cl);
         float[] ga = cl.get(LMA4Rec.ALPHA);
         int live = 0;
         for (float g : ga) {

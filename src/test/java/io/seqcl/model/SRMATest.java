@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import io.seqcl.TestData;
 import io.seqcl.config.Configs;
 import io.seqcl.eval.HistoryMode;
@@ -17,7 +16,6 @@ import io.seqcl.protocol.Batch;
 import io.seqcl.protocol.LeaveOneOutSplit;
 import io.seqcl.protocol.Padding;
 import io.seqcl.protocol.SampleMode;
-import io.seqcl.protocol.TrainingSamples;
 import io.seqcl.train.ProgressListener;
 import io.seqcl.train.TrainConfig;
 import io.seqcl.train.Trainer;
@@ -29,7 +27,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -52,8 +49,7 @@ class SRMATest {
     }
 
     private static Batch batch(SRMAConfig c, int size) {
-        return new TrainingSamples(SPLIT, c.sampleMode(), c.encoder().maxLen(), c.encoder().padding())
-                .epoch(size, new SplittableRandom(4), true).get(0);
+        return TermGradients.firstBatch(SPLIT, c, size);
     }
 
     private static float[] states(SRMA m, boolean training, boolean[] keep, Batch b) {
@@ -239,23 +235,6 @@ class SRMATest {
         }
     }
 
-    /** Gradients of one loss evaluation with fixed streams. */
-    private static Map<String, float[]> grads(SRMA m, Batch b, boolean clOnly) {
-        Engine.getInstance().setRandomSeed(11);
-        m.params().zeroGradients();
-        try (NDScope scope = new NDScope(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            StepContext ctx = new StepContext(10, 5, new SplittableRandom(9), 100);
-            gc.backward(clOnly ? m.contrastive(b, ctx) : m.loss(b, ctx));
-        }
-        Map<String, float[]> out = new LinkedHashMap<>();
-        for (String n : m.params().names()) {
-            try (NDArray g = m.params().get(n).getGradient()) {
-                out.put(n, g.toFloatArray());
-            }
-        }
-        return out;
-    }
-
     private static Map<String, float[]> grads(SRMAConfig c, boolean clOnly) {
         try (SRMA m = new SRMA(SPLIT.numItems(), c, 3)) {
             m.prepare(SPLIT);
@@ -263,12 +242,13 @@ class SRMATest {
         }
     }
 
+    /** Gradients of one loss evaluation with fixed streams. */
+    private static Map<String, float[]> grads(SRMA m, Batch b, boolean clOnly) {
+        return TermGradients.of(m, b, clOnly ? m::contrastive : m::loss);
+    }
+
     private static double maxDiff(Map<String, float[]> a, Map<String, float[]> b) {
-        double d = 0;
-        for (String n : a.keySet()) {
-            d = Math.max(d, maxDiff(a.get(n), b.get(n)));
-        }
-        return d;
+        return TermGradients.maxDiff(a, b);
     }
 
     @ParameterizedTest
@@ -277,19 +257,7 @@ class SRMATest {
         Map<String, float[]> on = grads(small(p), false);
         Map<String, float[]> off = grads(small(p).withLambda(0), false);
         Map<String, float[]> cl = grads(small(p), true);
-        double clNorm = 0;
-        int reached = 0;
-        for (String n : on.keySet()) {
-            float max = 0;
-            for (float v : cl.get(n)) {
-                max = Math.max(max, Math.abs(v));
-            }
-            clNorm = Math.max(clNorm, max);
-            reached += max > 0 ? 1 : 0;
-        }
-        assertTrue(maxDiff(on, off) > 1e-6, "lambda changes no gradient: dead contrastive term");
-        assertTrue(clNorm > 1e-4, "the NCE term has no gradient");
-        assertTrue(reached >= on.size() / 2, "the NCE term reaches only " + reached + " of " + on.size());
+        TermGradients.assertContrastiveAlive(on, off, cl);
     }
 
     @Test
