@@ -32,7 +32,16 @@ class MetaSGCLExperimentsTest {
         assertEquals(0, noKl.beta());
         assertEquals(PaperSettings.QUICK_MAX_LEN, noKl.maxLen());
         ExperimentSpec mj = MetaSGCLExperiments.metaVsJoint(DATA, Budget.FULL, 1);
-        assertEquals(MetaSGCLConfig.Schedule.JOINT, ((MetaSGCLConfig) mj.models().get(1).config()).schedule());
+        assertEquals(List.of(MetaSGCLExperiments.META_FULL, MetaSGCLExperiments.META_CL, MetaSGCLExperiments.JOINT),
+                mj.models().stream().map(ModelSpec::name).toList());
+        MetaSGCLConfig full = (MetaSGCLConfig) mj.models().get(0).config();
+        MetaSGCLConfig cl = (MetaSGCLConfig) mj.models().get(1).config();
+        assertEquals(MetaSGCLConfig.MetaLoss.FULL, full.metaLoss());
+        assertEquals(MetaSGCLConfig.Schedule.META, full.schedule());
+        assertEquals(MetaSGCLConfig.MetaLoss.CL, cl.metaLoss());
+        assertEquals(MetaSGCLConfig.Schedule.META, cl.schedule());
+        assertEquals(full.withMetaLoss(MetaSGCLConfig.MetaLoss.CL), cl, "the two meta rows differ only in L'");
+        assertEquals(MetaSGCLConfig.Schedule.JOINT, ((MetaSGCLConfig) mj.models().get(2).config()).schedule());
         assertEquals(1000, mj.train().epochs());
         assertEquals(100, mj.train().patience());
         List<String> overall = MetaSGCLExperiments.overall(DATA, Budget.QUICK, 1).models().stream()
