@@ -101,6 +101,34 @@ public record RunResult(ExperimentSpec spec, List<TrainResult> results, Provenan
     }
 
     /**
+     * The model with the best validation result under the run's own selection rule: the highest value of the
+     * training monitor (e.g. NDCG@10), exact ties broken by the tie-break metric if the run has one (e.g. HR@10),
+     * then by the order of the models. This is how a hyper-parameter is tuned on validation (e.g. Meta-SGCL's beta
+     * on ML-1M from {@code MetaSGCLExperiments.sweep(ds, budget, seed, Param.BETA)}); test metrics play no part.
+     *
+     * @return the selected model's result
+     * @throws IllegalStateException if the run has no results
+     */
+    public TrainResult bestOnValidation() {
+        if (results.isEmpty()) {
+            throw new IllegalStateException("run '" + spec.name() + "' has no results");
+        }
+        io.seqcl.eval.MetricKey monitor = spec.train().monitor();
+        io.seqcl.eval.MetricKey tie = spec.train().tieBreak();
+        TrainResult best = results.get(0);
+        for (TrainResult r : results.subList(1, results.size())) {
+            int c = Double.compare(r.valid().value(monitor), best.valid().value(monitor));
+            if (c == 0 && tie != null) {
+                c = Double.compare(r.valid().value(tie), best.valid().value(tie));
+            }
+            if (c > 0) {
+                best = r;
+            }
+        }
+        return best;
+    }
+
+    /**
      * Writes metrics.csv, curves.csv, provenance.csv and provenance.json into a directory, each atomically.
      *
      * @param dir the directory (created if needed)

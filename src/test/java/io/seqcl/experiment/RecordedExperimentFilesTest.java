@@ -1,0 +1,65 @@
+package io.seqcl.experiment;
+
+import io.seqcl.TestData;
+import io.seqcl.cf.CfExperimentFile;
+import io.seqcl.data.SequenceDataset;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The experiment files of the recorded full-budget runs under {@code notebooks/results/} parse and resolve (every
+ * model's configuration with its dataset's preset), so that a run started from them fails at no late point.
+ */
+class RecordedExperimentFilesTest {
+
+    private static final Path RESULTS = Path.of("notebooks", "results");
+
+    @Test
+    void everyRecordedExperimentFileResolves() throws IOException {
+        List<Path> files;
+        try (Stream<Path> s = Files.walk(RESULTS)) {
+            files = s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+        }
+        assertTrue(files.size() >= 4, "expected the recorded experiment files, found " + files);
+        SequenceDataset data = TestData.smallSynthetic();
+        for (Path f : files) {
+            if (CfExperimentFile.isCfFile(f)) {
+                assertFalse(CfExperimentFile.read(f).models().isEmpty(), f.toString());
+                continue;
+            }
+            ExperimentFile exp = Experiments.read(f);
+            assertEquals(Budget.FULL, exp.budget(), f + ": a recorded run is a full-budget run");
+            for (String name : exp.datasets()) {
+                List<ModelSpec> specs = exp.modelSpecs(data.withKey(name));
+                assertEquals(exp.models().size(), specs.size(), f.toString());
+            }
+        }
+    }
+
+    @Test
+    void theMetaSGCLTableRunsBothStage2LossesAndTheBetaRunTheGrid() {
+        ExperimentFile t2 = Experiments.read(RESULTS.resolve("metasgcl/table2-toys.yaml"));
+        List<ModelSpec> specs = t2.modelSpecs(TestData.smallSynthetic().withKey("toys"));
+        io.seqcl.model.MetaSGCLConfig full = (io.seqcl.model.MetaSGCLConfig) specs.get(4).config();
+        io.seqcl.model.MetaSGCLConfig cl = (io.seqcl.model.MetaSGCLConfig) specs.get(5).config();
+        assertEquals(io.seqcl.model.MetaSGCLConfig.MetaLoss.FULL, full.metaLoss());
+        assertEquals(full.withMetaLoss(io.seqcl.model.MetaSGCLConfig.MetaLoss.CL), cl);
+        assertEquals(0.2, full.beta(), "Toys preset");
+        ExperimentFile beta = Experiments.read(RESULTS.resolve("metasgcl/ml1m-beta.yaml"));
+        List<ModelSpec> grid = beta.modelSpecs(TestData.smallSynthetic().withKey("ml-1m"));
+        double[] values = grid.stream().mapToDouble(m -> ((io.seqcl.model.MetaSGCLConfig) m.config()).beta())
+                .toArray();
+        org.junit.jupiter.api.Assertions.assertArrayEquals(
+                MetaSGCLExperiments.Param.BETA.values(Budget.FULL), values, "the paper's Fig. 4 grid");
+        assertEquals(200, ((io.seqcl.model.MetaSGCLConfig) grid.get(0).config()).maxLen(), "T 200 on ML-1M");
+    }
+}
