@@ -21,7 +21,10 @@ import java.util.Arrays;
  * history can only be ranked last among the excluded items.
  *
  * <p>Ranks are counted in libtorch ({@code #{j : s_j >= s_target}} with one tensor comparison per batch) so that
- * only the targets' scores and the counts leave the engine; {@link #rank} is the plain-Java reference.
+ * only the targets' scores and the counts leave the engine; {@link #rank} is the plain-Java reference. History
+ * items are not written into the score matrix (a copy of it per batch, which made a NEG_INF pass about half as
+ * slow again as a NONE pass): the count is taken on the raw scores against the target's history-rule score and
+ * corrected on the history items alone, which gives the same ranks.
  */
 public final class RankingEvaluator {
 
@@ -88,25 +91,40 @@ public final class RankingEvaluator {
                             + ", expected (" + rows + ", " + width + ")");
                 }
                 s = s.toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
-                if (history != HistoryMode.NONE) {
-                    s = withHistory(s, hist, width, history);
-                }
                 long[] tg = new long[rows];
                 for (int r = 0; r < rows; r++) {
                     tg[r] = set.targets()[start + r];
                 }
-                NDArray g = s.gather(s.getManager().create(tg, new Shape(rows, 1)), 1);
-                float[] gv = g.toFloatArray();
+                float[] gv = s.gather(s.getManager().create(tg, new Shape(rows, 1)), 1).toFloatArray();
+                History h = history == HistoryMode.NONE ? null : new History(hist, tg, numItems);
+                float v = history == HistoryMode.ZERO ? 0f : Float.NEGATIVE_INFINITY;
+                if (h != null) {
+                    for (int r = 0; r < rows; r++) {
+                        if (h.targetInHistory[r]) {
+                            gv[r] = v;
+                        }
+                    }
+                }
                 for (int r = 0; r < rows; r++) {
                     if (Float.isNaN(gv[r])) {
                         throw new IllegalStateException(model.name() + " produced a NaN score for user "
                                 + users[r] + " (target item " + tg[r] + ")");
                     }
                 }
-                // rank = 1 + #{j != target : s_j >= g} = #{j in 1..N : s_j >= g}, the target counting itself
+                // rank = #{j in 1..N : s'_j >= g'} with s' the scores after the history rule and g' the target's
+                // s' score: counted on the raw scores against g', then corrected on the history items only
+                NDArray g = s.getManager().create(gv, new Shape(rows, 1));
                 long[] above = count(s.get(new NDIndex(":, 1:")).gte(g), numItems);
+                float[] hs = h == null || h.flat.length == 0 ? null
+                        : s.reshape(-1).take(s.getManager().create(h.flat)).toFloatArray();
                 for (int r = 0; r < rows; r++) {
-                    ranks[start + r] = Math.toIntExact(above[r]);
+                    long rank = above[r];
+                    if (h != null) {
+                        for (int k = h.offsets[r]; k < h.offsets[r + 1]; k++) {
+                            rank += (v >= gv[r] ? 1 : 0) - (hs[k] >= gv[r] ? 1 : 0);
+                        }
+                    }
+                    ranks[start + r] = Math.toIntExact(rank);
                 }
             }
         }
@@ -130,33 +148,36 @@ public final class RankingEvaluator {
     }
 
     /**
-     * Replaces the scores of history items by the mode's value (a new array; libtorch {@code put} on flat indices).
-     *
-     * @param s scores {@code [B, W]}
-     * @param hist the users' histories
-     * @param width W = N + 1
-     * @param mode ZERO or NEG_INF
-     * @return the modified scores
+     * The distinct history items of a batch's rows that are candidates (1..N), as flat indices into the
+     * {@code [B, N + 1]} score matrix, and whether each row's target is one of them.
      */
-    private static NDArray withHistory(NDArray s, int[][] hist, int width, HistoryMode mode) {
-        int count = 0;
-        for (int[] h : hist) {
-            count += h.length;
-        }
-        if (count == 0) {
-            return s;
-        }
-        long[] idx = new long[count];
-        int k = 0;
-        for (int r = 0; r < hist.length; r++) {
-            for (int item : hist[r]) {
-                idx[k++] = (long) r * width + item;
+    private static final class History {
+        final long[] flat;
+        final int[] offsets;
+        final boolean[] targetInHistory;
+
+        History(int[][] hist, long[] targets, int numItems) {
+            int width = numItems + 1;
+            int rows = hist.length;
+            offsets = new int[rows + 1];
+            targetInHistory = new boolean[rows];
+            long[] buf = new long[Arrays.stream(hist).mapToInt(x -> x.length).sum()];
+            int k = 0;
+            for (int r = 0; r < rows; r++) {
+                int[] items = hist[r].clone();
+                Arrays.sort(items);
+                for (int i = 0; i < items.length; i++) {
+                    int item = items[i];
+                    if (item < 1 || item > numItems || (i > 0 && items[i - 1] == item)) {
+                        continue;
+                    }
+                    buf[k++] = (long) r * width + item;
+                    targetInHistory[r] |= item == targets[r];
+                }
+                offsets[r + 1] = k;
             }
+            flat = Arrays.copyOf(buf, k);
         }
-        float[] v = new float[count];
-        Arrays.fill(v, mode == HistoryMode.ZERO ? 0f : Float.NEGATIVE_INFINITY);
-        Shape shape = s.getShape();
-        return s.reshape(-1).put(s.getManager().create(idx), s.getManager().create(v)).reshape(shape);
     }
 
     /**

@@ -167,12 +167,21 @@ class RankingEvaluatorTest {
                 scores[u][3] = Float.NEGATIVE_INFINITY;
                 scores[u][4] = Float.POSITIVE_INFINITY;
             }
+            if (u % 40 == 1) {
+                scores[u][5] = Float.NaN; // a NaN non-target never ranks above a target
+            }
             hist[u] = new int[1 + rnd.nextInt(8)];
             for (int i = 0; i < hist[u].length; i++) {
                 hist[u][i] = 1 + rnd.nextInt(items);
             }
             // some targets inside their own history, some constant-score rows
             targets[u] = u % 7 == 0 ? hist[u][0] : 1 + rnd.nextInt(items);
+            if (u % 40 == 1 && targets[u] == 5) {
+                targets[u] = 6;
+            }
+            if (u % 40 == 1) {
+                hist[u][0] = u % 80 == 1 ? 5 : hist[u][0]; // a NaN history item is replaced by the mode's value
+            }
             if (u % 31 == 0) {
                 java.util.Arrays.fill(scores[u], 0.5f);
             }
