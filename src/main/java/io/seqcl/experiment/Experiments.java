@@ -71,22 +71,28 @@ public final class Experiments {
                             + "to continue it, or choose another --out");
                 }
                 ExperimentSpec spec = new ExperimentSpec(exp.name(), exp.modelSpecs(ds), exp.trainConfig(seed));
-                RunResult r = Runner.run(LeaveOneOutSplit.of(ds), "leave-one-out", spec, listener, ckpt);
-                exp.paperProtocol().addTo(r.provenance());
-                r.provenance().put("protocol.line", exp.paperProtocol().line());
-                // the heading names the file's paper (the settings that ran follow), changed or not
-                r.provenance().put("protocol.heading", PaperProtocol.heading(spec.train()).replaceFirst("^\\S+ protocol",
-                        exp.paperProtocol().paper() + (exp.protocolSettings() == null ? "" : " (changed)")
-                                + " protocol"));
-                r.provenance().put("budget", exp.budget().name().toLowerCase(Locale.ROOT));
-                r.provenance().experiment(exp.resolved(key, ds, seed));
-                if (dir != null) {
-                    try {
-                        r.save(dir);
-                    } catch (IOException e) {
-                        throw new UncheckedIOException("could not write results to " + dir + ": " + e.getMessage(), e);
+                java.util.function.Consumer<RunResult> record = r -> {
+                    exp.paperProtocol().addTo(r.provenance());
+                    r.provenance().put("protocol.line", exp.paperProtocol().line());
+                    // the heading names the file's paper (the settings that ran follow), changed or not
+                    r.provenance().put("protocol.heading", PaperProtocol.heading(spec.train()).replaceFirst(
+                            "^\\S+ protocol", exp.paperProtocol().paper()
+                                    + (exp.protocolSettings() == null ? "" : " (changed)") + " protocol"));
+                    r.provenance().put("budget", exp.budget().name().toLowerCase(Locale.ROOT));
+                    r.provenance().experiment(exp.resolved(key, ds, seed));
+                    if (dir != null) {
+                        try {
+                            r.save(dir);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException("could not write results to " + dir + ": "
+                                    + e.getMessage(), e);
+                        }
                     }
-                }
+                };
+                // partial results after every model (models.done in the provenance), the full result at the end
+                RunResult r = Runner.run(LeaveOneOutSplit.of(ds), "leave-one-out", spec, listener, ckpt,
+                        dir == null ? null : record);
+                record.accept(r);
                 results.add(r);
             }
         }

@@ -59,6 +59,26 @@ public final class Runner {
      */
     public static RunResult run(LeaveOneOutSplit split, String splitNote, ExperimentSpec spec,
                                 ProgressListener listener, java.nio.file.Path checkpointDir) {
+        return run(split, splitNote, spec, listener, checkpointDir, null);
+    }
+
+    /**
+     * As {@link #run(LeaveOneOutSplit, String, ExperimentSpec, ProgressListener, java.nio.file.Path)}, and hands the
+     * result of the models finished so far to {@code afterEachModel} after every model but the last (provenance key
+     * {@code models.done}, e.g. "2 of 5"), so that a run spanning several sittings shows its finished models before
+     * the whole experiment ends.
+     *
+     * @param split the split to train and evaluate on
+     * @param splitNote how the split was made, logged in the provenance
+     * @param spec models and settings
+     * @param listener progress receiver
+     * @param checkpointDir directory of the checkpoints (null: none)
+     * @param afterEachModel receives the partial result (null: none)
+     * @return metrics, curves and provenance of all models
+     */
+    public static RunResult run(LeaveOneOutSplit split, String splitNote, ExperimentSpec spec,
+                                ProgressListener listener, java.nio.file.Path checkpointDir,
+                                java.util.function.Consumer<RunResult> afterEachModel) {
         long t0 = System.nanoTime();
         SequenceDataset dataset = split.dataset();
         Provenance prov = Provenance.start(dataset, spec.train().seed());
@@ -78,6 +98,12 @@ public final class Runner {
             }
             try (SequentialRecommender model = m.create(dataset.numItems(), spec.train().seed())) {
                 results.add(fit(trainer, model, m.name(), split, listener));
+            }
+            prov.put("models.done", (i + 1) + " of " + spec.models().size());
+            if (afterEachModel != null && i + 1 < spec.models().size()) {
+                prov.put("wall.seconds", String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e9));
+                afterEachModel.accept(new RunResult(new ExperimentSpec(spec.name(), spec.models().subList(0, i + 1),
+                        spec.train()), List.copyOf(results), prov));
             }
         }
         prov.put("wall.seconds", String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e9));

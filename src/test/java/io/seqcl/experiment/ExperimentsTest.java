@@ -1,0 +1,51 @@
+package io.seqcl.experiment;
+
+import io.seqcl.train.EpochReport;
+import io.seqcl.train.ProgressListener;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Runs of experiment files that span several sittings: partial results after every model. */
+class ExperimentsTest {
+
+    @Test
+    void finishedModelsAreWrittenBeforeTheExperimentEnds(@TempDir Path tmp) throws Exception {
+        ExperimentFile exp = new ExperimentFile("partial", List.of("synthetic"), PaperSettings.Paper.MCLREC,
+                Budget.QUICK, List.of(5L), ExperimentFile.setsToObject(List.of("epochs=1", "maxStepsPerEpoch=2")),
+                List.of(new ExperimentFile.Model("pop", null, null, null),
+                        new ExperimentFile.Model("sasrec", null, null, null)), null);
+        Path dir = Experiments.runDir(tmp, "synthetic", 5);
+        List<String> seenWhileSASRecTrained = new ArrayList<>();
+        ProgressListener spy = new ProgressListener() {
+            @Override
+            public void onEpochEnd(EpochReport report) {
+                try {
+                    seenWhileSASRecTrained.add(Files.readString(dir.resolve("metrics.csv")));
+                    seenWhileSASRecTrained.add(Files.readString(dir.resolve("provenance.csv")));
+                } catch (java.io.IOException e) {
+                    seenWhileSASRecTrained.add("missing: " + e.getMessage());
+                }
+            }
+        };
+        RunResult r = Experiments.run(exp, tmp, false, spy).get(0);
+        assertEquals(2, seenWhileSASRecTrained.size(), "one epoch of SASRec: " + seenWhileSASRecTrained);
+        String partialMetrics = seenWhileSASRecTrained.get(0);
+        assertTrue(partialMetrics.contains("Pop"), partialMetrics);
+        assertFalse(partialMetrics.contains("SASRec"), "SASRec was still training: " + partialMetrics);
+        String partialProv = seenWhileSASRecTrained.get(1);
+        assertTrue(partialProv.contains("models.done,1 of 2"), partialProv);
+        assertTrue(partialProv.contains("protocol.history,NONE"), "the partial file has the full provenance");
+        String metrics = Files.readString(dir.resolve("metrics.csv"));
+        assertTrue(metrics.contains("Pop") && metrics.contains("SASRec"), metrics);
+        assertEquals("2 of 2", r.provenance().get("models.done"));
+    }
+}
