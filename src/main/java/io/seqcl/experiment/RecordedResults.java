@@ -762,7 +762,7 @@ public final class RecordedResults {
             diff.append(round(r.gainPct() - r.paperPct(), 1));
         }
         String title = source == null ? "recorded gains vs the paper" : source.what() + ": recorded gain of " + t
-                + " over " + b + " vs the paper's " + source.setting() + " gain";
+                + " over " + b + " vs the paper's \"" + source.setting() + "\" gain";
         return Table.create(title, ds, bb, split, metric, base, treat, seeds, gain, ci, paper, diff);
     }
 
