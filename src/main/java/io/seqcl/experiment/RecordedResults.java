@@ -492,7 +492,19 @@ public final class RecordedResults {
      * @return the table (no rows when nothing is recorded)
      */
     public Table comparison() {
-        return source != null && source.kind() == Kind.HEADLINE_GAIN ? gainComparison() : tableComparison();
+        return source != null && source.kind() == Kind.HEADLINE_GAIN ? gainComparison() : tableComparison(List.of());
+    }
+
+    /**
+     * {@link #comparison()} with the live run of the chosen budget beside the recorded one (tables only): a column
+     * {@code live run} with the live test value of the same dataset (matched by the paper's spelling), model and
+     * metric, empty where the live run has no such row. Quick-budget values are smoke tests, not results.
+     *
+     * @param live the notebook's runs, one per dataset (empty: no live column values)
+     * @return the table
+     */
+    public Table comparison(List<RunResult> live) {
+        return source != null && source.kind() == Kind.HEADLINE_GAIN ? gainComparison() : tableComparison(live);
     }
 
     /**
@@ -514,10 +526,20 @@ public final class RecordedResults {
      * @return the things to show
      */
     public Object[] view() {
+        return view(List.of());
+    }
+
+    /**
+     * {@link #view()} with the live run beside the recorded one in the comparison ({@link #comparison(List)}).
+     *
+     * @param live the notebook's runs at the chosen budget
+     * @return the things to show
+     */
+    public Object[] view(List<RunResult> live) {
         if (!exists()) {
             return new Object[] {message()};
         }
-        return new Object[] {message(), comparison(), ordering(), provenance()};
+        return new Object[] {message(), comparison(live), ordering(), provenance()};
     }
 
     /**
@@ -561,7 +583,23 @@ public final class RecordedResults {
         return List.copyOf(names);
     }
 
-    private Table tableComparison() {
+    private static Map<String, Double> liveValues(List<RunResult> live, String split) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (RunResult r : live) {
+            String pd = Comparison.paperDataset(r.provenance().get("dataset") == null ? ""
+                    : r.provenance().get("dataset"));
+            Table m = r.metrics();
+            for (int i = 0; i < m.rowCount(); i++) {
+                if (m.stringColumn("split").get(i).equals(split)) {
+                    String metric = m.stringColumn("metric").get(i) + "@" + m.column("k").getString(i);
+                    out.put(pd + "|" + m.stringColumn("model").get(i) + "|" + metric, m.doubleColumn("value").get(i));
+                }
+            }
+        }
+        return out;
+    }
+
+    private Table tableComparison(List<RunResult> live) {
         StringColumn ds = StringColumn.create("dataset");
         StringColumn model = StringColumn.create("model");
         StringColumn metric = StringColumn.create("metric");
@@ -570,8 +608,10 @@ public final class RecordedResults {
         DoubleColumn mean = DoubleColumn.create("recorded mean");
         IntColumn seeds = IntColumn.create("seeds");
         DoubleColumn diff = DoubleColumn.create("diff_pct");
+        DoubleColumn liveCol = DoubleColumn.create("live run");
         String title = "recorded full-budget runs vs the paper";
         if (source != null && exists()) {
+            Map<String, Double> liveValues = liveValues(live, source.split());
             Table paperTable = PaperNumbers.table(source.paper(), source.table());
             List<String> metrics = paperMetrics(paperTable);
             for (Experiment e : experiments) {
@@ -591,6 +631,12 @@ public final class RecordedResults {
                             recorded.append(s.toString());
                             mean.append(round(s.mean(), 4));
                             seeds.append(s.n());
+                            Double lv = liveValues.get(pd + "|" + m + "|" + k);
+                            if (lv == null) {
+                                liveCol.appendMissing();
+                            } else {
+                                liveCol.append(round(lv, 4));
+                            }
                             if (pv.isPresent()) {
                                 paper.append(pv.getAsDouble());
                                 diff.append(relativePct(s.mean(), pv.getAsDouble()));
@@ -604,7 +650,11 @@ public final class RecordedResults {
             }
             title = source.what() + ": recorded full-budget runs (" + source.split() + ") vs the paper";
         }
-        return Table.create(title, ds, model, metric, paper, recorded, mean, seeds, diff);
+        if (live.isEmpty()) {
+            return Table.create(title, ds, model, metric, paper, recorded, mean, seeds, diff);
+        }
+        return Table.create(title + ", with the live run of the chosen budget (quick: not comparable)", ds, model,
+                metric, paper, recorded, mean, seeds, diff, liveCol);
     }
 
     private Table tableOrdering() {

@@ -1,6 +1,11 @@
 package io.seqcl.experiment;
 
 import io.seqcl.data.DataFormatException;
+import io.seqcl.data.SequenceDataset;
+import io.seqcl.data.SyntheticDataset;
+import io.seqcl.eval.Metric;
+import io.seqcl.eval.MetricKey;
+import io.seqcl.train.ProgressListener;
 import io.seqcl.experiment.recipe.Recipe;
 import io.seqcl.experiment.recipe.Recipes;
 import org.junit.jupiter.api.Test;
@@ -95,6 +100,31 @@ class RecordedResultsTest {
         Stats.Summary s = RecordedResults.summary(RecordedResults.of(TABLE3, FIXTURES.resolve("seq")).experiments()
                 .get(0), "beauty", "DuoRec", "test-neg_inf", "HR@10");
         assertEquals(0.052 * 1.2, s.mean(), 1e-12, "other splits are read too");
+    }
+
+    @Test
+    void theLiveRunStandsBesideTheRecordedOneMatchedByDatasetModelAndMetric() {
+        SequenceDataset syn = SyntheticDataset.defaultDataset();
+        int[][] seqs = new int[syn.numUsers()][];
+        int[] ids = new int[syn.numUsers()];
+        for (int u = 0; u < seqs.length; u++) {
+            seqs[u] = syn.sequence(u);
+            ids[u] = u;
+        }
+        SequenceDataset ds = new SequenceDataset("beauty (quick: synthetic stand-in)", ids, seqs, syn.numItems(),
+                "synthetic", null);
+        RunResult live = Runner.run(ds, new ExperimentSpec("live", List.of(ModelSpec.pop()),
+                PaperSettings.train(PaperSettings.Paper.MCLREC, Budget.QUICK, 2020)), ProgressListener.NONE);
+        RecordedResults r = RecordedResults.of(TABLE3, FIXTURES.resolve("seq"));
+        Table c = r.comparison(List.of(live));
+        assertTrue(c.name().contains("live run"), c.name());
+        Table pop = c.where(c.stringColumn("model").isEqualTo("Pop").and(c.stringColumn("metric").isEqualTo("HR@10")));
+        double expected = Math.round(live.result("Pop").test().value(new MetricKey(Metric.HR, 10)) * 1e4) / 1e4;
+        assertEquals(expected, pop.doubleColumn("live run").get(0), 0);
+        assertTrue(c.where(c.stringColumn("model").isEqualTo("SASRec")).doubleColumn("live run").isMissing().size() == 2,
+                "SASRec was not in the live run");
+        assertEquals(c.rowCount(), r.comparison().rowCount(), "the live run adds a column, never rows");
+        assertEquals(4, r.view(List.of(live)).length);
     }
 
     @Test
