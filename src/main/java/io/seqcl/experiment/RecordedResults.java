@@ -65,6 +65,8 @@ public final class RecordedResults {
 
     /** System property naming the results directory (default: {@value #RESULTS_DIR} found above the working one). */
     public static final String ROOT_PROPERTY = "seqcl.results";
+    /** The seed of a {@code kind: cf} file that names none (io.seqcl.cf.CfExperimentFile's, the README's). */
+    static final long CF_DEFAULT_SEED = 101;
     /** The results directory, relative to the repository root. */
     public static final String RESULTS_DIR = "notebooks/results";
 
@@ -1059,7 +1061,7 @@ public final class RecordedResults {
         if (tree == null || !tree.isObject()) {
             throw new DataFormatException(file, 0, "an experiment file must be a group of keys");
         }
-        boolean cf = "cf".equals(tree.path("kind").asText(""));
+        boolean cf = "cf".equalsIgnoreCase(tree.path("kind").asText(""));
         for (JsonNode d : tree.path("datasets")) {
             datasets.add(Experiments.dirName(d.asText()));
         }
@@ -1070,12 +1072,12 @@ public final class RecordedResults {
             seeds.add(s.asLong());
         }
         if (seeds.isEmpty()) {
-            seeds.add(ExperimentFile.DEFAULT_SEED);
+            seeds.add(cf ? CF_DEFAULT_SEED : ExperimentFile.DEFAULT_SEED);
         }
         String firstDataset = datasets.isEmpty() ? null : datasets.get(0);
         for (JsonNode m : tree.path("models")) {
             if (m.isTextual() && cf) {
-                models.add(m.asText());
+                models.add(m.asText().replace("InfoNCExk", "InfoNCE×k")); // the file's spelling of the display name
             } else {
                 String key = m.isTextual() ? m.asText() : m.path("model").asText("");
                 String name = m.isObject() && m.hasNonNull("name") ? m.get("name").asText() : null;

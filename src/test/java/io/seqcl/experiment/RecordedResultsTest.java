@@ -332,6 +332,18 @@ class RecordedResultsTest {
     }
 
     @Test
+    void aCfFileWithoutSeedsUsesTheReadmeSeedAndTheDisplaySpellingOfInfoNCExk() throws IOException {
+        Files.createDirectories(tmp.resolve("advinfonce"));
+        Files.writeString(tmp.resolve("advinfonce/yahoo-mf.yaml"),
+                "kind: cf\nname: y\ndatasets: [yahoo]\nmodels: [Pop, MF+InfoNCExk]\n");
+        RecordedResults.Experiment e = RecordedResults.read(tmp, "advinfonce/yahoo-mf");
+        assertEquals(List.of(101L), e.seeds());
+        assertEquals(List.of("Pop", "MF+InfoNCE×k"), e.models());
+        assertEquals(List.of("advinfonce/yahoo-mf"), RecordedResults.of(HEADLINE, tmp).experiments().stream()
+                .map(RecordedResults.Experiment::name).toList());
+    }
+
+    @Test
     void quotedFieldsAreSplitAsCsv() {
         assertEquals(List.of("a", "b,c", "d\"e", ""), RecordedResults.fields(Path.of("f"), 1, "a,\"b,c\",\"d\"\"e\","));
         try (Stream<Path> s = Stream.of(FIXTURES.resolve("seq/mclrec/table3-beauty/beauty/seed-2020/provenance.csv"))) {
