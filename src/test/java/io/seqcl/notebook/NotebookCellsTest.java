@@ -19,8 +19,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The notebooks stay thin and teach: no cell defines a type, no cell holds more than {@value #MAX_LINES} lines of
- * code, every paper notebook has the teaching sections in order and states its recipe's claim, and the budget
- * note lives in one file that the notebooks link.
+ * code, every paper notebook has the teaching sections in order, states its recipe's claim and shows its recorded
+ * full-budget result (or says that none is recorded), and the budget note lives in one file that the notebooks
+ * link.
  */
 class NotebookCellsTest {
 
@@ -138,6 +139,35 @@ class NotebookCellsTest {
             }
             if (!code.toString().contains("Recipes.")) {
                 problems.add(nb + ": does not read its recipe");
+            }
+        }
+        assertTrue(problems.isEmpty(), String.join("\n", problems));
+    }
+
+    @Test
+    void everyPaperNotebookShowsItsRecordedFullBudgetResultBeforeTheReadingGuide() throws IOException {
+        List<String> problems = new ArrayList<>();
+        for (Recipe r : Recipes.all()) {
+            Path nb = Path.of("notebooks", r.notebook() + ".ipynb");
+            List<JsonNode> cells = cells(nb);
+            int heading = -1;
+            int call = -1;
+            int guide = -1;
+            for (int i = 0; i < cells.size(); i++) {
+                String src = source(cells.get(i));
+                boolean md = cells.get(i).get("cell_type").asText().equals("markdown");
+                if (md && src.startsWith("### Recorded full-budget result\n")) {
+                    heading = i;
+                } else if (!md && src.contains(".recordedResults()") && src.contains("Display.show")) {
+                    call = i;
+                } else if (md && (src.startsWith("## How to read this") || src.startsWith("## 6 "))) {
+                    guide = guide < 0 ? i : guide;
+                }
+            }
+            if (heading < 0 || call < heading || (guide >= 0 && call > guide)) {
+                problems.add(nb + ": needs a '### Recorded full-budget result' section with a cell calling "
+                        + "recipe.recordedResults() before the reading guide (heading " + heading + ", call " + call
+                        + ", guide " + guide + ")");
             }
         }
         assertTrue(problems.isEmpty(), String.join("\n", problems));

@@ -4,6 +4,7 @@ import io.seqcl.Settings;
 import io.seqcl.data.SequenceDataset;
 import io.seqcl.experiment.Budget;
 import io.seqcl.experiment.PaperSettings;
+import io.seqcl.experiment.RecordedResults;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
@@ -34,10 +35,12 @@ import java.util.stream.Collectors;
  * @param supports what in our result would support the claim
  * @param contradicts what in our result would contradict it
  * @param exercises two or three changes of one parameter a student can try
+ * @param recorded where the full-budget runs of this item are recorded under {@code notebooks/results/} and how
+ *     they meet the paper's numbers ({@link RecordedResults}), or null when none is recorded
  */
 public record Recipe(String notebook, String paper, String item, String claim, List<String> datasets,
                      String quickDataset, boolean sweep, Grid grid, String supports, String contradicts,
-                     List<String> exercises) {
+                     List<String> exercises, RecordedResults.Source recorded) {
 
     /**
      * The values an experiment varies: the paper's grid at the full budget and a few of them at the quick budget.
@@ -116,6 +119,53 @@ public record Recipe(String notebook, String paper, String item, String claim, L
         }
         datasets = List.copyOf(datasets);
         exercises = List.copyOf(exercises);
+    }
+
+    /**
+     * A recipe with no recorded full-budget run.
+     *
+     * @param notebook the notebook
+     * @param paper the paper
+     * @param item the paper's figure or table
+     * @param claim the claim
+     * @param datasets every dataset the paper shows in this item
+     * @param quickDataset the dataset of the quick budget
+     * @param sweep whether the notebook trains many models
+     * @param grid the values the item varies, or null
+     * @param supports what would support the claim
+     * @param contradicts what would contradict it
+     * @param exercises two or three exercises
+     */
+    public Recipe(String notebook, String paper, String item, String claim, List<String> datasets,
+                  String quickDataset, boolean sweep, Grid grid, String supports, String contradicts,
+                  List<String> exercises) {
+        this(notebook, paper, item, claim, datasets, quickDataset, sweep, grid, supports, contradicts, exercises,
+                null);
+    }
+
+    /**
+     * This recipe with its recorded full-budget runs named.
+     *
+     * @param source where they are recorded and how they meet the paper
+     * @return a copy
+     */
+    public Recipe withRecorded(RecordedResults.Source source) {
+        return new Recipe(notebook, paper, item, claim, datasets, quickDataset, sweep, grid, supports, contradicts,
+                exercises, source);
+    }
+
+    /**
+     * The full-budget runs of this item recorded in the repository, read back with the paper's numbers beside
+     * them; says plainly when none is recorded.
+     *
+     * @return the recorded results
+     */
+    public RecordedResults recordedResults() {
+        if (recorded == null) {
+            String shortPaper = paper.replaceFirst(" \\(.*\\)$", "");
+            return RecordedResults.none(item.startsWith(shortPaper) ? item : shortPaper + " " + item);
+        }
+        return RecordedResults.of(recorded);
     }
 
     /**

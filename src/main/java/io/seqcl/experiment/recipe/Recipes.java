@@ -3,6 +3,7 @@ package io.seqcl.experiment.recipe;
 import io.seqcl.experiment.ContrastVAEExperiments;
 import io.seqcl.experiment.MCLRecExperiments;
 import io.seqcl.experiment.MetaSGCLExperiments;
+import io.seqcl.experiment.RecordedResults;
 
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -12,6 +13,11 @@ import java.util.NoSuchElementException;
  * section A), MCLRec (Qin et al., SIGIR'23; section B) and AdvInfoNCE (Zhang et al., NeurIPS'23; section C).
  * Dataset lists are the ones each figure or table of the paper shows (experiments.md section 0), so that the
  * full budget runs every one of them.
+ *
+ * <p>Recorded full-budget runs ({@link Recipe#recorded()}, {@link RecordedResults}): Meta-SGCL Table II and the
+ * ContrastVAE comparison read {@code notebooks/results/metasgcl/table2-*}, MCLRec Table 3
+ * {@code notebooks/results/mclrec/table3-*}, AdvInfoNCE every experiment in {@code notebooks/results/advinfonce/};
+ * the other recipes name none (their notebooks say so).
  */
 public final class Recipes {
 
@@ -38,7 +44,9 @@ public final class Recipes {
                             + "two models smaller than that move says nothing.",
                     "Set `SEQCL_QUICK_USERS=3000` before starting Jupyter: do the models move apart from Pop?",
                     "Run with `SEQCL_DATASETS=ml-1m` (longer sequences, T = 200 at the full budget): which model "
-                            + "profits most from long histories?"));
+                            + "profits most from long histories?"))
+            .withRecorded(RecordedResults.Source.table("Meta-SGCL Table II", "metasgcl/table2-*", "metasgcl", "II",
+                    "test"));
 
     /** Meta-SGCL Fig. 3: meta two-step (stage 2 on L and on L_cl) vs joint training. */
     public static final Recipe METASGCL_FIG3 = new Recipe("metasgcl/02-meta-vs-joint-fig3", METASGCL, "Fig. 3",
@@ -121,7 +129,8 @@ public final class Recipes {
                     + "paper's row (then our evaluation differs from theirs)",
             List.of("Change the seed and rerun: are the gaps between the contrastive models larger than the move?",
                     "Run `SEQCL_DATASETS=yelp`: DuoRec is far ahead of CL4SRec in the paper on Yelp; is it here?",
-                    "Set `SEQCL_QUICK_USERS=3000`: at what sample size do the models separate from Pop?"));
+                    "Set `SEQCL_QUICK_USERS=3000`: at what sample size do the models separate from Pop?"))
+            .withRecorded(RecordedResults.Source.table("MCLRec Table 3", "mclrec/table3-*", "mclrec", "3", "test"));
 
     /** MCLRec Table 4: ablation. */
     public static final Recipe MCLREC_TABLE4 = new Recipe("mclrec/02-ablation-table4", MCLREC, "Table 4",
@@ -221,7 +230,9 @@ public final class Recipes {
             "ContrastVAE is not above SASRec, or it matches Meta-SGCL",
             List.of("Change the seed and rerun: is the order of the three models stable?",
                     "Run `SEQCL_DATASETS=toys`: the only dataset with the paper's numbers.",
-                    "Compare the training curves: which model reaches its best validation NDCG@10 first?"));
+                    "Compare the training curves: which model reaches its best validation NDCG@10 first?"))
+            .withRecorded(RecordedResults.Source.table("Meta-SGCL Table II (ContrastVAE, SASRec, Meta-SGCL rows)",
+                    "metasgcl/table2-*", "metasgcl", "II", "test"));
 
     /** ContrastVAE: posterior collapse with and without the contrastive term. */
     public static final Recipe CONTRASTVAE_COLLAPSE = new Recipe("contrastvae/02-posterior-collapse", CONTRASTVAE,
@@ -248,7 +259,10 @@ public final class Recipes {
             List.of("Run `SEQCL_DATASETS=coat`: one dataset, faster.",
                     "Change the seed: is AdvInfoNCE − InfoNCE×k larger than a seed change?",
                     "Look at the hardness table: are later-interacted items given lower δ (false negatives "
-                            + "relaxed)?"));
+                            + "relaxed)?"))
+            .withRecorded(RecordedResults.Source.headlineGain("AdvInfoNCE's headline gain over InfoNCE",
+                    "advinfonce/*", "advinfonce", "headline", "up to", "AdvInfoNCE vs InfoNCE", "AdvInfoNCE",
+                    "InfoNCE"));
 
     private static final List<Recipe> ALL = List.of(METASGCL_TABLE2, METASGCL_FIG3, METASGCL_TABLE3, METASGCL_FIG4,
             METASGCL_FIG5, METASGCL_FIG6, MCLREC_TABLE3, MCLREC_TABLE4, MCLREC_FIG3, MCLREC_FIG4, MCLREC_FIG6,
