@@ -112,6 +112,72 @@ public final class Comparison {
         }
     }
 
+    /**
+     * Whether each trained model of a run beats Pop on the test split, on the protocol's main metric (the
+     * run's early-stopping monitor: NDCG@10 for Meta-SGCL, MRR@10 for MCLRec); see
+     * {@link #versusPop(RunResult, io.seqcl.eval.MetricKey)}.
+     *
+     * @param result a run that includes a model named "Pop"
+     * @return the table
+     */
+    public static Table versusPop(RunResult result) {
+        return versusPop(result, result.spec().train().monitor());
+    }
+
+    /**
+     * Whether each trained model of a run beats Pop on the test split: its value, Pop's, the relative difference
+     * and a paired two-sided Wilcoxon signed-rank test over the same test users ({@link Stats#paired}). The
+     * verdict is "beats Pop" when the model is higher and p &lt; 0.05, "above Pop, within noise" when it is higher
+     * but p &ge; 0.05, and "at or below Pop" otherwise. At the quick budget this is the check that a run has
+     * trained enough to teach anything; it says nothing about the papers' claims.
+     *
+     * @param result a run that includes a model named "Pop" (case-insensitive)
+     * @param key the metric, e.g. NDCG@10
+     * @return columns model, metric, ours, pop, diff_pct, p_wilcoxon, verdict (Pop itself is left out)
+     * @throws IllegalArgumentException if the run has no Pop model
+     */
+    public static Table versusPop(RunResult result, io.seqcl.eval.MetricKey key) {
+        io.seqcl.train.TrainResult pop = result.results().stream().filter(r -> r.model().equalsIgnoreCase("pop"))
+                .findFirst().orElseThrow(() -> new IllegalArgumentException("run '" + result.spec().name()
+                        + "' has no model named Pop to compare with"));
+        StringColumn model = StringColumn.create("model");
+        StringColumn metric = StringColumn.create("metric");
+        DoubleColumn ours = DoubleColumn.create("ours");
+        DoubleColumn popCol = DoubleColumn.create("pop");
+        DoubleColumn diff = DoubleColumn.create("diff_pct");
+        DoubleColumn p = DoubleColumn.create("p_wilcoxon");
+        StringColumn verdict = StringColumn.create("verdict");
+        double popValue = pop.test().value(key);
+        for (io.seqcl.train.TrainResult r : result.results()) {
+            if (r == pop) {
+                continue;
+            }
+            double v = r.test().value(key);
+            double[][] pairs = Stats.perUser(r.test(), pop.test(), key);
+            double pw = pairs[0].length >= 2 ? Stats.paired(pairs[0], pairs[1]).pWilcoxon() : Double.NaN;
+            model.append(r.model());
+            metric.append(key.toString());
+            ours.append(round(v, 4));
+            popCol.append(round(popValue, 4));
+            diff.append(popValue == 0 ? Double.NaN : round(100 * (v - popValue) / popValue, 1));
+            p.append(Double.isNaN(pw) ? Double.NaN : round(pw, 4));
+            verdict.append(v <= popValue ? "at or below Pop" : pw < 0.05 ? "beats Pop" : "above Pop, within noise");
+        }
+        return Table.create(result.spec().name() + ": trained models against Pop (test, " + key
+                + ", paired Wilcoxon over users)", model, metric, ours, popCol, diff, p, verdict);
+    }
+
+    /**
+     * Whether every trained model of a run beats Pop ({@link #versusPop(RunResult)} says "beats Pop" on each row).
+     *
+     * @param result a run with a Pop model
+     * @return true if all do
+     */
+    public static boolean allBeatPop(RunResult result) {
+        Table t = versusPop(result);
+        return t.rowCount() > 0 && t.stringColumn("verdict").isEqualTo("beats Pop").size() == t.rowCount();
+    }
+
     private static double round(double v, int digits) {
         double f = Math.pow(10, digits);
         return Math.round(v * f) / f;

@@ -185,7 +185,8 @@ public final class MCLRecExperiments {
         StringColumn metric = StringColumn.create("metric");
         DoubleColumn value = DoubleColumn.create("value");
         for (int b : batchSizes) {
-            TrainConfig t = PaperSettings.sweepTrain(PaperSettings.Paper.MCLREC, budget, seed).withBatchSize(b);
+            TrainConfig t = PaperSettings.withBatch(PaperSettings.sweepTrain(PaperSettings.Paper.MCLREC, budget, seed), b,
+                    budget);
             RunResult r = Runner.run(ds, new ExperimentSpec("mclrec-batch" + b, m, t), listener);
             for (TrainResult tr : r.results()) {
                 for (String k : List.of("HR@20", "NDCG@20")) {

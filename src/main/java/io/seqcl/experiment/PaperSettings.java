@@ -19,13 +19,19 @@ import java.util.SplittableRandom;
  * our choice, on ML-1M and others); MCLRec's RecBole protocol (mclrec.md section 1) trains up to 100 epochs with
  * patience 10 on valid MRR@10 and T = 50.
  *
- * <p>{@link Budget#QUICK} exists so that every notebook runs in about a minute on 2 cores in the tests. It trains
- * on a seeded sample of {@value #QUICK_USERS} users (all items stay candidates), with T = {@value #QUICK_MAX_LEN},
- * for {@value #QUICK_EPOCHS} epochs of at most {@value #QUICK_MAX_STEPS} batches of {@value #QUICK_BATCH}; notebooks
+ * <p>{@link Budget#QUICK} exists so that every notebook runs in about a minute on 2 cores in CI. It trains on a
+ * seeded sample of {@value #QUICK_USERS} users (all items stay candidates), with T = {@value #QUICK_MAX_LEN}, for
+ * {@value #QUICK_EPOCHS} epochs of at most {@value #QUICK_MAX_STEPS} batches of {@value #QUICK_BATCH}; notebooks
  * with many runs (sweeps, noise levels) use {@value #QUICK_SWEEP_USERS} users and {@value #QUICK_SWEEP_EPOCHS}
- * epochs. Quick numbers show that the pipeline works
- * and how the models move in the first steps; they are far from converged and must not be compared with the
- * papers' numbers. The environment variable {@code SEQCL_QUICK_USERS} changes the sample size.
+ * epochs. Quick numbers show that the pipeline works and how the models move in the first steps; they are far
+ * from converged, most models end at or below Pop ({@link Comparison#versusPop} says which), and they must not be
+ * compared with the papers' numbers. The environment variable {@code SEQCL_QUICK_USERS} changes the sample size.
+ *
+ * <p>Why not a quick budget at which every model beats Pop: measured with {@code io.seqcl.bench.QuickBudgetBench}
+ * (notebooks/BUDGETS.md, "Sizing the quick budget"), one whole epoch on all Toys users at the paper's learning
+ * rate costs more than 10 times SASRec's quick run and leaves it at Pop's level, and 2000 users with smaller
+ * batches (32, at most 80 per epoch) and learning rate 5e-3, at about 3 times the cost, lift 4 of Table II's 10
+ * trained models above Pop and none of Table 3's 13.
  */
 public final class PaperSettings {
 
@@ -39,6 +45,8 @@ public final class PaperSettings {
     public static final int QUICK_BATCH = 128;
     /** At most this many batches per epoch at the quick budget (prefix-sample models have many more). */
     public static final int QUICK_MAX_STEPS = 20;
+    /** S3-Rec's MIP pre-training at the quick budget: at most this many of its batches per epoch. */
+    public static final int QUICK_PRETRAIN_MAX_STEPS = 20;
 
     /** Users sampled by the quick budget for sweeps (many runs per notebook). */
     public static final int QUICK_SWEEP_USERS = 600;
@@ -202,8 +210,7 @@ public final class PaperSettings {
                 .withMonitor(protocol.monitor()).withTieBreak(protocol.tieBreakKey())
                 .withKs(ks.stream().mapToInt(Integer::intValue).toArray());
         if (budget == Budget.QUICK) {
-            return base.withEpochs(QUICK_EPOCHS).withPatience(QUICK_EPOCHS).withBatchSize(QUICK_BATCH)
-                    .withMaxStepsPerEpoch(QUICK_MAX_STEPS);
+            return quick(base);
         }
         return base.withEpochs(protocol.maxEpochs()).withPatience(protocol.patience());
     }
@@ -233,10 +240,33 @@ public final class PaperSettings {
     public static TrainConfig coserecFamilyTrain(Budget budget, long seed) {
         TrainConfig base = TrainConfig.coserecFamily().withSeed(seed);
         if (budget == Budget.QUICK) {
-            return base.withEpochs(QUICK_EPOCHS).withPatience(QUICK_EPOCHS).withBatchSize(QUICK_BATCH)
-                    .withMaxStepsPerEpoch(QUICK_MAX_STEPS);
+            return quick(base);
         }
         return base;
+    }
+
+    /** The quick budget's caps on a configuration: epochs, batch size and batches per epoch. */
+    private static TrainConfig quick(TrainConfig base) {
+        return base.withEpochs(QUICK_EPOCHS).withPatience(QUICK_EPOCHS).withBatchSize(QUICK_BATCH)
+                .withMaxStepsPerEpoch(QUICK_MAX_STEPS);
+    }
+
+    /**
+     * A configuration with another batch size that, at the quick budget, keeps the samples per epoch of
+     * {@link #QUICK_MAX_STEPS} batches of {@link #QUICK_BATCH} (so that a batch-size sweep compares equal data,
+     * not equal steps); at the full budget only the batch size changes.
+     *
+     * @param t the settings
+     * @param batch the batch size
+     * @param budget the budget
+     * @return the settings
+     */
+    public static TrainConfig withBatch(TrainConfig t, int batch, Budget budget) {
+        TrainConfig out = t.withBatchSize(batch);
+        if (budget == Budget.QUICK) {
+            out = out.withMaxStepsPerEpoch(Math.max(1, QUICK_MAX_STEPS * QUICK_BATCH / batch));
+        }
+        return out;
     }
 
     /**
@@ -385,8 +415,8 @@ public final class PaperSettings {
 
     /**
      * What a budget changes in a model's configuration besides T: at the quick budget, S3-Rec's MIP pre-training
-     * (run by the model before the trainer's epochs) is cut like the trainer's epochs, to {@value #QUICK_EPOCHS}
-     * epochs of at most {@value #QUICK_MAX_STEPS} batches; at the full budget nothing changes.
+     * (run by the model before the trainer's epochs) is cut to {@value #QUICK_EPOCHS} epochs of at most
+     * {@value #QUICK_PRETRAIN_MAX_STEPS} of its batches; at the full budget nothing changes.
      *
      * @param c a configuration
      * @param budget the budget
@@ -394,7 +424,7 @@ public final class PaperSettings {
      */
     public static ModelConfig atBudget(ModelConfig c, Budget budget) {
         if (budget == Budget.QUICK && c instanceof io.seqcl.model.S3RecConfig s) {
-            return s.withShortPretraining(QUICK_EPOCHS, QUICK_MAX_STEPS);
+            return s.withShortPretraining(QUICK_EPOCHS, QUICK_PRETRAIN_MAX_STEPS);
         }
         return c;
     }

@@ -28,7 +28,7 @@ class BaselineExperimentsTest {
         assertEquals("S3-Rec", quick.name());
         assertEquals(PaperSettings.QUICK_MAX_LEN, q.maxLen());
         assertEquals(PaperSettings.QUICK_EPOCHS, q.pretrainEpochs());
-        assertEquals(PaperSettings.QUICK_MAX_STEPS, q.pretrainMaxSteps());
+        assertEquals(PaperSettings.QUICK_PRETRAIN_MAX_STEPS, q.pretrainMaxSteps());
         S3RecConfig full = (S3RecConfig) PaperSettings.model("s3rec", ds, Budget.FULL).config();
         assertEquals(S3RecConfig.defaults().withMaxLen(50), full);
         ModelSpec b = PaperSettings.model("bert4rec", ds, Budget.QUICK);
