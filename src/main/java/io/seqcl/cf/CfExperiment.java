@@ -145,12 +145,13 @@ public final class CfExperiment {
                 long ts = System.nanoTime();
                 listener.onRunStart(run, 0, 0);
                 CfEvaluator.Scorer s = CfEvaluator.popularity(dataset);
-                Map<String, Map<CfEvaluator.Metric, Double>> m = evaluateAll(dataset, 20, s);
+                Map<String, CfEvaluator.PerUser> pu = evaluateAll(dataset, 20, s);
                 if (filtered != null) {
-                    addFiltered(m, filtered, 20, CfEvaluator.popularity(filtered));
+                    addFiltered(pu, filtered, 20, CfEvaluator.popularity(filtered));
                 }
                 listener.onRunEnd(run, "popularity ranking");
-                runs.add(new CfResult.Run(spec, null, null, m, List.of(), (System.nanoTime() - ts) / 1e9));
+                runs.add(new CfResult.Run(spec, null, null, means(pu), List.of(), (System.nanoTime() - ts) / 1e9,
+                        pu));
                 prov.put("config." + spec.name(), "Pop (training counts, ties by item id)");
                 continue;
             }
@@ -161,32 +162,37 @@ public final class CfExperiment {
                 CfTrainer.Result r = trainer.fit(run, listener);
                 float[] emb = model.rankingEmbeddings();
                 CfEvaluator.Scorer scorer = CfEvaluator.dot(emb, model.numUsers(), model.numItems(), c.dim());
-                Map<String, Map<CfEvaluator.Metric, Double>> m = evaluateAll(dataset, c.topK(), scorer);
+                Map<String, CfEvaluator.PerUser> pu = evaluateAll(dataset, c.topK(), scorer);
                 if (filtered != null) {
-                    addFiltered(m, filtered, c.topK(), scorer);
+                    addFiltered(pu, filtered, c.topK(), scorer);
                 }
                 List<CfResult.HardnessRow> h = model.hasHardness() ? hardness(model, dataset, seed)
                         : List.of();
-                runs.add(new CfResult.Run(spec, c, r, m, h, r.seconds()));
+                runs.add(new CfResult.Run(spec, c, r, means(pu), h, r.seconds(), pu));
             }
         }
         prov.put("wall.seconds", String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e9));
         return new CfResult(dataset, List.copyOf(runs), prov);
     }
 
-    private static void addFiltered(Map<String, Map<CfEvaluator.Metric, Double>> out, CfDataset filtered, int k,
+    private static void addFiltered(Map<String, CfEvaluator.PerUser> out, CfDataset filtered, int k,
                                     CfEvaluator.Scorer s) {
         for (String split : filtered.testSplits()) {
-            out.put(split + NO_TRAIN_OVERLAP, CfEvaluator.evaluate(filtered, split, k, s));
+            out.put(split + NO_TRAIN_OVERLAP, CfEvaluator.evaluatePerUser(filtered, split, k, s));
         }
     }
 
-    private static Map<String, Map<CfEvaluator.Metric, Double>> evaluateAll(CfDataset d, int k,
-                                                                           CfEvaluator.Scorer s) {
-        Map<String, Map<CfEvaluator.Metric, Double>> out = new LinkedHashMap<>();
+    private static Map<String, CfEvaluator.PerUser> evaluateAll(CfDataset d, int k, CfEvaluator.Scorer s) {
+        Map<String, CfEvaluator.PerUser> out = new LinkedHashMap<>();
         for (String split : d.splitNames()) {
-            out.put(split, CfEvaluator.evaluate(d, split, k, s));
+            out.put(split, CfEvaluator.evaluatePerUser(d, split, k, s));
         }
+        return out;
+    }
+
+    private static Map<String, Map<CfEvaluator.Metric, Double>> means(Map<String, CfEvaluator.PerUser> pu) {
+        Map<String, Map<CfEvaluator.Metric, Double>> out = new LinkedHashMap<>();
+        pu.forEach((split, v) -> out.put(split, v.means()));
         return out;
     }
 

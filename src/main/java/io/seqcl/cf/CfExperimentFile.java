@@ -182,19 +182,47 @@ public record CfExperimentFile(String kind, String name, List<String> datasets, 
      * @return the long metrics of every dataset and seed (columns dataset, model, split, metric, value, seed)
      */
     public Table run(Path out, boolean resume, ProgressListener listener) {
+        return runAll(out, resume, listener).metrics();
+    }
+
+    /**
+     * What {@link #runAll} produced: the long metrics and the per-user values of every dataset and seed.
+     *
+     * @param metrics columns dataset, model, split, metric, value, seed
+     * @param perUser columns dataset, model, split, user, Recall@20, NDCG@20, HR@20, seed (test splits only; seeds
+     *     read back from directories without a per-user.csv have no rows)
+     */
+    public record Outcome(Table metrics, Table perUser) {
+    }
+
+    /**
+     * Runs every dataset and seed as {@link #run} does, also keeping the per-user values (written to
+     * {@code per-user.csv} beside metrics.csv and read back with {@code --resume}).
+     *
+     * @param out output directory (null: nothing written)
+     * @param resume whether earlier seeds' results are reused
+     * @param listener progress
+     * @return the metrics and per-user values
+     */
+    public Outcome runAll(Path out, boolean resume, ProgressListener listener) {
         Table all = null;
+        Table users = null;
         for (String key : datasets) {
             CfDataset d = "synthetic".equalsIgnoreCase(key) ? CfDatasets.synthetic(300, 150, 5, 15, 0.8, 7)
                     : CfDatasets.load(key);
             for (long seed : seeds) {
                 Path dir = out == null ? null : out.resolve(key).resolve("seed-" + seed);
                 Table m;
+                Table pu = null;
                 if (dir != null && Files.isRegularFile(dir.resolve("metrics.csv"))) {
                     if (!resume) {
                         throw new IllegalArgumentException(dir + " holds the results of an earlier run: pass --resume "
                                 + "to reuse them, or choose another --out");
                     }
                     m = readCsv(dir.resolve("metrics.csv"));
+                    if (Files.isRegularFile(dir.resolve(PER_USER_FILE))) {
+                        pu = readCsv(dir.resolve(PER_USER_FILE));
+                    }
                 } else {
                     CfResult r = CfExperiment.run(d, specs(), budget, seed, listener,
                             Boolean.TRUE.equals(withoutTrainingItemsInTests));
@@ -207,8 +235,11 @@ public record CfExperimentFile(String kind, String name, List<String> datasets, 
                     p.put("experiment", name);
                     m = r.metrics();
                     m.addColumns(seedColumn(m.rowCount(), seed));
+                    pu = r.perUserTable();
+                    pu.addColumns(seedColumn(pu.rowCount(), seed));
                     if (dir != null) {
                         try {
+                            AtomicFiles.writeString(dir.resolve(PER_USER_FILE), perUserCsv(pu));
                             AtomicFiles.writeString(dir.resolve("curves.csv"), csv(r.curves()));
                             AtomicFiles.writeString(dir.resolve("provenance.csv"), csv(p.table()));
                             AtomicFiles.writeString(dir.resolve("provenance.json"), provenanceJson(p, key, seed));
@@ -220,9 +251,49 @@ public record CfExperimentFile(String kind, String name, List<String> datasets, 
                     }
                 }
                 all = all == null ? m : all.append(m);
+                if (pu != null && pu.rowCount() > 0) {
+                    users = users == null ? pu : users.append(pu);
+                }
             }
         }
-        return all.setName(name + " metrics");
+        return new Outcome(all.setName(name + " metrics"), users == null ? null : users.setName(name + " per-user"));
+    }
+
+    /** File name of the per-user values in a seed's directory. */
+    public static final String PER_USER_FILE = "per-user.csv";
+
+    /**
+     * The per-user table as CSV with 6 decimals (the values are ratios of small counts and DCG sums; 6 decimals
+     * keep paired tests unchanged at the precision reported and the files small).
+     */
+    private static String perUserCsv(Table pu) {
+        StringBuilder b = new StringBuilder(String.join(",", pu.columnNames())).append('\n');
+        for (int r = 0; r < pu.rowCount(); r++) {
+            for (int c = 0; c < pu.columnCount(); c++) {
+                if (c > 0) {
+                    b.append(',');
+                }
+                Object v = pu.column(c).get(r);
+                b.append(v instanceof Double d ? String.format(Locale.ROOT, "%.6f", d) : String.valueOf(v));
+            }
+            b.append('\n');
+        }
+        return b.toString();
+    }
+
+    /**
+     * Paired tests of every trained model against the first trained one (see {@link CfPaired#csv}) on one dataset.
+     *
+     * @param outcome what {@link #runAll} returned
+     * @param dataset the dataset key
+     * @return the text of seeds-paired.csv
+     */
+    public String pairedCsv(Outcome outcome, String dataset) {
+        Table m = outcome.metrics();
+        Table d = m.where(m.stringColumn("dataset").startsWith(dataset));
+        Table u = outcome.perUser() == null ? null
+                : outcome.perUser().where(outcome.perUser().stringColumn("dataset").startsWith(dataset));
+        return CfPaired.csv(d, u, specs(), List.of("Recall@20", "NDCG@20", "HR@20"));
     }
 
     /**
