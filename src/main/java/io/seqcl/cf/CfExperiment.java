@@ -134,6 +134,25 @@ public final class CfExperiment {
      */
     public static CfResult run(CfDataset dataset, List<CfModelSpec> specs, Budget budget, long seed,
                                ProgressListener listener, boolean alsoWithoutTrainingItems) {
+        return run(dataset, specs, budget, seed, listener, alsoWithoutTrainingItems, null);
+    }
+
+    /**
+     * Runs the models as {@link #run(CfDataset, List, Budget, long, ProgressListener, boolean)} does, each trained
+     * model checkpointing to {@code checkpoints/<model>.ckpt} and resuming from it ({@link CfTrainer#withCheckpoint});
+     * a model whose checkpoint holds a finished training is restored without training.
+     *
+     * @param dataset the dataset
+     * @param specs the models, in display order
+     * @param budget QUICK or FULL
+     * @param seed seed of initialisation and sampling (the same for every model)
+     * @param listener progress callbacks
+     * @param alsoWithoutTrainingItems whether to add the evaluation without training items in the tests
+     * @param checkpoints directory of the checkpoints (null: none)
+     * @return tables and provenance
+     */
+    public static CfResult run(CfDataset dataset, List<CfModelSpec> specs, Budget budget, long seed,
+                               ProgressListener listener, boolean alsoWithoutTrainingItems, java.nio.file.Path checkpoints) {
         CfDataset filtered = alsoWithoutTrainingItems ? dataset.withoutTrainingItemsInTests() : null;
         long t0 = System.nanoTime();
         Provenance prov = provenance(dataset, seed);
@@ -158,7 +177,8 @@ public final class CfExperiment {
             CfConfig c = configFor(dataset, spec, budget);
             prov.put("config." + spec.name(), c.toString());
             try (CfModel model = new CfModel(c, dataset, seed)) {
-                CfTrainer trainer = new CfTrainer(model, dataset, seed + 1);
+                CfTrainer trainer = new CfTrainer(model, dataset, seed + 1).withCheckpoint(checkpoints == null ? null
+                        : checkpoints.resolve(checkpointName(spec)));
                 CfTrainer.Result r = trainer.fit(run, listener);
                 float[] emb = model.rankingEmbeddings();
                 CfEvaluator.Scorer scorer = CfEvaluator.dot(emb, model.numUsers(), model.numItems(), c.dim());
@@ -173,6 +193,17 @@ public final class CfExperiment {
         }
         prov.put("wall.seconds", String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e9));
         return new CfResult(dataset, List.copyOf(runs), prov);
+    }
+
+    /**
+     * The checkpoint file name of a model: its name with every character other than a letter, digit, '+', '-' or
+     * '.' replaced ("LightGCN+InfoNCE×k" becomes "LightGCN+InfoNCE_k.ckpt").
+     *
+     * @param spec the model
+     * @return the file name
+     */
+    public static String checkpointName(CfModelSpec spec) {
+        return spec.name().replaceAll("[^A-Za-z0-9+.-]", "_") + ".ckpt";
     }
 
     private static void addFiltered(Map<String, CfEvaluator.PerUser> out, CfDataset filtered, int k,

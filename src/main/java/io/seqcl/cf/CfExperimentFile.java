@@ -27,9 +27,10 @@ import java.util.Locale;
 /**
  * A collaborative-filtering experiment (AdvInfoNCE's protocol) as a file, run by {@code seqcl run FILE} like the
  * sequential experiment files: each dataset and seed trains the models with {@link CfExperiment} and writes
- * metrics.csv, curves.csv, provenance.csv and provenance.json to {@code OUT/<dataset>/seed-<seed>/}. A seed whose
- * directory already holds results is read back with {@code --resume} (resumable per seed: a seed interrupted
- * half-way is run again from its start).
+ * metrics.csv, per-user.csv, curves.csv, provenance.csv and provenance.json to {@code OUT/<dataset>/seed-<seed>/}.
+ * A seed whose directory already holds results is read back with {@code --resume}; a seed interrupted half-way
+ * resumes each model from its last checkpoint ({@code seed-<seed>/.checkpoints/<model>.ckpt}, written after every
+ * validation; {@link CfTrainer#withCheckpoint}), and models that had finished are restored without training.
  *
  * <pre>
  * kind: cf
@@ -224,8 +225,9 @@ public record CfExperimentFile(String kind, String name, List<String> datasets, 
                         pu = readCsv(dir.resolve(PER_USER_FILE));
                     }
                 } else {
+                    Path ckpt = dir == null ? null : dir.resolve(CHECKPOINT_DIR);
                     CfResult r = CfExperiment.run(d, specs(), budget, seed, listener,
-                            Boolean.TRUE.equals(withoutTrainingItemsInTests));
+                            Boolean.TRUE.equals(withoutTrainingItemsInTests), ckpt);
                     Provenance p = r.provenance();
                     PaperSettings.Paper.ADVINFONCE.protocol().addTo(p);
                     p.put("protocol.minEpochs", String.valueOf(minEpochs == null ? 0 : minEpochs));
@@ -244,6 +246,7 @@ public record CfExperimentFile(String kind, String name, List<String> datasets, 
                             AtomicFiles.writeString(dir.resolve("provenance.csv"), csv(p.table()));
                             AtomicFiles.writeString(dir.resolve("provenance.json"), provenanceJson(p, key, seed));
                             AtomicFiles.writeString(dir.resolve("metrics.csv"), csv(m)); // last: marks the seed done
+                            deleteCheckpoints(ckpt);
                         } catch (IOException e) {
                             throw new UncheckedIOException("could not write results to " + dir + ": "
                                     + e.getMessage(), e);
@@ -257,6 +260,24 @@ public record CfExperimentFile(String kind, String name, List<String> datasets, 
             }
         }
         return new Outcome(all.setName(name + " metrics"), users == null ? null : users.setName(name + " per-user"));
+    }
+
+    /**
+     * The directory, inside a seed's directory, of the per-model training checkpoints of an unfinished seed
+     * (ignored by git; deleted once the seed's metrics.csv is written).
+     */
+    public static final String CHECKPOINT_DIR = ".checkpoints";
+
+    private static void deleteCheckpoints(Path ckpt) throws IOException {
+        if (ckpt == null || !Files.isDirectory(ckpt)) {
+            return;
+        }
+        try (var files = Files.list(ckpt)) {
+            for (Path f : files.toList()) {
+                Files.deleteIfExists(f);
+            }
+        }
+        Files.deleteIfExists(ckpt);
     }
 
     /** File name of the per-user values in a seed's directory. */
