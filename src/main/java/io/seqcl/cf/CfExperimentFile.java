@@ -54,10 +54,13 @@ import java.util.Locale;
  * @param minEpochs epochs before early stopping may fire (null: 0, the authors' code)
  * @param withoutTrainingItemsInTests whether every test split is also evaluated without the test positives that
  *     are training items (split names with suffix {@value CfExperiment#NO_TRAIN_OVERLAP}); null: false
+ * @param maxEpochs a cap on the number of epochs replacing the budget's (null: the budget's, 2000 at the full
+ *     budget); with {@code minEpochs} equal to it, a fixed epoch count. Recorded in the provenance and heading.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CfExperimentFile(String kind, String name, List<String> datasets, Budget budget, List<Long> seeds,
-                               List<String> models, Integer minEpochs, Boolean withoutTrainingItemsInTests) {
+                               List<String> models, Integer minEpochs, Boolean withoutTrainingItemsInTests,
+                               Integer maxEpochs) {
 
     /** The README seed. */
     public static final long DEFAULT_SEED = 101;
@@ -84,6 +87,26 @@ public record CfExperimentFile(String kind, String name, List<String> datasets, 
         if (minEpochs != null && minEpochs < 0) {
             throw new IllegalArgumentException("experiment '" + name + "': minEpochs must be >= 0, got " + minEpochs);
         }
+        if (maxEpochs != null && maxEpochs < 1) {
+            throw new IllegalArgumentException("experiment '" + name + "': maxEpochs must be >= 1, got " + maxEpochs);
+        }
+    }
+
+    /**
+     * A file without an epoch cap.
+     *
+     * @param kind must be "cf"
+     * @param name experiment name
+     * @param datasets CF dataset keys
+     * @param budget quick or full
+     * @param seeds the seeds
+     * @param models model names
+     * @param minEpochs epochs before early stopping may fire
+     * @param withoutTrainingItemsInTests whether the tests are also evaluated without training items
+     */
+    public CfExperimentFile(String kind, String name, List<String> datasets, Budget budget, List<Long> seeds,
+                            List<String> models, Integer minEpochs, Boolean withoutTrainingItemsInTests) {
+        this(kind, name, datasets, budget, seeds, models, minEpochs, withoutTrainingItemsInTests, null);
     }
 
     /**
@@ -138,7 +161,7 @@ public record CfExperimentFile(String kind, String name, List<String> datasets, 
      */
     public CfExperimentFile withSeeds(List<Long> newSeeds) {
         return new CfExperimentFile(kind, name, datasets, budget, newSeeds, models, minEpochs,
-                withoutTrainingItemsInTests);
+                withoutTrainingItemsInTests, maxEpochs);
     }
 
     /**
@@ -167,6 +190,10 @@ public record CfExperimentFile(String kind, String name, List<String> datasets, 
             if (minEpochs != null && minEpochs > 0 && !s.pop()) {
                 int me = minEpochs;
                 s = s.with(s.name(), c -> c.withMinEpochs(me));
+            }
+            if (maxEpochs != null && !s.pop()) {
+                int cap = maxEpochs;
+                s = s.with(s.name(), c -> c.withSchedule(cap, c.evalEvery(), c.patience(), c.maxStepsPerEpoch()));
             }
             out.add(s);
         }
@@ -231,6 +258,9 @@ public record CfExperimentFile(String kind, String name, List<String> datasets, 
                     Provenance p = r.provenance();
                     PaperSettings.Paper.ADVINFONCE.protocol().addTo(p);
                     p.put("protocol.minEpochs", String.valueOf(minEpochs == null ? 0 : minEpochs));
+                    if (maxEpochs != null) {
+                        p.put("protocol.maxEpochs", String.valueOf(maxEpochs));
+                    }
                     p.put("protocol.withoutTrainingItemsInTests",
                             String.valueOf(Boolean.TRUE.equals(withoutTrainingItemsInTests)));
                     p.put("budget", budget.name().toLowerCase(Locale.ROOT));
@@ -325,7 +355,7 @@ public record CfExperimentFile(String kind, String name, List<String> datasets, 
     public String heading() {
         PaperProtocol p = PaperSettings.Paper.ADVINFONCE.protocol();
         return name + " (" + p.line() + "; minEpochs " + (minEpochs == null ? 0 : minEpochs)
-                + "; budget " + budget.name().toLowerCase(Locale.ROOT) + ")";
+                + (maxEpochs == null ? "" : "; maxEpochs " + maxEpochs) + "; budget " + budget.name().toLowerCase(Locale.ROOT) + ")";
     }
 
     /**
@@ -349,7 +379,7 @@ public record CfExperimentFile(String kind, String name, List<String> datasets, 
             throw new UncheckedIOException(e);
         }
         root.set("experiment", Configs.toTree(new CfExperimentFile(kind, name, List.of(dataset), budget,
-                List.of(seed), models, minEpochs, withoutTrainingItemsInTests)));
+                List.of(seed), models, minEpochs, withoutTrainingItemsInTests, maxEpochs)));
         return Configs.toJson(root);
     }
 

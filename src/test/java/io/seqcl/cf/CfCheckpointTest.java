@@ -125,14 +125,14 @@ class CfCheckpointTest {
             throws Exception {
         Path file = tmp.resolve("cf.yaml");
         Files.writeString(file, String.join("\n", "kind: cf", "name: ckpt", "datasets: [synthetic]",
-                "budget: quick", "seeds: [3]", "models: [Pop, MF+InfoNCE×k]", ""));
+                "budget: quick", "maxEpochs: 7", "seeds: [3]", "models: [Pop, MF+InfoNCE×k]", ""));
         CfExperimentFile exp = CfExperimentFile.read(file);
         var straight = exp.runAll(tmp.resolve("a"), false, ProgressListener.NONE);
         Path out = tmp.resolve("b");
         ProgressListener killer = new ProgressListener() {
             @Override
             public void onBatch(String run, int epoch, int step, int steps, double loss) {
-                if (run.contains("InfoNCE×k") && epoch == 7) {
+                if (run.contains("InfoNCE×k") && epoch == 7) { // the last epoch; the last checkpoint is epoch 5
                     throw new Kill();
                 }
             }

@@ -136,7 +136,7 @@ class CfPairedTest {
             throws Exception {
         Path file = tmp.resolve("cf.yaml");
         Files.writeString(file, String.join("\n", "kind: cf", "name: paired", "datasets: [synthetic]",
-                "budget: quick", "seeds: [3, 4]", "models: [Pop, MF+InfoNCE, MF+InfoNCE×k]", ""));
+                "budget: quick", "maxEpochs: 2", "seeds: [3, 4]", "models: [Pop, MF+InfoNCE, MF+InfoNCE×k]", ""));
         CfExperimentFile exp = CfExperimentFile.read(file);
         Path out = tmp.resolve("out");
         CfExperimentFile.Outcome o = exp.runAll(out, false, ProgressListener.NONE);
