@@ -249,7 +249,7 @@ public record CfExperimentFile(String kind, String name, List<String> datasets, 
                     }
                     m = readCsv(dir.resolve("metrics.csv"));
                     if (Files.isRegularFile(dir.resolve(PER_USER_FILE))) {
-                        pu = readCsv(dir.resolve(PER_USER_FILE));
+                        pu = metricsAsDouble(readCsv(dir.resolve(PER_USER_FILE)));
                     }
                 } else {
                     Path ckpt = dir == null ? null : dir.resolve(CHECKPOINT_DIR);
@@ -308,6 +308,23 @@ public record CfExperimentFile(String kind, String name, List<String> datasets, 
             }
         }
         Files.deleteIfExists(ckpt);
+    }
+
+    /**
+     * Makes every metric column of a per-user table read back from CSV a double column (a column whose values are
+     * all whole numbers, e.g. HR@20 at one seed, is otherwise read as integers and cannot be appended to a
+     * freshly computed table).
+     */
+    private static Table metricsAsDouble(Table t) {
+        for (CfEvaluator.Metric m : CfEvaluator.Metric.values()) {
+            String n = m.at(20);
+            if (t.containsColumn(n) && !(t.column(n) instanceof tech.tablesaw.api.DoubleColumn)) {
+                tech.tablesaw.api.DoubleColumn d = ((tech.tablesaw.api.NumericColumn<?>) t.column(n)).asDoubleColumn()
+                        .setName(n);
+                t.replaceColumn(n, d);
+            }
+        }
+        return t;
     }
 
     /** File name of the per-user values in a seed's directory. */
