@@ -139,7 +139,10 @@ class CfPairedTest {
                 "budget: quick", "maxEpochs: 2", "seeds: [3, 4]", "models: [Pop, MF+InfoNCE, MF+InfoNCE×k]", ""));
         CfExperimentFile exp = CfExperimentFile.read(file);
         Path out = tmp.resolve("out");
-        CfExperimentFile.Outcome o = exp.runAll(out, false, ProgressListener.NONE);
+        // seed 3 first, then both seeds: seed 3 is read back from per-user.csv and appended to seed 4's fresh table
+        exp.withSeeds(List.of(3L)).runAll(out, false, ProgressListener.NONE);
+        CfExperimentFile.Outcome o = exp.runAll(out, true, ProgressListener.NONE);
+        assertEquals(2, o.perUser().intColumn("seed").unique().size());
         Path pu = out.resolve("synthetic/seed-3/" + CfExperimentFile.PER_USER_FILE);
         assertTrue(Files.isRegularFile(pu));
         // the per-user values average to the recorded metric of every model and test split (6 decimals written)
