@@ -74,21 +74,83 @@ public final class CfEvaluator {
      * @return metric to mean value over the split's users
      */
     public static Map<Metric, Double> evaluate(CfDataset data, String split, int k, Scorer scorer) {
+        return evaluatePerUser(data, split, k, scorer).means();
+    }
+
+    /**
+     * Per-user metric values of one split: for each user with positives in the split (in user order), Recall@K,
+     * NDCG@K and HR@K, the values {@link #evaluate} averages. Paired tests over users
+     * ({@link io.seqcl.experiment.Stats#paired}) compare two models on the same users with these.
+     *
+     * @param split the split
+     * @param k the cut-off
+     * @param users the users, ascending
+     * @param recall Recall@K per user
+     * @param ndcg NDCG@K per user
+     * @param hr HR@K per user
+     */
+    public record PerUser(String split, int k, int[] users, double[] recall, double[] ndcg, double[] hr) {
+
+        /** Checks that every array has one value per user. */
+        public PerUser {
+            if (recall.length != users.length || ndcg.length != users.length || hr.length != users.length) {
+                throw new IllegalArgumentException("per-user values need one value per user: " + users.length
+                        + " users, " + recall.length + "/" + ndcg.length + "/" + hr.length + " values");
+            }
+        }
+
+        /**
+         * @param m a metric
+         * @return its per-user values, in the order of {@link #users()}
+         */
+        public double[] values(Metric m) {
+            return switch (m) {
+                case RECALL -> recall;
+                case NDCG -> ndcg;
+                case HR -> hr;
+            };
+        }
+
+        /** @return metric to the mean over users (0 when the split has no user) */
+        public Map<Metric, Double> means() {
+            Map<Metric, Double> out = new LinkedHashMap<>();
+            for (Metric m : Metric.values()) {
+                double[] v = values(m);
+                double sum = 0;
+                for (double x : v) {
+                    sum += x;
+                }
+                out.put(m, v.length == 0 ? 0 : sum / v.length);
+            }
+            return out;
+        }
+    }
+
+    /**
+     * Evaluates a scorer on one split and keeps every user's values.
+     *
+     * @param data the dataset
+     * @param split "valid" or a test split name
+     * @param k cut-off
+     * @param scorer the model's scores
+     * @return the per-user values
+     */
+    public static PerUser evaluatePerUser(CfDataset data, String split, int k, Scorer scorer) {
         int ni = data.numItems();
         float[] s = new float[ni];
         boolean[] excl = new boolean[ni];
-        boolean[] isPos = new boolean[ni];
-        double rec = 0;
-        double ndcg = 0;
-        double hr = 0;
-        int users = 0;
+        int n = data.numUsersIn(split);
+        int[] users = new int[n];
+        double[] rec = new double[n];
+        double[] ndcg = new double[n];
+        double[] hr = new double[n];
+        int at = 0;
         boolean isValid = split.equals(CfDataset.VALID);
         for (int u = 0; u < data.numUsers(); u++) {
             int[] pos = data.split(split, u);
             if (pos.length == 0) {
                 continue;
             }
-            users++;
             scorer.score(u, s);
             Arrays.fill(excl, false);
             for (int i : data.train(u)) {
@@ -105,7 +167,6 @@ public final class CfEvaluator {
             }
             for (int i : pos) {
                 excl[i] = false;
-                isPos[i] = true;
             }
             int[] ranks = Ranking.ranks(s, excl, pos);
             int hits = 0;
@@ -120,18 +181,17 @@ public final class CfEvaluator {
             for (int r = 0; r < Math.min(pos.length, k); r++) {
                 idcg += 1.0 / (Math.log(r + 2) / Math.log(2));
             }
-            rec += (double) hits / pos.length;
-            hr += hits > 0 ? 1 : 0;
-            ndcg += dcg / idcg;
-            for (int i : pos) {
-                isPos[i] = false;
-            }
+            users[at] = u;
+            rec[at] = (double) hits / pos.length;
+            hr[at] = hits > 0 ? 1 : 0;
+            ndcg[at] = dcg / idcg;
+            at++;
         }
-        Map<Metric, Double> out = new LinkedHashMap<>();
-        out.put(Metric.RECALL, users == 0 ? 0 : rec / users);
-        out.put(Metric.NDCG, users == 0 ? 0 : ndcg / users);
-        out.put(Metric.HR, users == 0 ? 0 : hr / users);
-        return out;
+        if (at != n) {
+            throw new IllegalStateException("split " + split + " of " + data.name() + " counts " + n
+                    + " users but " + at + " have positives");
+        }
+        return new PerUser(split, k, users, rec, ndcg, hr);
     }
 
     /**

@@ -134,6 +134,25 @@ public final class CfExperiment {
      */
     public static CfResult run(CfDataset dataset, List<CfModelSpec> specs, Budget budget, long seed,
                                ProgressListener listener, boolean alsoWithoutTrainingItems) {
+        return run(dataset, specs, budget, seed, listener, alsoWithoutTrainingItems, null);
+    }
+
+    /**
+     * Runs the models as {@link #run(CfDataset, List, Budget, long, ProgressListener, boolean)} does, each trained
+     * model checkpointing to {@code checkpoints/<model>.ckpt} and resuming from it ({@link CfTrainer#withCheckpoint});
+     * a model whose checkpoint holds a finished training is restored without training.
+     *
+     * @param dataset the dataset
+     * @param specs the models, in display order
+     * @param budget QUICK or FULL
+     * @param seed seed of initialisation and sampling (the same for every model)
+     * @param listener progress callbacks
+     * @param alsoWithoutTrainingItems whether to add the evaluation without training items in the tests
+     * @param checkpoints directory of the checkpoints (null: none)
+     * @return tables and provenance
+     */
+    public static CfResult run(CfDataset dataset, List<CfModelSpec> specs, Budget budget, long seed,
+                               ProgressListener listener, boolean alsoWithoutTrainingItems, java.nio.file.Path checkpoints) {
         CfDataset filtered = alsoWithoutTrainingItems ? dataset.withoutTrainingItemsInTests() : null;
         long t0 = System.nanoTime();
         Provenance prov = provenance(dataset, seed);
@@ -145,48 +164,66 @@ public final class CfExperiment {
                 long ts = System.nanoTime();
                 listener.onRunStart(run, 0, 0);
                 CfEvaluator.Scorer s = CfEvaluator.popularity(dataset);
-                Map<String, Map<CfEvaluator.Metric, Double>> m = evaluateAll(dataset, 20, s);
+                Map<String, CfEvaluator.PerUser> pu = evaluateAll(dataset, 20, s);
                 if (filtered != null) {
-                    addFiltered(m, filtered, 20, CfEvaluator.popularity(filtered));
+                    addFiltered(pu, filtered, 20, CfEvaluator.popularity(filtered));
                 }
                 listener.onRunEnd(run, "popularity ranking");
-                runs.add(new CfResult.Run(spec, null, null, m, List.of(), (System.nanoTime() - ts) / 1e9));
+                runs.add(new CfResult.Run(spec, null, null, means(pu), List.of(), (System.nanoTime() - ts) / 1e9,
+                        pu));
                 prov.put("config." + spec.name(), "Pop (training counts, ties by item id)");
                 continue;
             }
             CfConfig c = configFor(dataset, spec, budget);
             prov.put("config." + spec.name(), c.toString());
             try (CfModel model = new CfModel(c, dataset, seed)) {
-                CfTrainer trainer = new CfTrainer(model, dataset, seed + 1);
+                CfTrainer trainer = new CfTrainer(model, dataset, seed + 1).withCheckpoint(checkpoints == null ? null
+                        : checkpoints.resolve(checkpointName(spec)));
                 CfTrainer.Result r = trainer.fit(run, listener);
                 float[] emb = model.rankingEmbeddings();
                 CfEvaluator.Scorer scorer = CfEvaluator.dot(emb, model.numUsers(), model.numItems(), c.dim());
-                Map<String, Map<CfEvaluator.Metric, Double>> m = evaluateAll(dataset, c.topK(), scorer);
+                Map<String, CfEvaluator.PerUser> pu = evaluateAll(dataset, c.topK(), scorer);
                 if (filtered != null) {
-                    addFiltered(m, filtered, c.topK(), scorer);
+                    addFiltered(pu, filtered, c.topK(), scorer);
                 }
                 List<CfResult.HardnessRow> h = model.hasHardness() ? hardness(model, dataset, seed)
                         : List.of();
-                runs.add(new CfResult.Run(spec, c, r, m, h, r.seconds()));
+                runs.add(new CfResult.Run(spec, c, r, means(pu), h, r.seconds(), pu));
             }
         }
         prov.put("wall.seconds", String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e9));
         return new CfResult(dataset, List.copyOf(runs), prov);
     }
 
-    private static void addFiltered(Map<String, Map<CfEvaluator.Metric, Double>> out, CfDataset filtered, int k,
+    /**
+     * The checkpoint file name of a model: its name with every character other than a letter, digit, '+', '-' or
+     * '.' replaced ("LightGCN+InfoNCE×k" becomes "LightGCN+InfoNCE_k.ckpt").
+     *
+     * @param spec the model
+     * @return the file name
+     */
+    public static String checkpointName(CfModelSpec spec) {
+        return spec.name().replaceAll("[^A-Za-z0-9+.-]", "_") + ".ckpt";
+    }
+
+    private static void addFiltered(Map<String, CfEvaluator.PerUser> out, CfDataset filtered, int k,
                                     CfEvaluator.Scorer s) {
         for (String split : filtered.testSplits()) {
-            out.put(split + NO_TRAIN_OVERLAP, CfEvaluator.evaluate(filtered, split, k, s));
+            out.put(split + NO_TRAIN_OVERLAP, CfEvaluator.evaluatePerUser(filtered, split, k, s));
         }
     }
 
-    private static Map<String, Map<CfEvaluator.Metric, Double>> evaluateAll(CfDataset d, int k,
-                                                                           CfEvaluator.Scorer s) {
-        Map<String, Map<CfEvaluator.Metric, Double>> out = new LinkedHashMap<>();
+    private static Map<String, CfEvaluator.PerUser> evaluateAll(CfDataset d, int k, CfEvaluator.Scorer s) {
+        Map<String, CfEvaluator.PerUser> out = new LinkedHashMap<>();
         for (String split : d.splitNames()) {
-            out.put(split, CfEvaluator.evaluate(d, split, k, s));
+            out.put(split, CfEvaluator.evaluatePerUser(d, split, k, s));
         }
+        return out;
+    }
+
+    private static Map<String, Map<CfEvaluator.Metric, Double>> means(Map<String, CfEvaluator.PerUser> pu) {
+        Map<String, Map<CfEvaluator.Metric, Double>> out = new LinkedHashMap<>();
+        pu.forEach((split, v) -> out.put(split, v.means()));
         return out;
     }
 

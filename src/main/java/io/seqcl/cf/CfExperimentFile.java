@@ -27,9 +27,10 @@ import java.util.Locale;
 /**
  * A collaborative-filtering experiment (AdvInfoNCE's protocol) as a file, run by {@code seqcl run FILE} like the
  * sequential experiment files: each dataset and seed trains the models with {@link CfExperiment} and writes
- * metrics.csv, curves.csv, provenance.csv and provenance.json to {@code OUT/<dataset>/seed-<seed>/}. A seed whose
- * directory already holds results is read back with {@code --resume} (resumable per seed: a seed interrupted
- * half-way is run again from its start).
+ * metrics.csv, per-user.csv, curves.csv, provenance.csv and provenance.json to {@code OUT/<dataset>/seed-<seed>/}.
+ * A seed whose directory already holds results is read back with {@code --resume}; a seed interrupted half-way
+ * resumes each model from its last checkpoint ({@code seed-<seed>/.checkpoints/<model>.ckpt}, written after every
+ * validation; {@link CfTrainer#withCheckpoint}), and models that had finished are restored without training.
  *
  * <pre>
  * kind: cf
@@ -53,10 +54,13 @@ import java.util.Locale;
  * @param minEpochs epochs before early stopping may fire (null: 0, the authors' code)
  * @param withoutTrainingItemsInTests whether every test split is also evaluated without the test positives that
  *     are training items (split names with suffix {@value CfExperiment#NO_TRAIN_OVERLAP}); null: false
+ * @param maxEpochs a cap on the number of epochs replacing the budget's (null: the budget's, 2000 at the full
+ *     budget); with {@code minEpochs} equal to it, a fixed epoch count. Recorded in the provenance and heading.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CfExperimentFile(String kind, String name, List<String> datasets, Budget budget, List<Long> seeds,
-                               List<String> models, Integer minEpochs, Boolean withoutTrainingItemsInTests) {
+                               List<String> models, Integer minEpochs, Boolean withoutTrainingItemsInTests,
+                               Integer maxEpochs) {
 
     /** The README seed. */
     public static final long DEFAULT_SEED = 101;
@@ -83,6 +87,26 @@ public record CfExperimentFile(String kind, String name, List<String> datasets, 
         if (minEpochs != null && minEpochs < 0) {
             throw new IllegalArgumentException("experiment '" + name + "': minEpochs must be >= 0, got " + minEpochs);
         }
+        if (maxEpochs != null && maxEpochs < 1) {
+            throw new IllegalArgumentException("experiment '" + name + "': maxEpochs must be >= 1, got " + maxEpochs);
+        }
+    }
+
+    /**
+     * A file without an epoch cap.
+     *
+     * @param kind must be "cf"
+     * @param name experiment name
+     * @param datasets CF dataset keys
+     * @param budget quick or full
+     * @param seeds the seeds
+     * @param models model names
+     * @param minEpochs epochs before early stopping may fire
+     * @param withoutTrainingItemsInTests whether the tests are also evaluated without training items
+     */
+    public CfExperimentFile(String kind, String name, List<String> datasets, Budget budget, List<Long> seeds,
+                            List<String> models, Integer minEpochs, Boolean withoutTrainingItemsInTests) {
+        this(kind, name, datasets, budget, seeds, models, minEpochs, withoutTrainingItemsInTests, null);
     }
 
     /**
@@ -137,7 +161,7 @@ public record CfExperimentFile(String kind, String name, List<String> datasets, 
      */
     public CfExperimentFile withSeeds(List<Long> newSeeds) {
         return new CfExperimentFile(kind, name, datasets, budget, newSeeds, models, minEpochs,
-                withoutTrainingItemsInTests);
+                withoutTrainingItemsInTests, maxEpochs);
     }
 
     /**
@@ -167,6 +191,10 @@ public record CfExperimentFile(String kind, String name, List<String> datasets, 
                 int me = minEpochs;
                 s = s.with(s.name(), c -> c.withMinEpochs(me));
             }
+            if (maxEpochs != null && !s.pop()) {
+                int cap = maxEpochs;
+                s = s.with(s.name(), c -> c.withSchedule(cap, c.evalEvery(), c.patience(), c.maxStepsPerEpoch()));
+            }
             out.add(s);
         }
         return out;
@@ -182,37 +210,73 @@ public record CfExperimentFile(String kind, String name, List<String> datasets, 
      * @return the long metrics of every dataset and seed (columns dataset, model, split, metric, value, seed)
      */
     public Table run(Path out, boolean resume, ProgressListener listener) {
+        return runAll(out, resume, listener).metrics();
+    }
+
+    /**
+     * What {@link #runAll} produced: the long metrics and the per-user values of every dataset and seed.
+     *
+     * @param metrics columns dataset, model, split, metric, value, seed
+     * @param perUser columns dataset, model, split, user, Recall@20, NDCG@20, HR@20, seed (test splits only; seeds
+     *     read back from directories without a per-user.csv have no rows)
+     */
+    public record Outcome(Table metrics, Table perUser) {
+    }
+
+    /**
+     * Runs every dataset and seed as {@link #run} does, also keeping the per-user values (written to
+     * {@code per-user.csv} beside metrics.csv and read back with {@code --resume}).
+     *
+     * @param out output directory (null: nothing written)
+     * @param resume whether earlier seeds' results are reused
+     * @param listener progress
+     * @return the metrics and per-user values
+     */
+    public Outcome runAll(Path out, boolean resume, ProgressListener listener) {
         Table all = null;
+        Table users = null;
         for (String key : datasets) {
             CfDataset d = "synthetic".equalsIgnoreCase(key) ? CfDatasets.synthetic(300, 150, 5, 15, 0.8, 7)
                     : CfDatasets.load(key);
             for (long seed : seeds) {
                 Path dir = out == null ? null : out.resolve(key).resolve("seed-" + seed);
                 Table m;
+                Table pu = null;
                 if (dir != null && Files.isRegularFile(dir.resolve("metrics.csv"))) {
                     if (!resume) {
                         throw new IllegalArgumentException(dir + " holds the results of an earlier run: pass --resume "
                                 + "to reuse them, or choose another --out");
                     }
                     m = readCsv(dir.resolve("metrics.csv"));
+                    if (Files.isRegularFile(dir.resolve(PER_USER_FILE))) {
+                        pu = metricsAsDouble(readCsv(dir.resolve(PER_USER_FILE)));
+                    }
                 } else {
+                    Path ckpt = dir == null ? null : dir.resolve(CHECKPOINT_DIR);
                     CfResult r = CfExperiment.run(d, specs(), budget, seed, listener,
-                            Boolean.TRUE.equals(withoutTrainingItemsInTests));
+                            Boolean.TRUE.equals(withoutTrainingItemsInTests), ckpt);
                     Provenance p = r.provenance();
                     PaperSettings.Paper.ADVINFONCE.protocol().addTo(p);
                     p.put("protocol.minEpochs", String.valueOf(minEpochs == null ? 0 : minEpochs));
+                    if (maxEpochs != null) {
+                        p.put("protocol.maxEpochs", String.valueOf(maxEpochs));
+                    }
                     p.put("protocol.withoutTrainingItemsInTests",
                             String.valueOf(Boolean.TRUE.equals(withoutTrainingItemsInTests)));
                     p.put("budget", budget.name().toLowerCase(Locale.ROOT));
                     p.put("experiment", name);
                     m = r.metrics();
                     m.addColumns(seedColumn(m.rowCount(), seed));
+                    pu = r.perUserTable();
+                    pu.addColumns(seedColumn(pu.rowCount(), seed));
                     if (dir != null) {
                         try {
+                            AtomicFiles.writeString(dir.resolve(PER_USER_FILE), perUserCsv(pu));
                             AtomicFiles.writeString(dir.resolve("curves.csv"), csv(r.curves()));
                             AtomicFiles.writeString(dir.resolve("provenance.csv"), csv(p.table()));
                             AtomicFiles.writeString(dir.resolve("provenance.json"), provenanceJson(p, key, seed));
                             AtomicFiles.writeString(dir.resolve("metrics.csv"), csv(m)); // last: marks the seed done
+                            deleteCheckpoints(ckpt);
                         } catch (IOException e) {
                             throw new UncheckedIOException("could not write results to " + dir + ": "
                                     + e.getMessage(), e);
@@ -220,9 +284,84 @@ public record CfExperimentFile(String kind, String name, List<String> datasets, 
                     }
                 }
                 all = all == null ? m : all.append(m);
+                if (pu != null && pu.rowCount() > 0) {
+                    users = users == null ? pu : users.append(pu);
+                }
             }
         }
-        return all.setName(name + " metrics");
+        return new Outcome(all.setName(name + " metrics"), users == null ? null : users.setName(name + " per-user"));
+    }
+
+    /**
+     * The directory, inside a seed's directory, of the per-model training checkpoints of an unfinished seed
+     * (ignored by git; deleted once the seed's metrics.csv is written).
+     */
+    public static final String CHECKPOINT_DIR = ".checkpoints";
+
+    private static void deleteCheckpoints(Path ckpt) throws IOException {
+        if (ckpt == null || !Files.isDirectory(ckpt)) {
+            return;
+        }
+        try (var files = Files.list(ckpt)) {
+            for (Path f : files.toList()) {
+                Files.deleteIfExists(f);
+            }
+        }
+        Files.deleteIfExists(ckpt);
+    }
+
+    /**
+     * Makes every metric column of a per-user table read back from CSV a double column (a column whose values are
+     * all whole numbers, e.g. HR@20 at one seed, is otherwise read as integers and cannot be appended to a
+     * freshly computed table).
+     */
+    private static Table metricsAsDouble(Table t) {
+        for (CfEvaluator.Metric m : CfEvaluator.Metric.values()) {
+            String n = m.at(20);
+            if (t.containsColumn(n) && !(t.column(n) instanceof tech.tablesaw.api.DoubleColumn)) {
+                tech.tablesaw.api.DoubleColumn d = ((tech.tablesaw.api.NumericColumn<?>) t.column(n)).asDoubleColumn()
+                        .setName(n);
+                t.replaceColumn(n, d);
+            }
+        }
+        return t;
+    }
+
+    /** File name of the per-user values in a seed's directory. */
+    public static final String PER_USER_FILE = "per-user.csv";
+
+    /**
+     * The per-user table as CSV with 6 decimals (the values are ratios of small counts and DCG sums; 6 decimals
+     * keep paired tests unchanged at the precision reported and the files small).
+     */
+    private static String perUserCsv(Table pu) {
+        StringBuilder b = new StringBuilder(String.join(",", pu.columnNames())).append('\n');
+        for (int r = 0; r < pu.rowCount(); r++) {
+            for (int c = 0; c < pu.columnCount(); c++) {
+                if (c > 0) {
+                    b.append(',');
+                }
+                Object v = pu.column(c).get(r);
+                b.append(v instanceof Double d ? String.format(Locale.ROOT, "%.6f", d) : String.valueOf(v));
+            }
+            b.append('\n');
+        }
+        return b.toString();
+    }
+
+    /**
+     * Paired tests of every trained model against the first trained one (see {@link CfPaired#csv}) on one dataset.
+     *
+     * @param outcome what {@link #runAll} returned
+     * @param dataset the dataset key
+     * @return the text of seeds-paired.csv
+     */
+    public String pairedCsv(Outcome outcome, String dataset) {
+        Table m = outcome.metrics();
+        Table d = m.where(m.stringColumn("dataset").startsWith(dataset));
+        Table u = outcome.perUser() == null ? null
+                : outcome.perUser().where(outcome.perUser().stringColumn("dataset").startsWith(dataset));
+        return CfPaired.csv(d, u, specs(), List.of("Recall@20", "NDCG@20", "HR@20"));
     }
 
     /**
@@ -233,7 +372,7 @@ public record CfExperimentFile(String kind, String name, List<String> datasets, 
     public String heading() {
         PaperProtocol p = PaperSettings.Paper.ADVINFONCE.protocol();
         return name + " (" + p.line() + "; minEpochs " + (minEpochs == null ? 0 : minEpochs)
-                + "; budget " + budget.name().toLowerCase(Locale.ROOT) + ")";
+                + (maxEpochs == null ? "" : "; maxEpochs " + maxEpochs) + "; budget " + budget.name().toLowerCase(Locale.ROOT) + ")";
     }
 
     /**
@@ -257,7 +396,7 @@ public record CfExperimentFile(String kind, String name, List<String> datasets, 
             throw new UncheckedIOException(e);
         }
         root.set("experiment", Configs.toTree(new CfExperimentFile(kind, name, List.of(dataset), budget,
-                List.of(seed), models, minEpochs, withoutTrainingItemsInTests)));
+                List.of(seed), models, minEpochs, withoutTrainingItemsInTests, maxEpochs)));
         return Configs.toJson(root);
     }
 

@@ -45,10 +45,33 @@ public record CfResult(CfDataset dataset, List<Run> runs, Provenance provenance)
      * @param metrics split to metric to value
      * @param hardness learned hardness rows (AdvInfoNCE only)
      * @param seconds wall time
+     * @param perUser split to the per-user values behind {@code metrics} (empty when not kept)
      */
     public record Run(CfModelSpec spec, CfConfig config, CfTrainer.Result training,
                       Map<String, Map<CfEvaluator.Metric, Double>> metrics, List<HardnessRow> hardness,
-                      double seconds) {
+                      double seconds, Map<String, CfEvaluator.PerUser> perUser) {
+
+        /** Copies the per-user map (null: none kept). */
+        public Run {
+            perUser = perUser == null ? Map.of() : java.util.Collections.unmodifiableMap(
+                    new java.util.LinkedHashMap<>(perUser));
+        }
+
+        /**
+         * A run without per-user values.
+         *
+         * @param spec the model
+         * @param config its configuration (null for Pop)
+         * @param training training result (null for Pop)
+         * @param metrics split to metric to value
+         * @param hardness learned hardness rows (AdvInfoNCE only)
+         * @param seconds wall time
+         */
+        public Run(CfModelSpec spec, CfConfig config, CfTrainer.Result training,
+                   Map<String, Map<CfEvaluator.Metric, Double>> metrics, List<HardnessRow> hardness,
+                   double seconds) {
+            this(spec, config, training, metrics, hardness, seconds, Map.of());
+        }
 
         /**
          * @param split a split
@@ -100,6 +123,48 @@ public record CfResult(CfDataset dataset, List<Run> runs, Provenance provenance)
             }
         }
         return Table.create(dataset.name() + " metrics", ds, model, split, metric, value);
+    }
+
+    /**
+     * Per-user values of every model on every split except {@code valid} (the test splits, with and without
+     * training items), in long-wide form: dataset, model, split, user, then one column per metric (e.g.
+     * Recall@20, NDCG@20, HR@20). Paired tests over users read this (see {@link CfPaired}).
+     *
+     * @return the table (no rows when no run kept per-user values)
+     */
+    public Table perUserTable() {
+        StringColumn ds = StringColumn.create("dataset");
+        StringColumn model = StringColumn.create("model");
+        StringColumn split = StringColumn.create("split");
+        IntColumn user = IntColumn.create("user");
+        DoubleColumn[] cols = new DoubleColumn[CfEvaluator.Metric.values().length];
+        for (CfEvaluator.Metric m : CfEvaluator.Metric.values()) {
+            cols[m.ordinal()] = DoubleColumn.create(m.at(20));
+        }
+        for (Run r : runs) {
+            for (var e : r.perUser().entrySet()) {
+                if (e.getKey().equals(CfDataset.VALID)) {
+                    continue;
+                }
+                CfEvaluator.PerUser pu = e.getValue();
+                if (pu.k() != 20) {
+                    throw new IllegalStateException("per-user table columns are @20, run " + r.spec().name()
+                            + " used @" + pu.k());
+                }
+                for (int i = 0; i < pu.users().length; i++) {
+                    ds.append(dataset.name());
+                    model.append(r.spec().name());
+                    split.append(e.getKey());
+                    user.append(pu.users()[i]);
+                    for (CfEvaluator.Metric m : CfEvaluator.Metric.values()) {
+                        cols[m.ordinal()].append(pu.values(m)[i]);
+                    }
+                }
+            }
+        }
+        Table t = Table.create(dataset.name() + " per-user", ds, model, split, user);
+        t.addColumns(cols);
+        return t;
     }
 
     private static int k(Run r) {

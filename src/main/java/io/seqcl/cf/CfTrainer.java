@@ -9,7 +9,18 @@ import io.seqcl.optim.OptimizerStage;
 import io.seqcl.train.ProgressListener;
 import io.seqcl.optim.TrainingDivergedException;
 
+import io.seqcl.train.CheckpointMismatchException;
+import io.seqcl.train.RunKey;
+import io.seqcl.util.AtomicFiles;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -30,7 +41,16 @@ import java.util.SplittableRandom;
  * {@link OptimizerStage.Direction#ASCEND} stage over the hardness group.
  *
  * <p>Randomness: epoch e's main pass draws from {@code SplittableRandom(seed)} split per (epoch, phase), so the
- * same seed gives the same batches and numbers. Deviation from the code: the adversarial phase's ascent loss
+ * same seed gives the same batches and numbers.
+ *
+ * <p>Checkpoints ({@link #withCheckpoint}): after every validated epoch, after any epoch once
+ * {@link #CHECKPOINT_SECONDS} have passed since the last save, and after the last epoch, the trainer writes
+ * atomically ({@link AtomicFiles}) the parameters, both Adam states (main and adversarial), the number of
+ * adversarial passes, the early-stopping state with the best weights, the curve so far and the wall time so far,
+ * keyed by a {@link RunKey} (configuration, seed, dataset). The sampling stream needs no state of its own: epoch
+ * e's streams are the e-th pair of splits of {@code SplittableRandom(seed)}, so a resumed run re-splits the root
+ * 2e times and continues exactly as an uninterrupted one (CfCheckpointTest). A checkpoint of a finished run
+ * restores its best weights without training. Deviation from the code: the adversarial phase's ascent loss
  * omits {@code reg_loss_prob} (it has no gradient w.r.t. the hardness model, advinfonce.md §4).
  */
 public final class CfTrainer {
@@ -59,6 +79,12 @@ public final class CfTrainer {
     private final OptimizerStage main;
     private final OptimizerStage adversarial;
     private final long seed;
+    private Path checkpoint;
+
+    /** Seconds after which an epoch that was not validated is checkpointed too. */
+    public static final double CHECKPOINT_SECONDS = 300;
+
+    private static final int MAGIC = 0x53434643; // "SCFC"
 
     /**
      * @param model the model
@@ -76,6 +102,18 @@ public final class CfTrainer {
         this.adversarial = model.hasHardness() ? new OptimizerStage(p, CfModel.HARDNESS,
                 Adam.of(p, p.names(CfModel.HARDNESS), model.config().advLearningRate()),
                 OptimizerStage.Direction.ASCEND) : null;
+    }
+
+    /**
+     * Makes {@link #fit} checkpoint to {@code file} and resume from it when it exists (see the class comment); a
+     * checkpoint of another run (configuration, seed or dataset differ) is a {@link CheckpointMismatchException}.
+     *
+     * @param file the checkpoint file (null: none)
+     * @return this trainer
+     */
+    public CfTrainer withCheckpoint(Path file) {
+        this.checkpoint = file;
+        return this;
     }
 
     /**
@@ -139,8 +177,27 @@ public final class CfTrainer {
         SplittableRandom root = new SplittableRandom(seed);
         List<EpochRow> curve = new ArrayList<>();
         EarlyStopping stopping = new EarlyStopping(c.patience(), c.minEpochs());
-        int advDone = 0;
-        for (int e = 0; e < c.epochs(); e++) {
+        RunKey key = checkpoint == null ? null : runKey();
+        State st = new State();
+        if (checkpoint != null) {
+            try {
+                AtomicFiles.removeStaleTemporaries(checkpoint);
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not list the directory of checkpoint " + checkpoint, e);
+            }
+            if (Files.exists(checkpoint)) {
+                st = load(checkpoint, key, curve, stopping);
+                for (int e = 0; e < st.epochs; e++) { // epoch e took the e-th pair of splits
+                    root.split();
+                    root.split();
+                }
+            }
+        }
+        double before = st.seconds;
+        int advDone = st.advDone;
+        boolean stop = st.epochs > 0 && stopping.shouldStop();
+        long lastSave = System.nanoTime();
+        for (int e = st.epochs; e < c.epochs() && !stop; e++) {
             long te = System.nanoTime();
             SplittableRandom advRng = root.split();
             SplittableRandom mainRng = root.split();
@@ -168,22 +225,28 @@ public final class CfTrainer {
             }
             double valid = Double.NaN;
             boolean last = e == c.epochs() - 1;
-            boolean stop = false;
             if ((e + 1) % c.evalEvery() == 0 || last) {
                 valid = validRecall();
                 stopping.observe(e + 1, valid, model.params()::snapshot);
+                st.lastValidated = e + 1;
                 stop = stopping.shouldStop();
             }
             double secs = (System.nanoTime() - te) / 1e9;
-            double elapsed = (System.nanoTime() - t0) / 1e9;
+            double elapsed = before + (System.nanoTime() - t0) / 1e9;
             curve.add(new EpochRow(e + 1, lossSum / k, klSum / k, adv, valid, secs));
+            if (checkpoint != null && (!Double.isNaN(valid) || stop || last
+                    || (System.nanoTime() - lastSave) / 1e9 >= CHECKPOINT_SECONDS)) {
+                st.epochs = e + 1;
+                st.advDone = advDone;
+                st.seconds = elapsed;
+                save(checkpoint, key, st, curve, stopping);
+                lastSave = System.nanoTime();
+            }
             listener.onEpochEnd(new EpochReport(run, e + 1, c.epochs(), lossSum / k,
                     CfEvaluator.Metric.RECALL.at(c.topK()),
                     Double.isNaN(valid) ? Math.max(stopping.bestValue(), 0) : valid,
-                    Math.max(stopping.bestValue(), 0), stopping.bestEpoch(), secs, elapsed, elapsed / (e + 1) * (c.epochs() - e - 1)));
-            if (stop) {
-                break;
-            }
+                    Math.max(stopping.bestValue(), 0), stopping.bestEpoch(), secs, elapsed,
+                    elapsed / (e + 1) * (c.epochs() - e - 1)));
         }
         CfModel.noGrad();
         if (stopping.bestWeights() != null) {
@@ -191,10 +254,157 @@ public final class CfTrainer {
         }
         int bestEpoch = stopping.bestEpoch();
         double best = stopping.bestValue();
-        double seconds = (System.nanoTime() - t0) / 1e9;
+        double seconds = before + (System.nanoTime() - t0) / 1e9;
         listener.onRunEnd(run, String.format(java.util.Locale.ROOT, "best epoch %d, valid %s %.4f, %.1f s",
                 bestEpoch, CfEvaluator.Metric.RECALL.at(c.topK()), best, seconds));
         return new Result(bestEpoch, best, List.copyOf(curve), advDone, seconds);
+    }
+
+    /** Training state kept in a checkpoint besides the model, optimizers, stopping and curve. */
+    private static final class State {
+        int epochs;
+        int advDone;
+        int lastValidated;
+        double seconds;
+    }
+
+    /** @return what a checkpoint must match: configuration, seeds, dataset */
+    private RunKey runKey() {
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("format", "cf-trainer-1");
+        f.put("config", model.config().toString());
+        f.put("seed.sampling", String.valueOf(seed));
+        f.put("dataset", data.name());
+        f.put("dataset.size", data.numUsers() + " users, " + data.numItems() + " items, " + data.numTrain()
+                + " training pairs");
+        f.put("dataset.sha256", data.sha256().toString());
+        return new RunKey(f);
+    }
+
+    private void save(Path file, RunKey key, State st, List<EpochRow> curve, EarlyStopping stopping) {
+        try {
+            AtomicFiles.write(file, os -> {
+                DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(os));
+                out.writeInt(MAGIC);
+                out.writeInt(key.fields().size());
+                for (Map.Entry<String, String> e : key.fields().entrySet()) {
+                    out.writeUTF(e.getKey());
+                    writeLong(out, e.getValue());
+                }
+                out.writeInt(st.epochs);
+                out.writeInt(st.advDone);
+                out.writeInt(st.lastValidated);
+                out.writeDouble(st.seconds);
+                out.writeInt(stopping.bestEpoch());
+                out.writeDouble(stopping.bestValue());
+                out.writeInt(stopping.bad());
+                out.writeInt(curve.size());
+                for (EpochRow r : curve) {
+                    out.writeInt(r.epoch());
+                    out.writeDouble(r.loss());
+                    out.writeDouble(r.kl());
+                    out.writeBoolean(r.adversarial());
+                    out.writeDouble(r.validRecall());
+                    out.writeDouble(r.seconds());
+                }
+                model.params().write(out);
+                Params.writeArrays(out, main.optimizer().state());
+                out.writeBoolean(adversarial != null);
+                if (adversarial != null) {
+                    Params.writeArrays(out, adversarial.optimizer().state());
+                }
+                Map<String, float[]> best = stopping.bestWeights();
+                out.writeBoolean(best != null);
+                if (best != null) {
+                    Params.writeArrays(out, best);
+                }
+                out.writeInt(MAGIC); // end marker
+                out.flush();
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write CF checkpoint " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private State load(Path file, RunKey key, List<EpochRow> curve, EarlyStopping stopping) {
+        String part = "the header";
+        try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(file)))) {
+            if (in.readInt() != MAGIC) {
+                throw new IOException("not a seqcl CF checkpoint");
+            }
+            part = "the run key";
+            int n = in.readInt();
+            if (n < 0 || n > 1000) {
+                throw new IOException("corrupt run key (" + n + " fields)");
+            }
+            Map<String, String> fields = new LinkedHashMap<>();
+            for (int i = 0; i < n; i++) {
+                fields.put(in.readUTF(), readLong(in));
+            }
+            List<String> diff = key.differences(new RunKey(fields));
+            if (!diff.isEmpty()) {
+                throw new CheckpointMismatchException("CF checkpoint " + file + " was written by another run; "
+                        + "differing fields: " + String.join("; ", diff) + ". Resume with the same settings, or "
+                        + "delete the file to start over");
+            }
+            State st = new State();
+            part = "the training state";
+            st.epochs = in.readInt();
+            st.advDone = in.readInt();
+            st.lastValidated = in.readInt();
+            st.seconds = in.readDouble();
+            int bestEpoch = in.readInt();
+            double bestValue = in.readDouble();
+            int bad = in.readInt();
+            part = "the curve";
+            int rows = in.readInt();
+            if (rows < 0 || rows > 1_000_000) {
+                throw new IOException("corrupt curve length " + rows);
+            }
+            for (int i = 0; i < rows; i++) {
+                curve.add(new EpochRow(in.readInt(), in.readDouble(), in.readDouble(), in.readBoolean(),
+                        in.readDouble(), in.readDouble()));
+            }
+            part = "the model parameters";
+            model.params().read(in);
+            part = "the main optimizer state";
+            main.optimizer().loadState(Params.readArrays(in));
+            part = "the adversarial optimizer state";
+            boolean hasAdv = in.readBoolean();
+            if (hasAdv != (adversarial != null)) {
+                throw new IOException("the checkpoint " + (hasAdv ? "has" : "lacks") + " an adversarial optimizer");
+            }
+            if (hasAdv) {
+                adversarial.optimizer().loadState(Params.readArrays(in));
+            }
+            part = "the best weights";
+            Map<String, float[]> best = in.readBoolean() ? Params.readArrays(in) : null;
+            if (in.readInt() != MAGIC) {
+                throw new IOException("no end marker");
+            }
+            stopping.restore(st.lastValidated, bestEpoch, bestValue, bad, best);
+            return st;
+        } catch (java.io.EOFException e) {
+            throw new UncheckedIOException("could not resume from CF checkpoint " + file + ": the file is truncated"
+                    + " (it ends inside " + part + "); delete it to start over", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not resume from CF checkpoint " + file + " (reading " + part
+                    + "): " + e.getMessage() + "; delete it to start over", e);
+        }
+    }
+
+    private static void writeLong(DataOutputStream out, String v) throws IOException {
+        byte[] b = v.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        out.writeInt(b.length);
+        out.write(b);
+    }
+
+    private static String readLong(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > (1 << 24)) {
+            throw new IOException("corrupt string length " + n);
+        }
+        return new String(in.readNBytes(n), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** @return valid Recall@K of the current weights */

@@ -270,7 +270,8 @@ public final class Main implements Callable<Integer> {
             out.check();
             ps.println("CF experiment " + exp.heading() + ": " + exp.datasets() + " x " + exp.models()
                     + ", seeds " + exp.seeds());
-            tech.tablesaw.api.Table m = exp.run(out.out, resume, consoleProgress(ps));
+            io.seqcl.cf.CfExperimentFile.Outcome outcome = exp.runAll(out.out, resume, consoleProgress(ps));
+            tech.tablesaw.api.Table m = outcome.metrics();
             for (String d : exp.datasets()) {
                 java.util.LinkedHashSet<String> splits = new java.util.LinkedHashSet<>(m.where(
                         m.stringColumn("dataset").startsWith(d)).stringColumn("split").asList());
@@ -285,6 +286,11 @@ public final class Main implements Callable<Integer> {
                     try {
                         io.seqcl.util.AtomicFiles.writeString(out.out.resolve(d).resolve("seeds-summary.csv"),
                                 all.toString());
+                        String paired = exp.pairedCsv(outcome, d);
+                        if (!paired.isEmpty()) {
+                            io.seqcl.util.AtomicFiles.writeString(out.out.resolve(d).resolve("seeds-paired.csv"),
+                                    paired);
+                        }
                     } catch (IOException e) {
                         throw new UncheckedIOException("could not write " + out.out + ": " + e.getMessage(), e);
                     }

@@ -35,6 +35,20 @@ class CfExperimentFileTest {
                 Budget.FULL).minEpochs());
         assertTrue(f.heading().contains("advinfonce protocol") && f.heading().contains("minEpochs 100"),
                 f.heading());
+        // an epoch cap replaces the budget's number of epochs, keeps the rest, and round-trips
+        CfExperimentFile capped = Configs.parse(CfExperimentFile.class, String.join("\n", "kind: cf", "name: x",
+                "datasets: [coat]", "budget: full", "minEpochs: 100", "maxEpochs: 300", "models: [Pop, MF+InfoNCE]",
+                ""), "yaml");
+        CfConfig cc = CfExperiment.configFor(CfDatasets.synthetic(50, 30, 2, 5, 0.8, 1), capped.specs().get(1),
+                Budget.FULL);
+        assertEquals(300, cc.epochs());
+        assertEquals(100, cc.minEpochs());
+        assertEquals(CfExperiment.configFor(CfDatasets.synthetic(50, 30, 2, 5, 0.8, 1), f.specs().get(1),
+                Budget.FULL).evalEvery(), cc.evalEvery());
+        assertEquals(capped, Configs.parse(CfExperimentFile.class, Configs.toYaml(capped), "yaml"));
+        assertTrue(capped.heading().contains("maxEpochs 300"), capped.heading());
+        assertThrows(IllegalArgumentException.class, () -> new CfExperimentFile("cf", "x", List.of("coat"), null,
+                null, List.of("Pop"), null, null, 0));
     }
 
     @Test

@@ -182,4 +182,17 @@ class MainTest {
         assertTrue(r.code() == 2 && r.err().contains("--resume"), r.err());
         ok("run", f.toString(), "--seed", "5", "--seeds", "2", "--out", tmp.resolve("o").toString(), "--resume");
     }
+
+    @Test
+    void cfExperimentFilesWriteSeedsPairedAgainstTheFirstTrainedModel(@TempDir Path tmp) throws Exception {
+        Path f = Files.writeString(tmp.resolve("cf.yaml"), String.join("\n", "kind: cf", "name: tiny-cf",
+                "datasets: [synthetic]", "budget: quick", "maxEpochs: 1", "models: [Pop, MF+InfoNCE, MF+InfoNCE×k]",
+                ""));
+        ok("run", f.toString(), "--seed", "5", "--seeds", "2", "--out", tmp.resolve("o").toString());
+        String paired = Files.readString(tmp.resolve("o/synthetic/seeds-paired.csv"));
+        assertTrue(paired.startsWith("# MF+InfoNCE×k (A) vs MF+InfoNCE (B), seeds [5, 6], users pooled over seeds [5, 6]"),
+                paired);
+        assertTrue(paired.contains("test_id,Recall@20,seeds,2,") && paired.contains("test_id,NDCG@20,users,"), paired);
+        assertTrue(Files.exists(tmp.resolve("o/synthetic/seed-6/per-user.csv")));
+    }
 }

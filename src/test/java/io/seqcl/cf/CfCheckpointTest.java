@@ -1,0 +1,149 @@
+package io.seqcl.cf;
+
+import io.seqcl.train.CheckpointMismatchException;
+import io.seqcl.train.ProgressListener;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** CF per-epoch checkpoints: an interrupted-then-resumed run equals an uninterrupted one (issue 12 item 3). */
+class CfCheckpointTest {
+
+    private static final long SEED = 5;
+
+    /** AdvInfoNCE with adversarial passes before and after the interruption, validation every 2 epochs. */
+    private static CfConfig config() {
+        return CfTestData.fast(CfConfig.Backbone.MF, CfConfig.Loss.ADV_INFONCE).withBatchSize(512)
+                .withSchedule(14, 2, 3, 3).withAdv(1e-3, 3, 3);
+    }
+
+    private static final class Kill extends RuntimeException {
+        Kill() {
+            super("simulated kill");
+        }
+    }
+
+    private record Outcome(CfTrainer.Result result, Map<String, float[]> weights,
+                           Map<CfEvaluator.Metric, Double> test) {
+    }
+
+    private static Outcome train(CfDataset d, CfConfig c, Path ckpt, ProgressListener l) {
+        try (CfModel m = new CfModel(c, d, SEED)) {
+            CfTrainer t = new CfTrainer(m, d, SEED + 1).withCheckpoint(ckpt);
+            CfTrainer.Result r = t.fit("ckpt", l);
+            return new Outcome(r, m.params().snapshot(), t.evaluate("test_id"));
+        }
+    }
+
+    private static void assertSame(Outcome a, Outcome b) {
+        assertEquals(a.result().bestEpoch(), b.result().bestEpoch());
+        assertEquals(a.result().bestValid(), b.result().bestValid());
+        assertEquals(a.result().adversarialPasses(), b.result().adversarialPasses());
+        assertEquals(a.result().curve().size(), b.result().curve().size());
+        for (int i = 0; i < a.result().curve().size(); i++) {
+            CfTrainer.EpochRow x = a.result().curve().get(i);
+            CfTrainer.EpochRow y = b.result().curve().get(i);
+            assertEquals(x.epoch(), y.epoch());
+            assertEquals(x.loss(), y.loss(), "loss at epoch " + x.epoch());
+            assertEquals(x.kl(), y.kl(), "kl at epoch " + x.epoch());
+            assertEquals(x.adversarial(), y.adversarial());
+            assertEquals(x.validRecall(), y.validRecall(), "valid at epoch " + x.epoch());
+        }
+        assertEquals(a.weights().keySet(), b.weights().keySet());
+        a.weights().forEach((k, v) -> assertArrayEquals(v, b.weights().get(k), k));
+        assertEquals(a.test(), b.test());
+    }
+
+    @Test
+    void interruptedThenResumedRunGivesTheSameCurveWeightsAndMetrics(@TempDir Path tmp) {
+        CfDataset d = CfTestData.synthetic();
+        CfConfig c = config();
+        Outcome straight = train(d, c, null, ProgressListener.NONE);
+        assertTrue(straight.result().adversarialPasses() >= 2, "the schedule must include adversarial passes");
+        assertTrue(straight.result().curve().stream().filter(CfTrainer.EpochRow::adversarial)
+                .anyMatch(r -> r.epoch() > 7), "an adversarial pass must come after the interruption");
+
+        // killed in the middle of epoch 8 (last checkpoint: the validation after epoch 6), then resumed
+        Path ckpt = tmp.resolve("mf.ckpt");
+        ProgressListener killer = new ProgressListener() {
+            @Override
+            public void onBatch(String run, int epoch, int step, int steps, double loss) {
+                if (epoch == 8 && step == 2) {
+                    throw new Kill();
+                }
+            }
+        };
+        assertThrows(Kill.class, () -> train(d, c, ckpt, killer));
+        assertTrue(Files.isRegularFile(ckpt));
+        AtomicInteger firstEpoch = new AtomicInteger(-1);
+        Outcome resumed = train(d, c, ckpt, new ProgressListener() {
+            @Override
+            public void onBatch(String run, int epoch, int step, int steps, double loss) {
+                firstEpoch.compareAndSet(-1, epoch);
+            }
+        });
+        assertEquals(7, firstEpoch.get(), "training resumes after the last checkpointed epoch");
+        assertSame(straight, resumed);
+
+        // a finished checkpoint restores the best weights without training
+        AtomicInteger batches = new AtomicInteger();
+        Outcome again = train(d, c, ckpt, new ProgressListener() {
+            @Override
+            public void onBatch(String run, int epoch, int step, int steps, double loss) {
+                batches.incrementAndGet();
+            }
+        });
+        assertEquals(0, batches.get());
+        assertSame(straight, again);
+    }
+
+    @Test
+    void checkpointOfAnotherRunIsRefusedNamingTheField(@TempDir Path tmp) {
+        CfDataset d = CfTestData.synthetic();
+        Path ckpt = tmp.resolve("mf.ckpt");
+        CfConfig c = config().withSchedule(2, 2, 3, 2);
+        train(d, c, ckpt, ProgressListener.NONE);
+        CheckpointMismatchException e = assertThrows(CheckpointMismatchException.class,
+                () -> train(d, c.withLearningRate(1e-2), ckpt, ProgressListener.NONE));
+        assertTrue(e.getMessage().contains("config"), e.getMessage());
+        assertFalse(e.getMessage().contains("seed.sampling"), e.getMessage());
+    }
+
+    @Test
+    void experimentFileResumesAnInterruptedSeedFromItsCheckpointsAndDeletesThemWhenDone(@TempDir Path tmp)
+            throws Exception {
+        Path file = tmp.resolve("cf.yaml");
+        Files.writeString(file, String.join("\n", "kind: cf", "name: ckpt", "datasets: [synthetic]",
+                "budget: quick", "maxEpochs: 7", "seeds: [3]", "models: [Pop, MF+InfoNCE×k]", ""));
+        CfExperimentFile exp = CfExperimentFile.read(file);
+        var straight = exp.runAll(tmp.resolve("a"), false, ProgressListener.NONE);
+        Path out = tmp.resolve("b");
+        ProgressListener killer = new ProgressListener() {
+            @Override
+            public void onBatch(String run, int epoch, int step, int steps, double loss) {
+                if (run.contains("InfoNCE×k") && epoch == 7) { // the last epoch; the last checkpoint is epoch 5
+                    throw new Kill();
+                }
+            }
+        };
+        assertThrows(Kill.class, () -> exp.runAll(out, false, killer));
+        Path ckpts = out.resolve("synthetic/seed-3").resolve(CfExperimentFile.CHECKPOINT_DIR);
+        assertTrue(Files.isRegularFile(ckpts.resolve("MF+InfoNCE_k.ckpt")));
+        var resumed = exp.runAll(out, true, ProgressListener.NONE);
+        assertEquals(straight.metrics().doubleColumn("value").asList(), resumed.metrics().doubleColumn("value").asList());
+        assertFalse(Files.exists(ckpts), "checkpoints are deleted once the seed is written");
+        assertEquals(List.of("dataset", "model", "split", "user", "Recall@20", "NDCG@20", "HR@20", "seed"),
+                resumed.perUser().columnNames());
+    }
+}
