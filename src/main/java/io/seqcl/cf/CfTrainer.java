@@ -1,6 +1,7 @@
 package io.seqcl.cf;
 
 import ai.djl.ndarray.types.DataType;
+import io.seqcl.util.DataStreams;
 import io.seqcl.nn.Adam;
 import io.seqcl.nn.Params;
 import io.seqcl.train.EarlyStopping;
@@ -289,7 +290,7 @@ public final class CfTrainer {
                 out.writeInt(key.fields().size());
                 for (Map.Entry<String, String> e : key.fields().entrySet()) {
                     out.writeUTF(e.getKey());
-                    writeLong(out, e.getValue());
+                    DataStreams.writeString(out, e.getValue());
                 }
                 out.writeInt(st.epochs);
                 out.writeInt(st.advDone);
@@ -339,7 +340,7 @@ public final class CfTrainer {
             }
             Map<String, String> fields = new LinkedHashMap<>();
             for (int i = 0; i < n; i++) {
-                fields.put(in.readUTF(), readLong(in));
+                fields.put(in.readUTF(), DataStreams.readString(in));
             }
             List<String> diff = key.differences(new RunKey(fields));
             if (!diff.isEmpty()) {
@@ -391,20 +392,6 @@ public final class CfTrainer {
             throw new UncheckedIOException("could not resume from CF checkpoint " + file + " (reading " + part
                     + "): " + e.getMessage() + "; delete it to start over", e);
         }
-    }
-
-    private static void writeLong(DataOutputStream out, String v) throws IOException {
-        byte[] b = v.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        out.writeInt(b.length);
-        out.write(b);
-    }
-
-    private static String readLong(DataInputStream in) throws IOException {
-        int n = in.readInt();
-        if (n < 0 || n > (1 << 24)) {
-            throw new IOException("corrupt string length " + n);
-        }
-        return new String(in.readNBytes(n), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** @return valid Recall@K of the current weights */

@@ -1,5 +1,6 @@
 package io.seqcl.train;
 
+import io.seqcl.util.DataStreams;
 import io.seqcl.optim.TrainingDivergedException;
 import io.seqcl.optim.StepContext;
 import io.seqcl.optim.TrainStep;
@@ -301,8 +302,8 @@ public final class Trainer {
                 out.writeInt(MAGIC2);
                 out.writeInt(key.fields().size());
                 for (Map.Entry<String, String> e : key.fields().entrySet()) {
-                    writeString(out, e.getKey());
-                    writeString(out, e.getValue());
+                    DataStreams.writeString(out, e.getKey());
+                    DataStreams.writeString(out, e.getValue());
                 }
                 out.writeInt(st.epoch);
                 out.writeInt(st.stopping.bestEpoch());
@@ -330,20 +331,6 @@ public final class Trainer {
         }
     }
 
-    private static void writeString(DataOutputStream out, String v) throws IOException {
-        byte[] b = v.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        out.writeInt(b.length);
-        out.write(b);
-    }
-
-    private static String readString(DataInputStream in) throws IOException {
-        int n = in.readInt();
-        if (n < 0 || n > (1 << 24)) {
-            throw new IOException("corrupt string length " + n);
-        }
-        return new String(in.readNBytes(n), java.nio.charset.StandardCharsets.UTF_8);
-    }
-
     /** @return the state, or null to start fresh (key mismatch with {@code fresh}) */
     private static State load(Path file, RunKey key, boolean fresh, SequentialRecommender model, TrainStep step,
                               Curve curve, int patience) {
@@ -368,7 +355,7 @@ public final class Trainer {
             }
             Map<String, String> fields = new java.util.LinkedHashMap<>();
             for (int i = 0; i < n; i++) {
-                fields.put(readString(in), readString(in));
+                fields.put(DataStreams.readString(in), DataStreams.readString(in));
             }
             List<String> diff = key.differences(new RunKey(fields));
             if (!diff.isEmpty()) {

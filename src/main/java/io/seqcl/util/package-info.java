@@ -1,4 +1,4 @@
 /**
- * Small utilities: atomic file writes.
+ * Small utilities: atomic file writes, length-prefixed strings in binary files.
  */
 package io.seqcl.util;
