@@ -1,15 +1,12 @@
 package io.seqcl.cf;
 
 import io.seqcl.experiment.Stats;
-import tech.tablesaw.api.DoubleColumn;
-import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeSet;
@@ -46,15 +43,7 @@ public final class CfPaired {
                               List<String> metricNames) {
         StringColumn split = StringColumn.create("split");
         StringColumn metric = StringColumn.create("metric");
-        StringColumn over = StringColumn.create("over");
-        IntColumn n = IntColumn.create("n");
-        DoubleColumn ma = DoubleColumn.create("mean A");
-        DoubleColumn mb = DoubleColumn.create("mean B");
-        StringColumn diff = StringColumn.create("diff ± 95% CI");
-        DoubleColumn rel = DoubleColumn.create("relative %");
-        DoubleColumn t = DoubleColumn.create("t");
-        DoubleColumn pt = DoubleColumn.create("p (paired t)");
-        DoubleColumn pw = DoubleColumn.create("p (Wilcoxon)");
+        Stats.PairedColumns rows = new Stats.PairedColumns("mean A", "mean B");
         TreeSet<Long> userSeeds = new TreeSet<>();
         TreeSet<Long> allSeeds = new TreeSet<>();
         for (String s : splits) {
@@ -77,24 +66,15 @@ public final class CfPaired {
                     tests.add(Stats.paired(pu[0], pu[1]));
                 }
                 for (int i = 0; i < tests.size(); i++) {
-                    Stats.Paired p = tests.get(i);
                     split.append(s);
                     metric.append(m);
-                    over.append(levels.get(i));
-                    n.append(p.n());
-                    ma.append(p.meanA());
-                    mb.append(p.meanB());
-                    diff.append(String.format(Locale.ROOT, "%+.4f ± %.4f", p.diff().mean(), p.diff().halfWidth()));
-                    rel.append(Math.round(1000 * p.relative()) / 10.0);
-                    t.append(p.t());
-                    pt.append(p.pT());
-                    pw.append(p.pWilcoxon());
+                    rows.append(levels.get(i), tests.get(i));
                 }
             }
         }
         String title = a + " (A) vs " + b + " (B), seeds " + allSeeds + (userSeeds.isEmpty()
                 ? ", no per-user values" : ", users pooled over seeds " + userSeeds);
-        return Table.create(title, split, metric, over, n, ma, mb, diff, rel, t, pt, pw);
+        return rows.table(title, split, metric);
     }
 
     /**

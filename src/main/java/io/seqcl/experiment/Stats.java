@@ -360,15 +360,7 @@ public final class Stats {
      */
     public static Table pairedTable(List<RunResult> runs, String a, String b, List<MetricKey> keys) {
         StringColumn metric = StringColumn.create("metric");
-        StringColumn over = StringColumn.create("over");
-        IntColumn n = IntColumn.create("n");
-        DoubleColumn ma = DoubleColumn.create("mean " + a);
-        DoubleColumn mb = DoubleColumn.create("mean " + b);
-        StringColumn diff = StringColumn.create("diff ± 95% CI");
-        DoubleColumn rel = DoubleColumn.create("relative %");
-        DoubleColumn t = DoubleColumn.create("t");
-        DoubleColumn pt = DoubleColumn.create("p (paired t)");
-        DoubleColumn pw = DoubleColumn.create("p (Wilcoxon)");
+        PairedColumns rows = new PairedColumns("mean " + a, "mean " + b);
         for (MetricKey k : keys) {
             double[] sa = new double[runs.size()];
             double[] sb = new double[runs.size()];
@@ -392,21 +384,69 @@ public final class Stats {
             tests.add(paired(concat(ua), concat(ub)));
             levels.add("users");
             for (int i = 0; i < tests.size(); i++) {
-                Paired p = tests.get(i);
                 metric.append(k.toString());
-                over.append(levels.get(i));
-                n.append(p.n());
-                ma.append(p.meanA());
-                mb.append(p.meanB());
-                diff.append(String.format(Locale.ROOT, "%+.4f ± %.4f", p.diff().mean(), p.diff().halfWidth()));
-                rel.append(Math.round(1000 * p.relative()) / 10.0);
-                t.append(p.t());
-                pt.append(p.pT());
-                pw.append(p.pWilcoxon());
+                rows.append(levels.get(i), tests.get(i));
             }
         }
         String title = a + " vs " + b + " (" + runs.get(0).title("test") + ", " + runs.size() + " seeds)";
-        return Table.create(title, metric, over, n, ma, mb, diff, rel, t, pt, pw);
+        return rows.table(title, metric);
+    }
+
+    /**
+     * The result columns of paired tests, one row per test: over (the pairing level), n, mean A, mean B,
+     * diff ± 95 % CI, relative %, t, p (paired t), p (Wilcoxon). Shared by {@link #pairedTable} and the CF
+     * experiments' {@code io.seqcl.cf.CfPaired}, which add their own leading columns.
+     */
+    public static final class PairedColumns {
+        private final StringColumn over = StringColumn.create("over");
+        private final IntColumn n = IntColumn.create("n");
+        private final DoubleColumn ma;
+        private final DoubleColumn mb;
+        private final StringColumn diff = StringColumn.create("diff ± 95% CI");
+        private final DoubleColumn rel = DoubleColumn.create("relative %");
+        private final DoubleColumn t = DoubleColumn.create("t");
+        private final DoubleColumn pt = DoubleColumn.create("p (paired t)");
+        private final DoubleColumn pw = DoubleColumn.create("p (Wilcoxon)");
+
+        /**
+         * @param meanA name of model A's mean column
+         * @param meanB name of model B's mean column
+         */
+        public PairedColumns(String meanA, String meanB) {
+            ma = DoubleColumn.create(meanA);
+            mb = DoubleColumn.create(meanB);
+        }
+
+        /**
+         * Appends one test.
+         *
+         * @param level what was paired, e.g. "seeds" or "users"
+         * @param p the test
+         */
+        public void append(String level, Paired p) {
+            over.append(level);
+            n.append(p.n());
+            ma.append(p.meanA());
+            mb.append(p.meanB());
+            diff.append(String.format(Locale.ROOT, "%+.4f ± %.4f", p.diff().mean(), p.diff().halfWidth()));
+            rel.append(Math.round(1000 * p.relative()) / 10.0);
+            t.append(p.t());
+            pt.append(p.pT());
+            pw.append(p.pWilcoxon());
+        }
+
+        /**
+         * The table: the caller's leading columns (one value per appended test), then these columns.
+         *
+         * @param title table name
+         * @param leading leading columns, e.g. split and metric
+         * @return the table
+         */
+        public Table table(String title, tech.tablesaw.columns.Column<?>... leading) {
+            Table table = Table.create(title, leading);
+            table.addColumns(over, n, ma, mb, diff, rel, t, pt, pw);
+            return table;
+        }
     }
 
     private static double[] concat(List<double[]> parts) {
