@@ -19,6 +19,8 @@ export SEQCL_BUDGET="${SEQCL_BUDGET:-quick}"
 if [ -z "${SEQCL_DATA:-}" ] && [ -d "$ROOT/../shared/data" ]; then export SEQCL_DATA="$ROOT/../shared/data"; fi
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 export THP_MEM_ALLOC_ENABLE="${THP_MEM_ALLOC_ENABLE:-1}"  # huge pages for libtorch tensors >= 2 MB (README)
+# glibc keeps freed large tensors for reuse instead of unmapping them (README "Packed execution")
+export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-268435456}" MALLOC_TRIM_THRESHOLD_="${MALLOC_TRIM_THRESHOLD_:-1073741824}"
 T0=$(date +%s)
 phase() { echo; echo "=== [$(( $(date +%s) - T0 ))s] $*"; }
 took() { echo "=== $1 took $(( $(date +%s) - $2 ))s"; }

@@ -161,6 +161,9 @@ spec = {
         "OMP_WAIT_POLICY": "PASSIVE",
         # libtorch tensors >= 2 MB on transparent huge pages (fewer page faults for large logits)
         "THP_MEM_ALLOC_ENABLE": "1",
+        # glibc reuses freed large tensors instead of unmapping them (README "Packed execution")
+        "MALLOC_MMAP_THRESHOLD_": "268435456",
+        "MALLOC_TRIM_THRESHOLD_": "1073741824",
     },
     "metadata": {"seqcl": {"rapaio_jupyter_kernel": env["RJK_VERSION"], "race_fix": env["PATCH_DIR"],
                            "race_fix_main": env["MAIN_CLASS"], "stock_main": "org.rapaio.jupyter.kernel.MainApp"}},

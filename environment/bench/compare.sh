@@ -19,6 +19,8 @@ while [ $# -gt 0 ]; do
 done
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 export THP_MEM_ALLOC_ENABLE="${THP_MEM_ALLOC_ENABLE:-1}"  # huge pages for libtorch tensors >= 2 MB (README)
+# glibc keeps freed large tensors for reuse instead of unmapping them (README "Packed execution")
+export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-268435456}" MALLOC_TRIM_THRESHOLD_="${MALLOC_TRIM_THRESHOLD_:-1073741824}"
 have_torch=0
 /usr/bin/python3 -c 'import torch' 2>/dev/null && have_torch=1
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) (other jobs may be running)"

@@ -34,7 +34,15 @@ public final class Settings {
          * libtorch's transparent-huge-page allocation of tensors of 2 MB or more ({@code 1} in the launchers); read
          * by libtorch itself, here only to print it in benchmarks (README "Packed execution").
          */
-        THP_MEM_ALLOC_ENABLE
+        THP_MEM_ALLOC_ENABLE,
+        /**
+         * glibc's mmap threshold (the launchers set 256 MB, with {@link #MALLOC_TRIM_THRESHOLD_} 1 GB, so that freed
+         * large tensors are reused instead of unmapped and faulted in again); read by glibc at process start, here
+         * only to print it in benchmarks (README "Packed execution").
+         */
+        MALLOC_MMAP_THRESHOLD_,
+        /** glibc's trim threshold (see {@link #MALLOC_MMAP_THRESHOLD_}). */
+        MALLOC_TRIM_THRESHOLD_
     }
 
     private Settings() {

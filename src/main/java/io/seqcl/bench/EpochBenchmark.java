@@ -97,6 +97,7 @@ public final class EpochBenchmark {
         String modelName = opts.getOrDefault("model", "metasgcl");
         String layouts = opts.getOrDefault("layouts", "both");
         String stage = opts.getOrDefault("stage", "finetune");
+        String profile = opts.remove("profile");
         opts.remove("stage");
         opts.remove("dataset");
         opts.remove("model");
@@ -171,11 +172,14 @@ public final class EpochBenchmark {
             }
             out.printf(Locale.ROOT, "%s on %s (%d users, %d items), %s%n", base.name(), ds.name(), split.numUsers(),
                     ds.numItems(), base.config());
-            out.printf(Locale.ROOT, "%d cores, libtorch intra-op threads %d, OMP_WAIT_POLICY=%s, THP_MEM_ALLOC_ENABLE=%s; epoch = %d batches "
+            out.printf(Locale.ROOT, "%d cores, libtorch intra-op threads %d, OMP_WAIT_POLICY=%s, THP_MEM_ALLOC_ENABLE=%s, "
+                            + "MALLOC_MMAP_THRESHOLD_=%s, MALLOC_TRIM_THRESHOLD_=%s; epoch = %d batches "
                             + "of %d %s samples, T=%d, real/padded tokens %.3f; timing: median of %d steps per layout "
                             + "(after %d warm-up), layouts alternating on the same batches, x batches per epoch%n",
                     Runtime.getRuntime().availableProcessors(), torchThreads, io.seqcl.Settings.get(io.seqcl.Settings.Variable.OMP_WAIT_POLICY).orElse("(unset)"),
                     io.seqcl.Settings.get(io.seqcl.Settings.Variable.THP_MEM_ALLOC_ENABLE).orElse("(unset)"),
+                    io.seqcl.Settings.get(io.seqcl.Settings.Variable.MALLOC_MMAP_THRESHOLD_).orElse("(unset)"),
+                    io.seqcl.Settings.get(io.seqcl.Settings.Variable.MALLOC_TRIM_THRESHOLD_).orElse("(unset)"),
                     batches.size(), batchSize, in.sampleMode(), in.maxLen(),
                     realTokens / (double) ((long) batches.stream().mapToInt(Batch::size).sum() * in.maxLen()),
                     steps * rounds, warmup);
@@ -249,6 +253,22 @@ public final class EpochBenchmark {
             if (k == 2) {
                 out.printf(Locale.ROOT, "packed/padded epoch ratio %.3f (same run); CPU-time ratio per step %.3f%n",
                         epochSecs[0] / epochSecs[1], cpuMedian[0] / cpuMedian[1]);
+            }
+            if (profile != null) {
+                Path trace = Path.of(profile);
+                ai.djl.pytorch.jni.JniUtils.startProfile(false, true, false);
+                for (int s = 0; s < steps; s++) {
+                    Batch b = batches.get(next++ % batches.size());
+                    stepsOf[0].step(b, new StepContext(1, next, rng[0], batches.size()));
+                }
+                ai.djl.pytorch.jni.JniUtils.stopProfile(trace.toAbsolutePath().toString());
+                out.printf(Locale.ROOT, "%s: libtorch trace of %d %s steps; operators by self time:%n", trace, steps,
+                        label[0]);
+                try {
+                    out.print(OperatorProfile.read(trace).table(25, steps));
+                } catch (IOException e) {
+                    out.println("could not read the trace back: " + e.getMessage());
+                }
             }
             for (int i = 0; i < k && eval > 0; i++) {
                 long e0 = System.nanoTime();

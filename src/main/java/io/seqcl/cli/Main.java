@@ -495,6 +495,10 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--stage", defaultValue = "finetune",
                 description = "s3rec only: finetune (default) or pretrain (the MIP pre-training step)")
         String stage;
+        @Option(names = "--profile", defaultValue = "",
+                description = "write a libtorch operator trace (Chrome trace JSON) of --steps extra steps of the first "
+                        + "layout to this file and print its operators by self time")
+        String profile;
 
         @Override
         public Integer call() {
@@ -517,6 +521,9 @@ public final class Main implements Callable<Integer> {
             o.put("eval", "" + eval);
             o.put("over-padding", "" + overPadding);
             o.put("stage", stage);
+            if (!profile.isEmpty()) {
+                o.put("profile", profile);
+            }
             return io.seqcl.bench.EpochBenchmark.run(o, stdout(spec));
         }
     }

@@ -57,6 +57,15 @@ public final class Devices {
     }
 
     /**
+     * Whether libtorch records operations for autograd on the calling thread (inside a gradient collector).
+     *
+     * @return libtorch's thread-local grad mode
+     */
+    public static boolean recordingGradients() {
+        return ai.djl.pytorch.jni.JniUtils.isGradMode();
+    }
+
+    /**
      * Sets libtorch's intra-op thread count for the process (torch::set_num_threads); 0 or less leaves the
      * engine's default (one thread per core).
      *

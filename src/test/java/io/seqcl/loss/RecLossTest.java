@@ -1,11 +1,17 @@
 package io.seqcl.loss;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.training.GradientCollector;
 import org.junit.jupiter.api.Test;
 
+import java.util.Random;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RecLossTest {
 
@@ -29,6 +35,10 @@ class RecLossTest {
             double withPad1 = -(0 - Math.log(Math.exp(-5) + Math.exp(-1) + Math.exp(0) + Math.exp(-1)));
             double gotPad = new FullSoftmaxCrossEntropy(true).compute(h, table, new long[] {3, 2}, null).getFloat();
             assertEquals((withPad0 + withPad1) / 2, gotPad, 1e-4);
+            // a target 200 logits below the best: its probability underflows in float32, the loss must not
+            NDArray far = m.create(new float[] {0, 0, 100, 0, 0, 0}, new Shape(3, 2));
+            NDArray h2 = m.create(new float[] {2, 0}, new Shape(1, 2));
+            assertEquals(200.0, new FullSoftmaxCrossEntropy().compute(h2, far, new long[] {2}, null).getFloat(), 1e-3);
         }
     }
 
@@ -42,6 +52,75 @@ class RecLossTest {
             double got = new SampledBinaryCrossEntropy().compute(h, table, new long[] {3, 1}, new long[] {1, 2})
                     .getFloat();
             assertEquals(expected, got, 1e-5);
+        }
+    }
+
+    /**
+     * The closed-form gradient of the full-softmax cross-entropy ({@link FullSoftmaxCrossEntropy#meanNegLogSoftmax})
+     * equals autograd's gradient of the plain formula {@code -mean(logSoftmax(h E^T)[t])}, for both padding-row
+     * variants, a repeated target, and a nonlinear function of the loss (the value carries the gradient's chain rule).
+     */
+    @Test
+    void fullSoftmaxGradientsEqualAutogradOfThePlainFormula() {
+        Random rnd = new Random(3);
+        int k = 7;
+        int rows = 13;
+        int d = 5;
+        float[] hv = new float[k * d];
+        float[] tv = new float[rows * d];
+        for (int i = 0; i < hv.length; i++) {
+            hv[i] = (float) rnd.nextGaussian();
+        }
+        for (int i = 0; i < tv.length; i++) {
+            tv[i] = (float) rnd.nextGaussian();
+        }
+        long[] targets = {3, 12, 1, 3, 7, 5, 3};
+        for (boolean pad : new boolean[] {false, true}) {
+            for (int f = 0; f < 2; f++) {
+                float[][] fused = grads(hv, tv, k, rows, d, targets, pad, false, f);
+                float[][] plain = grads(hv, tv, k, rows, d, targets, pad, true, f);
+                assertEquals(plain[2][0], fused[2][0], 1e-5 * Math.abs(plain[2][0]), "loss value, pad " + pad);
+                for (int a = 0; a < 2; a++) {
+                    double scale = 0;
+                    for (float v : plain[a]) {
+                        scale = Math.max(scale, Math.abs(v));
+                    }
+                    assertTrue(scale > 1e-3, "reference gradient is not zero");
+                    for (int i = 0; i < plain[a].length; i++) {
+                        assertEquals(plain[a][i], fused[a][i], 1e-5 * scale,
+                                (a == 0 ? "dL/dh" : "dL/dE") + "[" + i + "], pad " + pad + ", f " + f);
+                    }
+                }
+            }
+        }
+    }
+
+    /** {h grad, table grad, {loss}} of f(L): f 0 is L, f 1 is L^2 + 3L. */
+    private static float[][] grads(float[] hv, float[] tv, int k, int rows, int d, long[] targets, boolean pad,
+                                   boolean plain, int f) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray h = m.create(hv, new Shape(k, d));
+            NDArray table = m.create(tv, new Shape(rows, d));
+            h.setRequiresGradient(true);
+            table.setRequiresGradient(true);
+            float value;
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray loss;
+                if (plain) {
+                    NDArray t = pad ? table : table.get(new NDIndex("1:"));
+                    long[] cols = targets.clone();
+                    for (int i = 0; i < cols.length && !pad; i++) {
+                        cols[i]--;
+                    }
+                    loss = h.matMul(t.transpose()).logSoftmax(1).gather(m.create(cols, new Shape(k, 1)), 1)
+                            .mean().neg();
+                } else {
+                    loss = new FullSoftmaxCrossEntropy(pad).compute(h, table, targets, null);
+                }
+                value = loss.getFloat();
+                gc.backward(f == 0 ? loss : loss.mul(loss).add(loss.mul(3)));
+            }
+            return new float[][] {h.getGradient().toFloatArray(), table.getGradient().toFloatArray(), {value}};
         }
     }
 }
