@@ -132,19 +132,28 @@ public final class RankingEvaluator {
     }
 
     /**
-     * Counts the true entries of each row of a boolean matrix. libtorch's sum of a bool tensor first copies it
-     * to int64 (8 bytes per entry, a fresh allocation as large as the scores twice over: 41% of an evaluation
-     * pass in a profile), so the flags are summed as float32, which is exact for counts below 2^24.
+     * Counts the true entries of each row of a boolean matrix. The flags come to Java as one byte each and are
+     * counted here: libtorch's sum of a bool tensor first copies it to int64, and a float32 copy first (the previous
+     * way) cost more than the sum. Measured on {@code [256, 12101]} flags after the item product (2026-11-30, idle
+     * machine, glibc thresholds of the launchers): 2.7 ms per batch counted here, 4.1 ms as an int64 sum in libtorch,
+     * 16 ms through a float32 copy.
      *
      * @param flags {@code [B, W]} booleans
      * @param width W
      * @return the count of each row
      */
     static long[] count(NDArray flags, int width) {
-        ai.djl.ndarray.types.DataType t = width < (1 << 24) ? ai.djl.ndarray.types.DataType.FLOAT32
-                : ai.djl.ndarray.types.DataType.INT64;
-        return flags.toType(t, false).sum(new int[] {1}).toType(ai.djl.ndarray.types.DataType.INT64, false)
-                .toLongArray();
+        byte[] f = flags.toByteArray();
+        int rows = f.length / width;
+        long[] counts = new long[rows];
+        for (int r = 0; r < rows; r++) {
+            int c = 0;
+            for (int j = r * width, end = j + width; j < end; j++) {
+                c += f[j];
+            }
+            counts[r] = c;
+        }
+        return counts;
     }
 
     /**

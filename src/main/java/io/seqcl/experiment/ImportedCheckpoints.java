@@ -84,7 +84,7 @@ public final class ImportedCheckpoints {
     public static EvalResult evaluate(Path checkpoint, SequenceDataset ds, SASRecConfig base, HistoryMode history) {
         LeaveOneOutSplit split = LeaveOneOutSplit.of(ds);
         try (SASRec model = CheckpointImport.recbole(checkpoint).sasrec(ds.numItems(), base)) {
-            return new RankingEvaluator(history, RankingEvaluator.DEFAULT_KS, 256).evaluate(model, split.test());
+            return new RankingEvaluator(history, RankingEvaluator.DEFAULT_KS, io.seqcl.train.TrainConfig.DEFAULT_EVAL_BATCH).evaluate(model, split.test());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

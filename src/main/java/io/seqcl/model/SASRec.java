@@ -255,6 +255,9 @@ public class SASRec extends AbstractRecommender<SASRecConfig> {
     @Override
     public NDArray scoreAll(Batch batch) {
         Packing p = packing(batch);
-        return p.last(encode(batch, p, false)).matMul(itemEmb.transpose());
+        // packed: the last block runs at the read positions only (TransformerStack.forwardLast); padded: the
+        // reference path over all positions
+        NDArray last = p.packed() ? encoder.forwardLast(embed(batch, p, false), p) : p.last(encode(batch, p, false));
+        return last.matMul(itemEmb.transpose());
     }
 }

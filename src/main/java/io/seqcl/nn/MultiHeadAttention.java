@@ -109,6 +109,32 @@ public final class MultiHeadAttention {
         return o.forward(Ops.rows(all, p.regroupIndex()));
     }
 
+    /**
+     * Self-attention of each row's last real position only (inference): the query projection runs on the
+     * {@code B} last states, the key and value projections on all states of the layout, and the scores are one
+     * row {@code [B, h, 1, T]} per sequence with {@link Packing#lastQueryMask()}. Equal to the row of
+     * {@link #forward(NDArray, Packing, boolean)} at the last position without dropout: positions the last query
+     * may not see get the same {@code -10000} and are zero after the softmax in both.
+     *
+     * @param x states in {@code p}'s layout
+     * @param p the batch's layout
+     * @return the projected output {@code [B, d]} (no residual)
+     */
+    public NDArray forwardLast(NDArray x, Packing p) {
+        long b = p.rows();
+        long t = p.maxLen();
+        long d = (long) heads * headSize;
+        NDArray w = ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(k.weight(), v.weight()), 0);
+        NDArray bias = ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(k.bias(), v.bias()), 0);
+        NDArray kv = p.unpack(ai.djl.nn.core.Linear.linear(p.flat(x), w, bias).singletonOrThrow())
+                .reshape(new Shape(b, t, 2, heads, headSize)).transpose(2, 0, 3, 1, 4);
+        NDArray qh = q.forward(p.last(x)).reshape(new Shape(b, heads, 1, headSize));
+        NDArray scores = qh.matMul(kv.get(0).transpose(0, 1, 3, 2));
+        scores = Ops.scale(scores, 1.0 / Math.sqrt(headSize)).add(p.lastQueryMask());
+        NDArray ctx = scores.softmax(-1).matMul(kv.get(1)).reshape(new Shape(b, d));
+        return o.forward(ctx);
+    }
+
     private NDArray split(NDArray x, long b, long t) {
         return x.reshape(new Shape(b, t, heads, headSize)).transpose(0, 2, 1, 3);
     }

@@ -222,6 +222,27 @@ public final class Packing {
         return mask;
     }
 
+    /**
+     * The row of {@link #mask()} at each row's last real position, the only query read when scoring
+     * ({@link TransformerStack#forwardLast}): 0 for an allowed key, {@link AttentionMask#MASKED} otherwise.
+     *
+     * @return {@code [B, 1, 1, T]}
+     */
+    public NDArray lastQueryMask() {
+        long t0 = System.nanoTime();
+        float[] row = new float[rows * len];
+        float masked = (float) AttentionMask.MASKED;
+        for (int b = 0; b < rows; b++) {
+            for (int p = 0; p < len; p++) {
+                boolean allowed = items[b][p] != 0 && (!causal || p <= lastIndex[b]);
+                row[b * len + p] = allowed ? 0f : masked;
+            }
+        }
+        NDArray m = manager.create(row, new Shape(rows, 1, 1, len));
+        PREPARATION.addAndGet(System.nanoTime() - t0);
+        return m;
+    }
+
     /** @return nanoseconds spent building layouts and masks in Java since the last reset (benchmarks) */
     public static long preparationNanos() {
         return PREPARATION.get();

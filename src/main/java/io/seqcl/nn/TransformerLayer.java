@@ -77,6 +77,24 @@ public final class TransformerLayer {
     }
 
     /**
+     * Applies an encoder block at each row's last real position only (inference, no dropout): attention of that
+     * query over its row ({@link MultiHeadAttention#forwardLast}), then the residuals, LayerNorms and feed-forward
+     * on {@code B} rows instead of all positions.
+     *
+     * @param h input in {@code p}'s layout
+     * @param p the batch's layout
+     * @return {@code [B, d]}, equal to {@code p.last(forward(h, p, null, null, false))}
+     */
+    public NDArray forwardLast(NDArray h, Packing p) {
+        if (crossAttn != null) {
+            throw new IllegalStateException("forwardLast is for encoder blocks; this block has cross-attention");
+        }
+        NDArray x = norm1.forward(attn.forwardLast(h, p).add(p.last(h)));
+        NDArray f = ff2.forward(cfg.activation().apply(ff1.forward(x)));
+        return norm2.forward(f.add(x));
+    }
+
+    /**
      * Applies the block in a batch's layout ({@link Packing}): every per-token layer runs on the layout's rows;
      * self-attention uses {@link MultiHeadAttention#forward(NDArray, Packing, boolean)}; cross-attention (decoder
      * blocks) rebuilds the padded queries and packs the result.

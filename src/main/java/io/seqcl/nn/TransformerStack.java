@@ -69,6 +69,22 @@ public final class TransformerStack {
     }
 
     /**
+     * Runs an encoder stack for scoring (inference, no dropout): every block but the last on all positions, the
+     * last one at each row's last real position only ({@link TransformerLayer#forwardLast}).
+     *
+     * @param x input in {@code p}'s layout
+     * @param p the batch's layout
+     * @return {@code [B, d]}, equal to {@code p.last(forward(x, p, false))}
+     */
+    public NDArray forwardLast(NDArray x, Packing p) {
+        NDArray h = x;
+        for (int i = 0; i < layers.size() - 1; i++) {
+            h = layers.get(i).forward(h, p, null, null, false);
+        }
+        return layers.isEmpty() ? p.last(h) : layers.get(layers.size() - 1).forwardLast(h, p);
+    }
+
+    /**
      * Runs an encoder stack (no memory) in a batch's layout.
      *
      * @param x input in {@code p}'s layout

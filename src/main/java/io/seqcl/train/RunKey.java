@@ -47,6 +47,13 @@ public record RunKey(Map<String, String> fields) {
     }
 
     /**
+     * Settings a resumed run may change, ignored when comparing keys (also in checkpoints written when they were
+     * keyed): the epoch budget, and the users scored per evaluation call, which changes no rank (each user's scores
+     * are computed independently of the other users in the call).
+     */
+    static final java.util.Set<String> UNKEYED = java.util.Set.of("train.epochs", "train.evalBatchSize");
+
+    /**
      * Builds the key of a run.
      *
      * @param model the model
@@ -61,7 +68,8 @@ public record RunKey(Map<String, String> fields) {
         f.put("model", model.name());
         putComponents(f, "model.config", model.config());
         for (RecordComponent c : TrainConfig.class.getRecordComponents()) {
-            if (!c.getName().equals("epochs") && !(c.getName().equals("tieBreak") && config.tieBreak() == null)) {
+            if (!UNKEYED.contains("train." + c.getName())
+                    && !(c.getName().equals("tieBreak") && config.tieBreak() == null)) {
                 f.put("train." + c.getName(), valueOf(read(c, config)));
             }
         }
@@ -85,6 +93,9 @@ public record RunKey(Map<String, String> fields) {
     public List<String> differences(RunKey other) {
         List<String> out = new ArrayList<>();
         for (Map.Entry<String, String> e : fields.entrySet()) {
+            if (UNKEYED.contains(e.getKey())) {
+                continue;
+            }
             String theirs = other.fields.get(e.getKey());
             if (!e.getValue().equals(theirs)) {
                 out.add(e.getKey() + ": checkpoint " + (theirs == null ? "(absent)" : shorten(theirs)) + ", now "
@@ -92,7 +103,7 @@ public record RunKey(Map<String, String> fields) {
             }
         }
         for (String k : other.fields.keySet()) {
-            if (!fields.containsKey(k)) {
+            if (!fields.containsKey(k) && !UNKEYED.contains(k)) {
                 out.add(k + ": checkpoint " + shorten(other.fields.get(k)) + ", now (absent)");
             }
         }

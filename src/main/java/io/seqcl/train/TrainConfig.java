@@ -42,6 +42,13 @@ public record TrainConfig(int epochs, int batchSize, double learningRate, double
         implements TrainConfigBuilder.With {
 
     /** Validates every field, naming the one that is wrong. */
+    /**
+     * Users scored per evaluation call by default: 1024. A full Beauty test pass (22,363 users x 12,101 items,
+     * SASRec) took 1.33-1.70 s with 1024 against 1.96-3.85 s with 256 (fewer libtorch calls per user; README
+     * "Packed execution"). Memory: a {@code [1024, N + 1]} float score matrix, 50 MB for Beauty.
+     */
+    public static final int DEFAULT_EVAL_BATCH = 1024;
+
     public TrainConfig {
         if (epochs < 0) {
             throw new IllegalArgumentException("epochs must be >= 0, got " + epochs);
@@ -78,7 +85,7 @@ public record TrainConfig(int epochs, int batchSize, double learningRate, double
      * @return the defaults
      */
     public static TrainConfig defaults() {
-        return new TrainConfig(50, 256, 1e-3, 0.9, 0.999, 0.0, 10, MetricKey.parse("NDCG@10"), 2020, 256,
+        return new TrainConfig(50, 256, 1e-3, 0.9, 0.999, 0.0, 10, MetricKey.parse("NDCG@10"), 2020, DEFAULT_EVAL_BATCH,
                 HistoryMode.NEG_INF, RankingEvaluator.DEFAULT_KS, true, 1e4, 0, null);
     }
 
@@ -93,7 +100,7 @@ public record TrainConfig(int epochs, int batchSize, double learningRate, double
      * @return the preset
      */
     public static TrainConfig coserecFamily() {
-        return new TrainConfig(300, 256, 1e-3, 0.9, 0.999, 0.0, 40, MetricKey.parse("NDCG@20"), 1, 256,
+        return new TrainConfig(300, 256, 1e-3, 0.9, 0.999, 0.0, 40, MetricKey.parse("NDCG@20"), 1, DEFAULT_EVAL_BATCH,
                 HistoryMode.ZERO, RankingEvaluator.DEFAULT_KS, true, 1e4, 0, null);
     }
 

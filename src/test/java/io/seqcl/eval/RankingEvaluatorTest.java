@@ -207,7 +207,7 @@ class RankingEvaluatorTest {
     }
 
     @Test
-    void rowCountsAreExactInBothSummationTypes() {
+    void rowCountsAreExact() {
         java.util.SplittableRandom rnd = new java.util.SplittableRandom(5);
         int rows = 7;
         int width = 3001;
@@ -222,9 +222,21 @@ class RankingEvaluatorTest {
         }
         try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
             NDArray f = m.create(flags, new Shape(rows, width));
-            // the float32 path (narrow tables) and the int64 path (2^24 items or more) count alike
             assertArrayEquals(expected, RankingEvaluator.count(f, width));
-            assertArrayEquals(expected, RankingEvaluator.count(f, 1 << 24));
+            // flags of a comparison on a column slice (the evaluator's own use: items 1..N of [B, N + 1] scores)
+            float[] sc = new float[rows * (width + 1)];
+            float[] g = new float[rows];
+            for (int r = 0; r < rows; r++) {
+                g[r] = 0.5f;
+                sc[r * (width + 1)] = 1f; // column 0 (padding) always above, must not count
+                for (int j = 0; j < width; j++) {
+                    sc[r * (width + 1) + 1 + j] = flags[r * width + j] ? 1f : 0f;
+                }
+            }
+            NDArray scores = m.create(sc, new Shape(rows, width + 1));
+            NDArray flagsOfSlice = scores.get(new ai.djl.ndarray.index.NDIndex(":, 1:"))
+                    .gte(m.create(g, new Shape(rows, 1)));
+            assertArrayEquals(expected, RankingEvaluator.count(flagsOfSlice, width));
         }
         assertEquals(0, expected[0]);
         assertEquals(width, expected[rows - 1]);

@@ -246,6 +246,22 @@ class TrainerTest {
     }
 
     @Test
+    void evaluationBatchSizeIsNotPartOfTheRunKeyAndOldKeysNamingItStillMatch() {
+        java.util.Map<String, String> now = java.util.Map.of("model", "SASRec", "train.seed", "5");
+        // checkpoints written while train.evalBatchSize was keyed (256 then, 1024 now) resume
+        java.util.Map<String, String> old = java.util.Map.of("model", "SASRec", "train.seed", "5",
+                "train.evalBatchSize", "256");
+        assertEquals(List.of(), new RunKey(now).differences(new RunKey(old)));
+        assertEquals(List.of(), new RunKey(old).differences(new RunKey(now)));
+        assertEquals(1, new RunKey(now).differences(new RunKey(java.util.Map.of("model", "SASRec",
+                "train.seed", "6"))).size());
+        try (SASRec m = new SASRec(DATA.numItems(), SMALL, 5)) {
+            assertTrue(!RunKey.of(m, quick(1), LeaveOneOutSplit.of(DATA), null).fields()
+                    .containsKey("train.evalBatchSize"));
+        }
+    }
+
+    @Test
     void truncatedCheckpointNamesTheFileAndWhatIsWrong() throws Exception {
         Path ck = checkpointAfterOneEpoch(quick(1).withMaxStepsPerEpoch(2));
         byte[] all = Files.readAllBytes(ck);
