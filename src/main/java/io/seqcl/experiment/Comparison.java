@@ -75,7 +75,7 @@ public final class Comparison {
                 ours.append(round(v, 4));
                 if (pv.isPresent()) {
                     theirs.append(pv.getAsDouble());
-                    diff.append(round(100 * (v - pv.getAsDouble()) / pv.getAsDouble(), 1));
+                    diff.append(relativePct(v, pv.getAsDouble()));
                 } else {
                     theirs.appendMissing();
                     diff.appendMissing();
@@ -159,7 +159,7 @@ public final class Comparison {
             metric.append(key.toString());
             ours.append(round(v, 4));
             popCol.append(round(popValue, 4));
-            diff.append(popValue == 0 ? Double.NaN : round(100 * (v - popValue) / popValue, 1));
+            diff.append(popValue == 0 ? Double.NaN : relativePct(v, popValue));
             p.append(Double.isNaN(pw) ? Double.NaN : round(pw, 4));
             verdict.append(v <= popValue ? "at or below Pop" : pw < 0.05 ? "beats Pop" : "above Pop, within noise");
         }
@@ -178,7 +178,19 @@ public final class Comparison {
         return t.rowCount() > 0 && t.stringColumn("verdict").isEqualTo("beats Pop").size() == t.rowCount();
     }
 
-    private static double round(double v, int digits) {
+    /**
+     * The relative difference in percent, rounded to 0.1 (the paper columns here and in {@link RecordedResults}).
+     *
+     * @param ours our value
+     * @param reference the paper's value (or Pop's)
+     * @return {@code 100 (ours - reference) / reference}
+     */
+    public static double relativePct(double ours, double reference) {
+        return round(100 * (ours - reference) / reference, 1);
+    }
+
+    /** Rounds half up to a number of decimals (the tables' display precision). */
+    static double round(double v, int digits) {
         double f = Math.pow(10, digits);
         return Math.round(v * f) / f;
     }

@@ -631,17 +631,17 @@ public final class RecordedResults {
                             model.append(m);
                             metric.append(k);
                             recorded.append(s.toString());
-                            mean.append(round(s.mean(), 4));
+                            mean.append(Comparison.round(s.mean(), 4));
                             seeds.append(s.n());
                             Double lv = liveValues.get(pd + "|" + m + "|" + k);
                             if (lv == null) {
                                 liveCol.appendMissing();
                             } else {
-                                liveCol.append(round(lv, 4));
+                                liveCol.append(Comparison.round(lv, 4));
                             }
                             if (pv.isPresent()) {
                                 paper.append(pv.getAsDouble());
-                                diff.append(relativePct(s.mean(), pv.getAsDouble()));
+                                diff.append(Comparison.relativePct(s.mean(), pv.getAsDouble()));
                             } else {
                                 paper.appendMissing();
                                 diff.appendMissing();
@@ -703,7 +703,7 @@ public final class RecordedResults {
                         if (o.pairs() == 0) {
                             tau.appendMissing();
                         } else {
-                            tau.append(round(o.tau(), 3));
+                            tau.append(Comparison.round(o.tau(), 3));
                         }
                         holds.append(o.verdict());
                         reversed.append(o.reversedText());
@@ -807,11 +807,11 @@ public final class RecordedResults {
             base.append(r.base().toString());
             treat.append(r.treat().toString());
             seeds.append(r.paired());
-            gain.append(round(r.gainPct(), 1));
+            gain.append(Comparison.round(r.gainPct(), 1));
             ci.append(Double.isNaN(r.lowPct()) ? "n/a (fewer than 2 seeds)"
                     : String.format(Locale.ROOT, "[%+.1f, %+.1f]", r.lowPct(), r.highPct()));
-            paper.append(round(r.paperPct(), 2));
-            diff.append(round(r.gainPct() - r.paperPct(), 1));
+            paper.append(Comparison.round(r.paperPct(), 2));
+            diff.append(Comparison.round(r.gainPct() - r.paperPct(), 1));
         }
         String title = source == null ? "recorded gains vs the paper" : source.what() + ": recorded gain of " + t
                 + " over " + b + " vs the paper's \"" + source.setting() + "\" gain";
@@ -928,17 +928,6 @@ public final class RecordedResults {
             }
         }
         return new Order(pairs, conc, rev, List.copyOf(reversed), judged);
-    }
-
-    /**
-     * The relative difference to the paper in percent, rounded to 0.1.
-     *
-     * @param recorded our value
-     * @param paper the paper's value
-     * @return {@code 100 (recorded - paper) / paper}
-     */
-    public static double relativePct(double recorded, double paper) {
-        return round(100 * (recorded - paper) / paper, 1);
     }
 
     private static String ranking(List<String> names, double[] v) {
@@ -1338,10 +1327,5 @@ public final class RecordedResults {
             return (s / 60) + " min " + (s % 60) + " s";
         }
         return (s / 3600) + " h " + ((s % 3600) / 60) + " min";
-    }
-
-    private static double round(double v, int digits) {
-        double f = Math.pow(10, digits);
-        return Math.round(v * f) / f;
     }
 }

@@ -176,8 +176,8 @@ class RecordedResultsTest {
         assertEquals(0, o.pairs());
         assertTrue(Double.isNaN(o.tau()));
         assertTrue(o.verdict().startsWith("n/a"));
-        assertEquals(4.2, RecordedResults.relativePct(0.065, 0.0624), 0);
-        assertEquals(-37.0, RecordedResults.relativePct(0.052, 0.0825), 0);
+        assertEquals(4.2, Comparison.relativePct(0.065, 0.0624), 0);
+        assertEquals(-37.0, Comparison.relativePct(0.052, 0.0825), 0);
         assertEquals("1 h 19 min", RecordedResults.duration(4792.2));
         assertEquals("4 min 19 s", RecordedResults.duration(258.8));
         assertEquals("42 s", RecordedResults.duration(42));
