@@ -406,8 +406,17 @@ public final class RecordedResults {
                 }
             }
         }
+        double epochs = 0;
+        for (SeedRun r : done) {
+            String es = r.provenance().get("epoch.seconds");
+            double s = es == null ? Double.NaN : number(es);
+            epochs += Double.isNaN(s) ? 0 : s;
+        }
+        if (epochs > 0) {
+            b.append("; epoch time across sittings ").append(duration(epochs));
+        }
         if (timed > 0) {
-            b.append("; wall time ").append(duration(total));
+            b.append(epochs > 0 ? "; wall time of the last sitting " : "; wall time ").append(duration(total));
             if (timed > 1) {
                 b.append(String.format(Locale.ROOT, " (%.0f-%.0f s per seed)", min, max));
             }

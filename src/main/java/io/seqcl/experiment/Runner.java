@@ -99,6 +99,14 @@ public final class Runner {
             try (SequentialRecommender model = m.create(dataset.numItems(), spec.train().seed())) {
                 results.add(fit(trainer, model, m.name(), split, listener));
             }
+            // wall.seconds is this sitting's; the epoch times come back with a resumed checkpoint's curve
+            double epochSeconds = epochSeconds(results.get(results.size() - 1));
+            prov.put("epoch.seconds." + m.name(), String.format(java.util.Locale.ROOT, "%.1f", epochSeconds));
+            double all = 0;
+            for (TrainResult r : results) {
+                all += epochSeconds(r);
+            }
+            prov.put("epoch.seconds", String.format(java.util.Locale.ROOT, "%.1f", all));
             prov.put("models.done", (i + 1) + " of " + spec.models().size());
             if (afterEachModel != null && i + 1 < spec.models().size()) {
                 prov.put("wall.seconds", String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e9));
@@ -108,6 +116,19 @@ public final class Runner {
         }
         prov.put("wall.seconds", String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e9));
         return new RunResult(spec, results, prov);
+    }
+
+    /**
+     * The summed epoch times of a result's curve: a model's training time across all sittings of a resumed run
+     * (each epoch's wall time, validation included; an epoch during which the process was paused counts the pause).
+     *
+     * @param r a result
+     * @return seconds, 0 for a model without epochs (Pop)
+     */
+    static double epochSeconds(TrainResult r) {
+        tech.tablesaw.api.Table c = r.curve();
+        return c == null || !c.columnNames().contains("seconds") || c.rowCount() == 0 ? 0
+                : c.numberColumn("seconds").sum();
     }
 
     /**

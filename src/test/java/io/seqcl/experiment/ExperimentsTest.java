@@ -47,5 +47,11 @@ class ExperimentsTest {
         String metrics = Files.readString(dir.resolve("metrics.csv"));
         assertTrue(metrics.contains("Pop") && metrics.contains("SASRec"), metrics);
         assertEquals("2 of 2", r.provenance().get("models.done"));
+        // the epoch times of the curves (across sittings when resumed), per model and in all
+        double sasrec = r.results().get(1).curve().numberColumn("seconds").sum();
+        assertTrue(sasrec > 0);
+        assertEquals(sasrec, Double.parseDouble(r.provenance().get("epoch.seconds.SASRec")), 0.051);
+        assertEquals(sasrec, Double.parseDouble(r.provenance().get("epoch.seconds")), 0.051, "Pop has no epochs");
+        assertEquals("0.0", r.provenance().get("epoch.seconds.Pop"));
     }
 }

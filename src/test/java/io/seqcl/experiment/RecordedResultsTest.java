@@ -75,6 +75,26 @@ class RecordedResultsTest {
     }
 
     @Test
+    void aResumedRunShowsItsEpochTimeAcrossSittingsBesideTheLastSittingsWallTime() throws Exception {
+        Path copy = tmp.resolve("seq");
+        try (var files = Files.walk(FIXTURES.resolve("seq"))) {
+            for (Path f : files.toList()) {
+                Path to = copy.resolve(FIXTURES.resolve("seq").relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(f, to);
+                }
+            }
+        }
+        Path prov = copy.resolve("mclrec/table3-beauty/beauty/seed-2020/provenance.csv");
+        Files.writeString(prov, Files.readString(prov) + "epoch.seconds,36000.0\n");
+        String msg = RecordedResults.of(TABLE3, copy).message();
+        assertTrue(msg.contains("epoch time across sittings 10 h 0 min; wall time of the last sitting 8 h 45 min"),
+                msg);
+    }
+
+    @Test
     void comparisonHasTheClosedFormMeansIntervalsAndRelativeDifferences() {
         Table c = RecordedResults.of(TABLE3, FIXTURES.resolve("seq")).comparison();
         // SASRec HR@10: seeds 0.060, 0.070 -> mean 0.065, sd 0.1/sqrt(200), half-width t_1 * sd / sqrt(2) = t_1 * 0.005
