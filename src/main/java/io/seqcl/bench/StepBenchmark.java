@@ -175,6 +175,15 @@ public final class StepBenchmark {
             out.printf(Locale.ROOT, "full evaluation pass (%s, %d users x %d items, batch %d): %.2f s (process CPU "
                     + "time %.2f s, all threads)%n", eval.name(), eval.size(), items, evalBatch, secs,
                     (EpochBenchmark.cpuNanos() - c0) / 1e9);
+            // a training run evaluates every epoch: later passes reuse memory the first one had to fault in
+            double[] again = new double[2];
+            for (int i = 0; i < again.length; i++) {
+                long a0 = System.nanoTime();
+                ev.evaluate(model, eval);
+                again[i] = (System.nanoTime() - a0) / 1e9;
+            }
+            out.printf(Locale.ROOT, "  the next two passes (same process, as in training): %.2f s, %.2f s%n", again[0],
+                    again[1]);
             // the same batches, scores only (encoder and item product, no ranking), to show where the pass goes
             long s0 = System.nanoTime();
             scoresOnly(model, eval, evalBatch);
