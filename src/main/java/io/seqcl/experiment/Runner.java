@@ -89,6 +89,7 @@ public final class Runner {
         prov.put("split", splitNote + ": " + split.numUsers() + " users (" + split.droppedUsers()
                 + " with < 3 interactions left out)");
         List<TrainResult> results = new ArrayList<>();
+        double allEpochSeconds = 0;
         for (int i = 0; i < spec.models().size(); i++) {
             ModelSpec m = spec.models().get(i);
             prov.put("model." + m.name(), String.valueOf(m.config()));
@@ -101,12 +102,9 @@ public final class Runner {
             }
             // wall.seconds is this sitting's; the epoch times come back with a resumed checkpoint's curve
             double epochSeconds = epochSeconds(results.get(results.size() - 1));
+            allEpochSeconds += epochSeconds;
             prov.put("epoch.seconds." + m.name(), String.format(java.util.Locale.ROOT, "%.1f", epochSeconds));
-            double all = 0;
-            for (TrainResult r : results) {
-                all += epochSeconds(r);
-            }
-            prov.put("epoch.seconds", String.format(java.util.Locale.ROOT, "%.1f", all));
+            prov.put("epoch.seconds", String.format(java.util.Locale.ROOT, "%.1f", allEpochSeconds));
             prov.put("models.done", (i + 1) + " of " + spec.models().size());
             if (afterEachModel != null && i + 1 < spec.models().size()) {
                 prov.put("wall.seconds", String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e9));
