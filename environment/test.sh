@@ -17,10 +17,6 @@ export SEQCL_BUDGET="${SEQCL_BUDGET:-quick}"
 # the real benchmark files sit in ../shared/data on the project's machines and in CI; elsewhere the notebooks
 # fall back to the synthetic dataset
 if [ -z "${SEQCL_DATA:-}" ] && [ -d "$ROOT/../shared/data" ]; then export SEQCL_DATA="$ROOT/../shared/data"; fi
-export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
-export THP_MEM_ALLOC_ENABLE="${THP_MEM_ALLOC_ENABLE:-1}"  # huge pages for libtorch tensors >= 2 MB (README)
-# glibc keeps freed large tensors for reuse instead of unmapping them (README "Packed execution")
-export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-268435456}" MALLOC_TRIM_THRESHOLD_="${MALLOC_TRIM_THRESHOLD_:-1073741824}"
 T0=$(date +%s)
 phase() { echo; echo "=== [$(( $(date +%s) - T0 ))s] $*"; }
 took() { echo "=== $1 took $(( $(date +%s) - $2 ))s"; }
@@ -28,6 +24,9 @@ took() { echo "=== $1 took $(( $(date +%s) - $2 ))s"; }
 if [ "${SEQCL_SKIP_SETUP:-0}" != 1 ]; then
   phase "setup"; s=$(date +%s); environment/setup.sh --with-browser; took setup "$s"
 fi
+# OpenMP wait policy and memory allocator for every JVM below (after setup, which installs libjemalloc2)
+. environment/runtime-env.sh
+echo "libtorch process settings: allocator $SEQCL_ALLOCATOR, THP_MEM_ALLOC_ENABLE=$THP_MEM_ALLOC_ENABLE, OMP_WAIT_POLICY=$OMP_WAIT_POLICY"
 phase "build: mvn -B package -DskipTests"; s=$(date +%s)
 # shellcheck disable=SC2086
 mvn -B -q ${MVN_ARGS:-} package -DskipTests; took build "$s"

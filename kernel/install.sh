@@ -137,7 +137,12 @@ if [ "$JAVA_MAJOR" -ge 21 ]; then
   JVM_FLAGS+=("--enable-native-access=ALL-UNNAMED")
 fi
 
-KDIR="$KDIR" JAVA="$JAVA" DISPLAY_NAME="$DISPLAY_NAME" PATCH_DIR="$PATCH_DIR" RJK_JAR="$RJK_JAR" \
+# the kernel's process settings (OpenMP wait policy, memory allocator) as the launchers set them
+RUNTIME_ENV="$(. "$ROOT/environment/runtime-env.sh" && for v in OMP_WAIT_POLICY THP_MEM_ALLOC_ENABLE LD_PRELOAD MALLOC_CONF \
+  MALLOC_MMAP_THRESHOLD_ MALLOC_TRIM_THRESHOLD_; do [ -n "${!v:-}" ] && printf '%s=%s\n' "$v" "${!v}"; done; true)"
+say "kernel process settings: $(echo "$RUNTIME_ENV" | paste -sd' ')"
+
+RUNTIME_ENV="$RUNTIME_ENV" KDIR="$KDIR" JAVA="$JAVA" DISPLAY_NAME="$DISPLAY_NAME" PATCH_DIR="$PATCH_DIR" RJK_JAR="$RJK_JAR" \
 LIB_ENTRY="$LIB_ENTRY" MAIN_CLASS="io.seqcl.kernel.SafeKernelMain" DEPS_FILE="$KDIR/lib/dependencies.classpath" RJK_VERSION="$RJK_VERSION" \
 "$PY" - "${JVM_FLAGS[@]}" <<'PYEOF'
 import json, os, sys
@@ -157,13 +162,8 @@ spec = {
         # JShell compiler class path; the kernel splits it on ';'
         "RJK_CLASSPATH": ";".join([env["LIB_ENTRY"]] + deps),
         "RJK_TIMEOUT_MILLIS": "-1",
-        # libtorch's OpenMP threads busy-wait by default: 6-10x slower steps on a loaded 2-core machine
-        "OMP_WAIT_POLICY": "PASSIVE",
-        # libtorch tensors >= 2 MB on transparent huge pages (fewer page faults for large logits)
-        "THP_MEM_ALLOC_ENABLE": "1",
-        # glibc reuses freed large tensors instead of unmapping them (README "Packed execution")
-        "MALLOC_MMAP_THRESHOLD_": "268435456",
-        "MALLOC_TRIM_THRESHOLD_": "1073741824",
+        # OpenMP wait policy and memory allocator (environment/runtime-env.sh; README "Engine, speed and GPU")
+        **dict(line.split("=", 1) for line in env["RUNTIME_ENV"].splitlines() if "=" in line),
     },
     "metadata": {"seqcl": {"rapaio_jupyter_kernel": env["RJK_VERSION"], "race_fix": env["PATCH_DIR"],
                            "race_fix_main": env["MAIN_CLASS"], "stock_main": "org.rapaio.jupyter.kernel.MainApp"}},

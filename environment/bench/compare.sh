@@ -17,10 +17,7 @@ while [ $# -gt 0 ]; do
     *) echo "usage: $0 [--steps N] [--threads \"1 2\"]" >&2; exit 2 ;;
   esac
 done
-export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
-export THP_MEM_ALLOC_ENABLE="${THP_MEM_ALLOC_ENABLE:-1}"  # huge pages for libtorch tensors >= 2 MB (README)
-# glibc keeps freed large tensors for reuse instead of unmapping them (README "Packed execution")
-export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-268435456}" MALLOC_TRIM_THRESHOLD_="${MALLOC_TRIM_THRESHOLD_:-1073741824}"
+. "$here/../runtime-env.sh"  # OpenMP wait policy, memory allocator
 have_torch=0
 /usr/bin/python3 -c 'import torch' 2>/dev/null && have_torch=1
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) (other jobs may be running)"

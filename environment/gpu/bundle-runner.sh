@@ -75,10 +75,7 @@ for d in "$TROOT"/../nvidia/*/lib "$TROOT"/../nvidia/*/*/lib /usr/local/cuda/lib
   ls "$d"/libcudart.so* >/dev/null 2>&1 && JNA="${JNA:+$JNA:}$(cd "$d" && pwd)"
 done
 [ -n "${SEQCL_DATA:-}" ] || { [ -d "$HERE/data" ] && export SEQCL_DATA="$HERE/data"; }
-export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
-export THP_MEM_ALLOC_ENABLE="${THP_MEM_ALLOC_ENABLE:-1}"  # huge pages for libtorch tensors >= 2 MB (README)
-# glibc keeps freed large tensors for reuse instead of unmapping them (README "Packed execution")
-export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-268435456}" MALLOC_TRIM_THRESHOLD_="${MALLOC_TRIM_THRESHOLD_:-1073741824}"
+. "$HERE/bin/runtime-env.sh"  # OpenMP wait policy, memory allocator (environment/runtime-env.sh)
 MAIN=io.seqcl.cli.Main
 if [ "$1" = gpu-check ]; then MAIN=io.seqcl.bench.GpuCheck; shift; fi
 # shellcheck disable=SC2086

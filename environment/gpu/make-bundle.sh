@@ -92,6 +92,7 @@ if [ -n "$DATA" ]; then
   done
 fi
 cp "$ROOT/environment/gpu/bundle-runner.sh" "$OUT/bin/seqcl"
+cp "$ROOT/environment/runtime-env.sh" "$OUT/bin/runtime-env.sh"
 cp "$ROOT/environment/gpu/build-djl-jni.sh" "$OUT/bin/build-jni"
 chmod +x "$OUT/bin/seqcl" "$OUT/bin/build-jni"
 DJLV="$(unzip -p "$OUT"/lib/api-*.jar META-INF/MANIFEST.MF 2>/dev/null | sed -n 's/^Implementation-Version: *//p' | tr -d '\r')"

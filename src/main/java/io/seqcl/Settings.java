@@ -42,10 +42,45 @@ public final class Settings {
          */
         MALLOC_MMAP_THRESHOLD_,
         /** glibc's trim threshold (see {@link #MALLOC_MMAP_THRESHOLD_}). */
-        MALLOC_TRIM_THRESHOLD_
+        MALLOC_TRIM_THRESHOLD_,
+        /**
+         * jemalloc's options ({@code dirty_decay_ms:-1,muzzy_decay_ms:-1} in the launchers: freed memory is kept for
+         * reuse); read by jemalloc at process start, here only to print it in benchmarks.
+         */
+        MALLOC_CONF
     }
 
     private Settings() {
+    }
+
+    /**
+     * The process settings that decide libtorch's speed on the CPU, for benchmark output: the memory allocator in
+     * use (jemalloc when the launchers preloaded it, environment/runtime-env.sh; otherwise glibc) with its options,
+     * {@code THP_MEM_ALLOC_ENABLE} and {@code OMP_WAIT_POLICY}.
+     *
+     * @return e.g. {@code "allocator jemalloc (MALLOC_CONF=dirty_decay_ms:-1,muzzy_decay_ms:-1), THP_MEM_ALLOC_ENABLE=0,
+     *     OMP_WAIT_POLICY=PASSIVE"}
+     */
+    public static String processSettings() {
+        String alloc = jemallocLoaded()
+                ? "jemalloc (MALLOC_CONF=" + get(Variable.MALLOC_CONF).orElse("(unset)") + ")"
+                : "glibc (MALLOC_MMAP_THRESHOLD_=" + get(Variable.MALLOC_MMAP_THRESHOLD_).orElse("(unset)")
+                        + ", MALLOC_TRIM_THRESHOLD_=" + get(Variable.MALLOC_TRIM_THRESHOLD_).orElse("(unset)") + ")";
+        return "allocator " + alloc + ", THP_MEM_ALLOC_ENABLE=" + get(Variable.THP_MEM_ALLOC_ENABLE).orElse("(unset)")
+                + ", OMP_WAIT_POLICY=" + get(Variable.OMP_WAIT_POLICY).orElse("(unset)");
+    }
+
+    /** @return whether libjemalloc is mapped into this process (Linux; false where /proc is absent) */
+    static boolean jemallocLoaded() {
+        java.nio.file.Path maps = java.nio.file.Path.of("/proc/self/maps");
+        if (!java.nio.file.Files.isReadable(maps)) {
+            return false;
+        }
+        try (java.util.stream.Stream<String> lines = java.nio.file.Files.lines(maps)) {
+            return lines.anyMatch(l -> l.contains("libjemalloc"));
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            return false;
+        }
     }
 
     /**

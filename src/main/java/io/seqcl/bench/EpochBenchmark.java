@@ -172,14 +172,10 @@ public final class EpochBenchmark {
             }
             out.printf(Locale.ROOT, "%s on %s (%d users, %d items), %s%n", base.name(), ds.name(), split.numUsers(),
                     ds.numItems(), base.config());
-            out.printf(Locale.ROOT, "%d cores, libtorch intra-op threads %d, OMP_WAIT_POLICY=%s, THP_MEM_ALLOC_ENABLE=%s, "
-                            + "MALLOC_MMAP_THRESHOLD_=%s, MALLOC_TRIM_THRESHOLD_=%s; epoch = %d batches "
+            out.printf(Locale.ROOT, "%d cores, libtorch intra-op threads %d, %s; epoch = %d batches "
                             + "of %d %s samples, T=%d, real/padded tokens %.3f; timing: median of %d steps per layout "
                             + "(after %d warm-up), layouts alternating on the same batches, x batches per epoch%n",
-                    Runtime.getRuntime().availableProcessors(), torchThreads, io.seqcl.Settings.get(io.seqcl.Settings.Variable.OMP_WAIT_POLICY).orElse("(unset)"),
-                    io.seqcl.Settings.get(io.seqcl.Settings.Variable.THP_MEM_ALLOC_ENABLE).orElse("(unset)"),
-                    io.seqcl.Settings.get(io.seqcl.Settings.Variable.MALLOC_MMAP_THRESHOLD_).orElse("(unset)"),
-                    io.seqcl.Settings.get(io.seqcl.Settings.Variable.MALLOC_TRIM_THRESHOLD_).orElse("(unset)"),
+                    Runtime.getRuntime().availableProcessors(), torchThreads, io.seqcl.Settings.processSettings(),
                     batches.size(), batchSize, in.sampleMode(), in.maxLen(),
                     realTokens / (double) ((long) batches.stream().mapToInt(Batch::size).sum() * in.maxLen()),
                     steps * rounds, warmup);

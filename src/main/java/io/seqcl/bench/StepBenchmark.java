@@ -134,9 +134,9 @@ public final class StepBenchmark {
         int users = settings.users();
         Engine engine = Engine.getInstance();
         int torchThreads = io.seqcl.nn.Devices.setThreads(threads);
-        out.printf(Locale.ROOT, "engine %s %s, DJL %s, device %s, %d cores, %d libtorch intra-op thread(s)%n",
+        out.printf(Locale.ROOT, "engine %s %s, DJL %s, device %s, %d cores, %d libtorch intra-op thread(s), %s%n",
                 engine.getEngineName(), engine.getVersion(), Engine.getDjlVersion(), io.seqcl.nn.Devices.current(),
-                Runtime.getRuntime().availableProcessors(), torchThreads);
+                Runtime.getRuntime().availableProcessors(), torchThreads, io.seqcl.Settings.processSettings());
         SASRecConfig cfg = SASRecConfig.defaults().withMaxLen(len).withWidth(dim);
         SplittableRandom rng = new SplittableRandom(7);
         try (SASRec model = new SASRec(items, cfg, 7)) {
