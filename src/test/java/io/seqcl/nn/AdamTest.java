@@ -159,4 +159,84 @@ class AdamTest {
             assertArrayEquals(p.get("w").toFloatArray(), q.get("w").toFloatArray());
         }
     }
+
+    /** Three parameters of different shapes with distinct gradients: 2a, 3b^2 and exp(c). */
+    private static void backwardMixed(Params p) {
+        try (NDScope s = new NDScope(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            NDArray loss = p.get("a").square().sum().add(p.get("b").pow(3).sum()).add(p.get("c").exp().sum());
+            gc.backward(loss);
+        }
+    }
+
+    private static Params mixed(boolean withFrozen) {
+        Params p = new Params();
+        p.add("a", new float[] {0.5f, -1.25f, 2f, 0.1f, -0.3f, 0.7f}, 2, 3);
+        p.add("b", new float[] {0.2f, -0.4f, 1.1f}, 3);
+        p.add("c", new float[] {-0.6f, 0.05f, 0.33f, -1.2f}, 2, 2);
+        if (withFrozen) {
+            p.add("frozen", new float[] {3f, 4f}, 2);
+            p.setTrainable(n -> n.equals("frozen"), false);
+        }
+        return p;
+    }
+
+    @Test
+    void groupUpdateOverConcatenatedGradientsIsBitIdenticalToPerParameterUpdates() {
+        for (OptimizerKind kind : new OptimizerKind[] {OptimizerKind.ADAM, OptimizerKind.ADAMW}) {
+            for (double wd : new double[] {0.0, 0.05}) {
+                // p: every parameter has a gradient (one update over the whole group); q: a frozen parameter in the
+                // group makes every step update the others one by one
+                try (Params p = mixed(false); Params q = mixed(true)) {
+                    Adam a = new Adam(kind, p, List.of("a", "b", "c"), 0.05, 0.9, 0.98, 1e-8, wd);
+                    Adam b = new Adam(kind, q, List.of("a", "frozen", "b", "c"), 0.05, 0.9, 0.98, 1e-8, wd);
+                    for (int t = 0; t < 6; t++) {
+                        backwardMixed(p);
+                        a.step();
+                        backwardMixed(q);
+                        b.step();
+                    }
+                    String what = kind + " wd " + wd;
+                    for (String n : List.of("a", "b", "c")) {
+                        assertArrayEquals(q.get(n).toFloatArray(), p.get(n).toFloatArray(), 0f, what + ": " + n);
+                        assertArrayEquals(b.state().get("m/" + n), a.state().get("m/" + n), 0f, what + ": m/" + n);
+                        assertArrayEquals(b.state().get("v/" + n), a.state().get("v/" + n), 0f, what + ": v/" + n);
+                        assertArrayEquals(new float[(int) p.get(n).size()], p.get(n).getGradient().toFloatArray());
+                    }
+                    assertArrayEquals(new float[] {3f, 4f}, q.get("frozen").toFloatArray(), what);
+                    assertArrayEquals(new float[2], b.state().get("m/frozen"), what);
+                    // and the update moved the weights (a test of equality alone would pass with no update at all)
+                    org.junit.jupiter.api.Assertions.assertNotEquals(0.5f, p.get("a").toFloatArray()[0], what);
+                }
+            }
+        }
+    }
+
+    @Test
+    void groupStateRoundTripsIntoAFreshOptimizer() {
+        try (Params p = mixed(false); Params q = mixed(false)) {
+            Adam a = Adam.of(p, List.of("a", "b", "c"), 0.02);
+            for (int t = 0; t < 3; t++) {
+                backwardMixed(p);
+                a.step();
+            }
+            q.restore(p.snapshot());
+            Adam b = Adam.of(q, List.of("a", "b", "c"), 0.02);
+            b.loadState(a.state());
+            assertEquals(3, b.steps());
+            for (int t = 0; t < 2; t++) {
+                backwardMixed(p);
+                a.step();
+                backwardMixed(q);
+                b.step();
+            }
+            for (String n : List.of("a", "b", "c")) {
+                assertArrayEquals(p.get(n).toFloatArray(), q.get(n).toFloatArray(), 0f, n);
+            }
+            Map<String, float[]> bad = new java.util.LinkedHashMap<>(a.state());
+            bad.put("m/b", new float[2]);
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> b.loadState(bad));
+            assertEquals("optimizer state does not match parameter 'b'", e.getMessage());
+        }
+    }
 }
