@@ -93,7 +93,7 @@ public final class Runner {
         for (int i = 0; i < spec.models().size(); i++) {
             ModelSpec m = spec.models().get(i);
             prov.put("model." + m.name(), String.valueOf(m.config()));
-            Trainer trainer = new Trainer(spec.train());
+            Trainer trainer = new Trainer(spec.train()).withBuild(GitInfo.commit());
             if (checkpointDir != null) {
                 trainer = trainer.withCheckpoint(checkpointDir.resolve(checkpointName(i, m)));
             }
@@ -104,6 +104,10 @@ public final class Runner {
             double epochSeconds = epochSeconds(results.get(results.size() - 1));
             allEpochSeconds += epochSeconds;
             prov.put("epoch.seconds." + m.name(), String.format(java.util.Locale.ROOT, "%.1f", epochSeconds));
+            String builds = builds(results.get(results.size() - 1));
+            if (!builds.isEmpty()) {
+                prov.put("build." + m.name(), builds);
+            }
             prov.put("epoch.seconds", String.format(java.util.Locale.ROOT, "%.1f", allEpochSeconds));
             prov.put("models.done", (i + 1) + " of " + spec.models().size());
             if (afterEachModel != null && i + 1 < spec.models().size()) {
@@ -114,6 +118,41 @@ public final class Runner {
         }
         prov.put("wall.seconds", String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e9));
         return new RunResult(spec, results, prov);
+    }
+
+    /**
+     * Which build trained which epochs of a result, from its curve's {@code build} column (a resumed run may span
+     * several sittings and commits), e.g. "epochs 1-57 not recorded; 58-66 272ad5093409" (commits shortened to
+     * 12 characters, "+dirty" kept); "not recorded" for epochs resumed from checkpoints older than the column.
+     *
+     * @param r a result
+     * @return the ranges, empty for a model without epochs
+     */
+    static String builds(TrainResult r) {
+        tech.tablesaw.api.Table c = r.curve();
+        if (c == null || !c.columnNames().contains("build") || c.rowCount() == 0) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder();
+        int from = 0;
+        for (int i = 1; i <= c.rowCount(); i++) {
+            String label = c.stringColumn("build").get(from);
+            if (i < c.rowCount() && c.stringColumn("build").get(i).equals(label)) {
+                continue;
+            }
+            int e0 = c.intColumn("epoch").get(from);
+            int e1 = c.intColumn("epoch").get(i - 1);
+            b.append(b.length() == 0 ? "epochs " : "; ").append(e0 == e1 ? String.valueOf(e0) : e0 + "-" + e1)
+                    .append(' ').append(label.isEmpty() ? "not recorded" : shortBuild(label));
+            from = i;
+        }
+        return b.toString();
+    }
+
+    private static String shortBuild(String commit) {
+        String dirty = commit.endsWith("+dirty") ? "+dirty" : "";
+        String head = commit.substring(0, commit.length() - dirty.length());
+        return (head.length() > 12 ? head.substring(0, 12) : head) + dirty;
     }
 
     /**

@@ -56,6 +56,7 @@ public final class Trainer {
     private final Path checkpoint;
     private final boolean freshOnMismatch;
     private final String protocol;
+    private final String build;
 
     /**
      * Creates a trainer without checkpoints.
@@ -66,7 +67,7 @@ public final class Trainer {
         this(config, null);
     }
 
-    private Trainer(TrainConfig config, Path checkpoint, boolean freshOnMismatch, String protocol) {
+    private Trainer(TrainConfig config, Path checkpoint, boolean freshOnMismatch, String protocol, String build) {
         if (config == null) {
             throw new IllegalArgumentException("config is null; use TrainConfig.defaults()");
         }
@@ -74,10 +75,11 @@ public final class Trainer {
         this.checkpoint = checkpoint;
         this.freshOnMismatch = freshOnMismatch;
         this.protocol = protocol;
+        this.build = build == null ? "" : build;
     }
 
     private Trainer(TrainConfig config, Path checkpoint) {
-        this(config, checkpoint, false, RunKey.DEFAULT_PROTOCOL);
+        this(config, checkpoint, false, RunKey.DEFAULT_PROTOCOL, "");
     }
 
     /**
@@ -89,7 +91,7 @@ public final class Trainer {
      * @return a new trainer
      */
     public Trainer withCheckpoint(Path file) {
-        return new Trainer(config, file, false, protocol);
+        return new Trainer(config, file, false, protocol, build);
     }
 
     /**
@@ -102,7 +104,7 @@ public final class Trainer {
      * @return a new trainer
      */
     public Trainer withCheckpoint(Path file, boolean startFreshOnMismatch) {
-        return new Trainer(config, file, startFreshOnMismatch, protocol);
+        return new Trainer(config, file, startFreshOnMismatch, protocol, build);
     }
 
     /**
@@ -112,7 +114,20 @@ public final class Trainer {
      * @return a new trainer
      */
     public Trainer withProtocol(String name) {
-        return new Trainer(config, checkpoint, freshOnMismatch, name == null ? RunKey.DEFAULT_PROTOCOL : name);
+        return new Trainer(config, checkpoint, freshOnMismatch, name == null ? RunKey.DEFAULT_PROTOCOL : name, build);
+    }
+
+    /**
+     * Returns a trainer that labels every epoch it runs with the software build that ran it (e.g. the git commit):
+     * the curve's {@code build} column, kept in checkpoints, so that a run resumed across several sittings and
+     * builds says which build trained which epochs. Epochs resumed from a checkpoint written before builds were
+     * recorded have an empty label. Not part of the {@link RunKey}: a run may resume under another build.
+     *
+     * @param label e.g. a commit hash (null: empty)
+     * @return a new trainer
+     */
+    public Trainer withBuild(String label) {
+        return new Trainer(config, checkpoint, freshOnMismatch, protocol, label);
     }
 
     /** @return the settings */
@@ -202,7 +217,7 @@ public final class Trainer {
                     config.tieBreak() == null ? Double.NaN : validation.value(config.tieBreak()), params::snapshot);
             st.epoch = epoch;
             double epochSecs = (System.nanoTime() - t0) / 1e9;
-            curve.add(epoch, lossSum / n, value, epochSecs);
+            curve.add(epoch, lossSum / n, value, epochSecs, build);
             double elapsed = curve.totalSeconds();
             double eta = epochSecs * (config.epochs() - epoch);
             listener.onEpochEnd(new EpochReport(name, epoch, config.epochs(), lossSum / n, config.monitor().toString(),
@@ -269,16 +284,18 @@ public final class Trainer {
         final DoubleColumn loss = DoubleColumn.create("loss");
         final DoubleColumn valid = DoubleColumn.create("valid");
         final DoubleColumn seconds = DoubleColumn.create("seconds");
+        final StringColumn build = StringColumn.create("build");
 
         Curve(String model) {
             this.model = model;
         }
 
-        void add(int e, double l, double v, double s) {
+        void add(int e, double l, double v, double s, String b) {
             epoch.append(e);
             loss.append(l);
             valid.append(v);
             seconds.append(s);
+            build.append(b);
         }
 
         double totalSeconds() {
@@ -290,7 +307,8 @@ public final class Trainer {
             for (int i = 0; i < epoch.size(); i++) {
                 m.append(model);
             }
-            return Table.create(model + " curve", m, epoch.copy(), loss.copy(), valid.copy(), seconds.copy());
+            return Table.create(model + " curve", m, epoch.copy(), loss.copy(), valid.copy(), seconds.copy(),
+                    build.copy());
         }
     }
 
@@ -324,6 +342,10 @@ public final class Trainer {
                     Params.writeArrays(out, best);
                 }
                 out.writeDouble(st.stopping.bestTieBreak()); // trailing field (absent in older checkpoints)
+                out.writeInt(curve.build.size()); // trailing: the build of every epoch (absent in older ones)
+                for (int i = 0; i < curve.build.size(); i++) {
+                    DataStreams.writeString(out, curve.build.get(i));
+                }
                 out.flush();
             });
         } catch (IOException e) {
@@ -382,7 +404,7 @@ public final class Trainer {
                 throw new IOException("corrupt curve length " + rows);
             }
             for (int i = 0; i < rows; i++) {
-                curve.add(in.readInt(), in.readDouble(), in.readDouble(), in.readDouble());
+                curve.add(in.readInt(), in.readDouble(), in.readDouble(), in.readDouble(), "");
             }
             part = "the model parameters";
             model.params().read(in);
@@ -392,11 +414,28 @@ public final class Trainer {
             Map<String, float[]> best = in.readBoolean() ? Params.readArrays(in) : null;
             part = "the tie-break value";
             byte[] rest = in.readAllBytes();
-            if (rest.length != 0 && rest.length != Double.BYTES) {
+            if (rest.length != 0 && rest.length < Double.BYTES) {
                 throw new IOException("the file is truncated or has unexpected data after the best weights ("
                         + rest.length + " bytes where the tie-break value takes " + Double.BYTES + ")");
             }
             double bestTieBreak = rest.length == 0 ? Double.NaN : java.nio.ByteBuffer.wrap(rest).getDouble();
+            if (rest.length > Double.BYTES) {
+                part = "the builds of the epochs";
+                DataInputStream tail = new DataInputStream(new java.io.ByteArrayInputStream(rest, Double.BYTES,
+                        rest.length - Double.BYTES));
+                int labels = tail.readInt();
+                if (labels != rows) {
+                    throw new IOException("the checkpoint names the builds of " + labels + " epochs but its curve has "
+                            + rows);
+                }
+                for (int i = 0; i < rows; i++) {
+                    curve.build.set(i, DataStreams.readString(tail));
+                }
+                if (tail.available() != 0) {
+                    throw new IOException("unexpected data after the builds of the epochs (" + tail.available()
+                            + " bytes)");
+                }
+            }
             st.stopping.restore(st.epoch, bestEpoch, bestValue, bestTieBreak, bad, best);
             return st;
         } catch (java.io.EOFException e) {

@@ -12,6 +12,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Runs of experiment files that span several sittings: partial results after every model. */
@@ -53,5 +54,23 @@ class ExperimentsTest {
         assertEquals(sasrec, Double.parseDouble(r.provenance().get("epoch.seconds.SASRec")), 0.051);
         assertEquals(sasrec, Double.parseDouble(r.provenance().get("epoch.seconds")), 0.051, "Pop has no epochs");
         assertEquals("0.0", r.provenance().get("epoch.seconds.Pop"));
+        // which build trained which epochs: this one (GitInfo), shortened; Pop has none
+        String commit = GitInfo.commit();
+        String shortCommit = commit.endsWith("+dirty") ? commit.substring(0, Math.min(12, commit.length() - 6)) + "+dirty"
+                : commit.substring(0, Math.min(12, commit.length()));
+        assertEquals("epochs 1 " + shortCommit, r.provenance().get("build.SASRec"));
+        assertNull(r.provenance().get("build.Pop"));
+        assertTrue(Files.readString(dir.resolve("curves.csv")).startsWith("model,epoch,loss,valid,seconds,build\n"));
+    }
+
+    @Test
+    void buildRangesOfACurveNameUnrecordedEpochsAndEachSitting() {
+        tech.tablesaw.api.Table c = tech.tablesaw.api.Table.create("c",
+                tech.tablesaw.api.IntColumn.create("epoch", new int[] {1, 2, 3, 4, 5, 6}),
+                tech.tablesaw.api.StringColumn.create("build", new String[] {"", "", "0123456789abcdef", "0123456789abcdef",
+                    "fedcba9876543210+dirty", "0123456789abcdef"}));
+        io.seqcl.train.TrainResult r = new io.seqcl.train.TrainResult("m", 1, 6, false, null, null, c, 0, null);
+        assertEquals("epochs 1-2 not recorded; 3-4 0123456789ab; 5 fedcba987654+dirty; 6 0123456789ab",
+                Runner.builds(r));
     }
 }

@@ -262,6 +262,43 @@ class TrainerTest {
     }
 
     @Test
+    void everyEpochRecordsTheBuildThatRanItAcrossResumedSittingsAndOlderCheckpoints() throws Exception {
+        TrainConfig tc = quick(4).withMaxStepsPerEpoch(2).withPatience(100);
+        Path ck = Files.createTempDirectory("seqcl").resolve("sasrec.ckpt");
+        try (SASRec m = new SASRec(DATA.numItems(), SMALL, 5)) {
+            new Trainer(tc.withEpochs(2)).withCheckpoint(ck).withBuild("aaa111")
+                    .fit(m, LeaveOneOutSplit.of(DATA), ProgressListener.NONE);
+        }
+        byte[] twoEpochs = Files.readAllBytes(ck);
+        TrainResult resumed;
+        try (SASRec m = new SASRec(DATA.numItems(), SMALL, 5)) {
+            resumed = new Trainer(tc).withCheckpoint(ck).withBuild("bbb222")
+                    .fit(m, LeaveOneOutSplit.of(DATA), ProgressListener.NONE);
+        }
+        assertEquals(List.of("aaa111", "aaa111", "bbb222", "bbb222"), resumed.curve().stringColumn("build").asList());
+        assertEquals(List.of(1, 2, 3, 4), resumed.curve().intColumn("epoch").asList());
+
+        // a checkpoint written before builds were recorded ends after the tie-break value: its epochs are unlabelled
+        int tail = Integer.BYTES + 2 * (Integer.BYTES + "aaa111".length());
+        Files.write(ck, java.util.Arrays.copyOf(twoEpochs, twoEpochs.length - tail));
+        try (SASRec m = new SASRec(DATA.numItems(), SMALL, 5)) {
+            resumed = new Trainer(tc).withCheckpoint(ck).withBuild("ccc333")
+                    .fit(m, LeaveOneOutSplit.of(DATA), ProgressListener.NONE);
+        }
+        assertEquals(List.of("", "", "ccc333", "ccc333"), resumed.curve().stringColumn("build").asList());
+
+        // a label list that does not match the curve is a clear error, not a silent mislabelling
+        byte[] bad = twoEpochs.clone();
+        java.nio.ByteBuffer.wrap(bad).putInt(twoEpochs.length - tail, 3);
+        Files.write(ck, bad);
+        try (SASRec m = new SASRec(DATA.numItems(), SMALL, 5)) {
+            java.io.UncheckedIOException e = assertThrows(java.io.UncheckedIOException.class,
+                    () -> new Trainer(tc).withCheckpoint(ck).fit(m, LeaveOneOutSplit.of(DATA), ProgressListener.NONE));
+            assertTrue(e.getMessage().contains("builds of 3 epochs but its curve has 2"), e.getMessage());
+        }
+    }
+
+    @Test
     void truncatedCheckpointNamesTheFileAndWhatIsWrong() throws Exception {
         Path ck = checkpointAfterOneEpoch(quick(1).withMaxStepsPerEpoch(2));
         byte[] all = Files.readAllBytes(ck);
