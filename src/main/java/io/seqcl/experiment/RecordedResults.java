@@ -389,6 +389,11 @@ public final class RecordedResults {
             b.append(" UTC");
         }
         b.append("; commit ").append(grouped(done, r -> shortCommit(r.provenance().get("git.commit"))));
+        if (done.stream().anyMatch(r -> !builds(r).isEmpty())) {
+            // a run resumed across sittings: git.commit is the last sitting's, the epochs name their own builds
+            b.append(" (last sitting); epochs trained by ").append(grouped(done, r -> builds(r).isEmpty()
+                    ? "not recorded" : builds(r)));
+        }
         b.append("; machine ").append(grouped(done, RecordedResults::machine));
         double total = 0;
         double min = Double.POSITIVE_INFINITY;
@@ -1292,6 +1297,26 @@ public final class RecordedResults {
             b.append(": ").append(String.join(", ", parts));
         }
         return b.toString();
+    }
+
+    /**
+     * The distinct builds named by a seed's {@code build.<model>} provenance entries (Runner: e.g. "epochs 1-34 not
+     * recorded; 35-40 1723b0fd6bf0"), in order of appearance.
+     */
+    private static String builds(SeedRun r) {
+        java.util.LinkedHashSet<String> labels = new java.util.LinkedHashSet<>();
+        for (Map.Entry<String, String> e : r.provenance().entrySet()) {
+            if (!e.getKey().startsWith("build.")) {
+                continue;
+            }
+            for (String range : e.getValue().replaceFirst("^epochs ", "").split("; ")) {
+                int space = range.indexOf(' ');
+                if (space > 0) {
+                    labels.add(range.substring(space + 1));
+                }
+            }
+        }
+        return String.join(", ", labels);
     }
 
     private static String grouped(List<SeedRun> runs, java.util.function.Function<SeedRun, String> f) {

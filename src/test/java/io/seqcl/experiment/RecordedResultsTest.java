@@ -92,6 +92,13 @@ class RecordedResultsTest {
         String msg = RecordedResults.of(TABLE3, copy).message();
         assertTrue(msg.contains("epoch time across sittings 10 h 0 min; wall time of the last sitting 8 h 45 min"),
                 msg);
+        assertTrue(msg.contains("commit 8ab70d0;"), "no build entries: the commit alone, " + msg);
+        // the epochs of a resumed run name their builds (Runner's build.<model> ranges)
+        Files.writeString(prov, Files.readString(prov) + "build.SASRec,epochs 1-21 not recorded; 22-34 84e90c2aaaaa\n"
+                + "build.DuoRec,epochs 1-5 84e90c2aaaaa; 6-9 1723b0fd6bf0+dirty\n");
+        msg = RecordedResults.of(TABLE3, copy).message();
+        assertTrue(msg.contains("commit 8ab70d0 (last sitting); epochs trained by not recorded, 84e90c2aaaaa, "
+                + "1723b0fd6bf0+dirty (seed 2020), not recorded (seed 2021);"), msg);
     }
 
     @Test
