@@ -398,6 +398,15 @@ public final class Stats {
      * experiments' {@code io.seqcl.cf.CfPaired}, which add their own leading columns.
      */
     public static final class PairedColumns {
+        /** Printed p-values: four significant digits, and powers of ten below 1e-4 (not 300 zeros). */
+        static final tech.tablesaw.columns.numbers.NumberColumnFormatter P_VALUES =
+                new tech.tablesaw.columns.numbers.NumberColumnFormatter() {
+                    @Override
+                    public String format(double p) {
+                        return formatP(p);
+                    }
+                };
+
         private final StringColumn over = StringColumn.create("over");
         private final IntColumn n = IntColumn.create("n");
         private final DoubleColumn ma;
@@ -415,6 +424,8 @@ public final class Stats {
         public PairedColumns(String meanA, String meanB) {
             ma = DoubleColumn.create(meanA);
             mb = DoubleColumn.create(meanB);
+            pt.setPrintFormatter(P_VALUES);
+            pw.setPrintFormatter(P_VALUES);
         }
 
         /**
@@ -447,6 +458,19 @@ public final class Stats {
             table.addColumns(over, n, ma, mb, diff, rel, t, pt, pw);
             return table;
         }
+    }
+
+    /**
+     * A p-value as printed in tables: "0.002064", "0.1088", "1.40e-317"; "" for a missing value.
+     *
+     * @param p the value
+     * @return the text
+     */
+    static String formatP(double p) {
+        if (Double.isNaN(p)) {
+            return "";
+        }
+        return p == 0 || p >= 1e-4 ? String.format(Locale.ROOT, "%.4g", p) : String.format(Locale.ROOT, "%.2e", p);
     }
 
     private static double[] concat(List<double[]> parts) {

@@ -102,4 +102,27 @@ class StatsTest {
         assertEquals(5, p.n());
         assertEquals((3.0 - 2.2) / 2.2, p.relative(), 1e-12);
     }
+
+    @Test
+    void pValuesPrintWithFourSignificantDigitsOrAsPowersOfTen() {
+        assertEquals("0.002064", Stats.formatP(0.0020643163013411123));
+        assertEquals("0.1088", Stats.formatP(0.1088094300405461));
+        assertEquals("1.40e-317", Stats.formatP(1.401265E-317));
+        assertEquals("0.000", Stats.formatP(0.0));
+        assertEquals("", Stats.formatP(Double.NaN));
+        // in a printed table (console, notebooks) a tiny p is not written out with hundreds of zeros
+        double[] a = new double[400];
+        double[] b = new double[400];
+        for (int i = 0; i < a.length; i++) {
+            b[i] = Math.sin(i);
+            a[i] = b[i] + 0.05 + 0.01 * Math.cos(3 * i);
+        }
+        Stats.Paired p = Stats.paired(a, b);
+        Stats.PairedColumns cols = new Stats.PairedColumns("mean a", "mean b");
+        cols.append("users", p);
+        String printed = cols.table("t").print();
+        assertTrue(p.pT() < 1e-4, "a clear difference: p " + p.pT());
+        assertTrue(printed.contains(Stats.formatP(p.pT())), printed);
+        assertTrue(!printed.contains("0.000000000"), printed);
+    }
 }
