@@ -166,7 +166,7 @@ public final class Adam {
             } else {
                 for (int i = 0; i < shapes.length; i++) {
                     if (g[i] != null) {
-                        update(w[i], g[i], slice(m, i), slice(v, i));
+                        w[i].subi(update(g[i].reshape(-1), slice(m, i), slice(v, i), w[i]).reshape(shapes[i]));
                     }
                 }
             }
@@ -180,8 +180,7 @@ public final class Adam {
 
     /** One Adam/AdamW update of the whole group over its concatenated gradients. */
     private void stepFlat(NDArray[] w, NDArray[] g) {
-        NDArray grad = flat(g);
-        NDArray upd = update(null, grad, m, v, w);
+        NDArray upd = update(flat(g), m, v, w);
         NDList parts = w.length == 1 ? new NDList(upd) : upd.split(java.util.Arrays.copyOfRange(offsets, 1, w.length));
         for (int i = 0; i < w.length; i++) {
             w[i].subi(parts.get(i).reshape(shapes[i]));
@@ -189,18 +188,11 @@ public final class Adam {
     }
 
     /**
-     * Updates one parameter in place with its gradient and moments (views into the flat buffers).
+     * Advances the moments in place and returns the step to subtract, flat: {@code lr * m_hat / (sqrt(v_hat) + eps)}.
+     * {@code g}, {@code mm} and {@code vv} are flat over the parameters {@code ws}, in order. With decoupled decay
+     * (AdamW) the weights are shrunk first; with coupled decay the gradient gets {@code wd * w}.
      */
-    private void update(NDArray w, NDArray g, NDArray mm, NDArray vv) {
-        w.subi(update(w, g, mm, vv, new NDArray[] {w}));
-    }
-
-    /**
-     * Advances the moments in place and returns the step to subtract: {@code lr * m_hat / (sqrt(v_hat) + eps)}.
-     * With decoupled decay (AdamW) the weights {@code ws} are shrunk first; with coupled decay the gradient gets
-     * {@code wd * w}, {@code w} being {@code flatW} or, when null, the flattened {@code ws}.
-     */
-    private NDArray update(NDArray flatW, NDArray g, NDArray mm, NDArray vv, NDArray[] ws) {
+    private NDArray update(NDArray g, NDArray mm, NDArray vv, NDArray... ws) {
         double bc1 = 1 - Math.pow(beta1, t);
         double bc2 = 1 - Math.pow(beta2, t);
         NDArray grad = g;
@@ -209,8 +201,7 @@ public final class Adam {
                 w.muli(1 - lr * weightDecay); // AdamW: shrink the weights, then Adam on the raw gradient
             }
         } else if (weightDecay > 0) {
-            NDArray wv = flatW != null ? flatW : flat(ws);
-            grad = g.add(wv.mul(weightDecay)); // Adam: L2 term added to the gradient
+            grad = g.add(flat(ws).mul(weightDecay)); // Adam: L2 term added to the gradient
         }
         mm.muli(beta1).addi(grad.mul(1 - beta1));
         vv.muli(beta2).addi(grad.square().muli(1 - beta2));
@@ -230,9 +221,9 @@ public final class Adam {
         return NDArrays.concat(l);
     }
 
-    /** @return parameter {@code i}'s slice of a flat buffer, in its shape (a view: in-place ops write through) */
+    /** @return parameter {@code i}'s slice of a flat buffer (a view: in-place ops write through) */
     private NDArray slice(NDArray buffer, int i) {
-        return buffer.get(new NDIndex().addSliceDim(offsets[i], offsets[i + 1])).reshape(shapes[i]);
+        return buffer.get(new NDIndex().addSliceDim(offsets[i], offsets[i + 1]));
     }
 
     private void stepSgd() {
