@@ -165,6 +165,63 @@ public final class SequenceDataset {
     }
 
     /**
+     * Returns the data restricted to its {@code keep} most frequent items: every other item is removed from the
+     * sequences (the order of the rest is kept), the kept items are renumbered {@code 1..keep} in the order of their
+     * old ids, and users left with fewer than {@code minLength} items are dropped. Equal counts are broken by the
+     * lower id. A smaller catalogue gives every item embedding many more updates per epoch, which is what lets a
+     * short run learn (the quick budget); it also changes the task, so results on it are not comparable with results
+     * on the whole catalogue.
+     *
+     * @param newName name of the result
+     * @param keep how many items to keep, at least 1
+     * @param minLength the shortest sequence kept, at least 1
+     * @return the restricted data (same key, source and checksum)
+     * @throws IllegalArgumentException if an argument is out of range or no user is left
+     */
+    public SequenceDataset topItems(String newName, int keep, int minLength) {
+        if (keep < 1 || minLength < 1) {
+            throw new IllegalArgumentException("topItems needs keep >= 1 and minLength >= 1, got " + keep + " and "
+                    + minLength);
+        }
+        if (keep >= numItems && minLength <= 1) {
+            return new SequenceDataset(newName, userIds, sequences, numItems, source, sha256, key);
+        }
+        long[] counts = itemCounts();
+        Integer[] order = new Integer[numItems];
+        for (int i = 0; i < numItems; i++) {
+            order[i] = i + 1;
+        }
+        Arrays.sort(order, (a, b) -> counts[a] != counts[b] ? Long.compare(counts[b], counts[a]) : Integer.compare(a, b));
+        int kept = Math.min(keep, numItems);
+        boolean[] in = new boolean[numItems + 1];
+        for (int i = 0; i < kept; i++) {
+            in[order[i]] = true;
+        }
+        int[] newId = new int[numItems + 1];
+        int next = 0;
+        for (int i = 1; i <= numItems; i++) {
+            if (in[i]) {
+                newId[i] = ++next;
+            }
+        }
+        java.util.List<int[]> seqs = new java.util.ArrayList<>();
+        java.util.List<Integer> ids = new java.util.ArrayList<>();
+        for (int u = 0; u < sequences.length; u++) {
+            int[] s = Arrays.stream(sequences[u]).filter(i -> in[i]).map(i -> newId[i]).toArray();
+            if (s.length >= minLength) {
+                seqs.add(s);
+                ids.add(userIds[u]);
+            }
+        }
+        if (seqs.isEmpty()) {
+            throw new IllegalArgumentException("dataset " + name + ": no user has " + minLength
+                    + " or more of the " + kept + " most frequent items");
+        }
+        return new SequenceDataset(newName, ids.stream().mapToInt(Integer::intValue).toArray(),
+                seqs.toArray(new int[0][]), next, source, sha256, key);
+    }
+
+    /**
      * The benchmark this dataset is (or is a sample of), as the key of per-dataset presets: e.g. "beauty", "toys",
      * "ml-1m"; {@code null} for data that is not a registered benchmark.
      *

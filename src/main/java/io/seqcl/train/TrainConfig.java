@@ -29,7 +29,10 @@ import java.util.Arrays;
  * @param ks cut-offs reported in metric tables
  * @param restoreBest whether the best validation checkpoint is restored before testing
  * @param maxLoss a batch loss above this (or NaN/infinite) stops training with an error
- * @param maxStepsPerEpoch if positive, each epoch uses at most this many batches (smoke runs)
+ * @param maxStepsPerEpoch if positive, each epoch uses at most this many batches of sequence samples (smoke runs,
+ *     the quick budget); models trained on single interactions ({@code SampleMode.INTERACTIONS}: BPR-MF) always
+ *     train whole epochs, which cost about as much as 20 sequence batches, because a capped epoch would update
+ *     most user embeddings less than once
  * @param tieBreak if set, a validation whose {@code monitor} equals the best one exactly counts as an improvement
  *     when this metric is strictly higher (Meta-SGCL: NDCG@10 ties broken by HR@10, metasgcl.md section 1);
  *     null: none

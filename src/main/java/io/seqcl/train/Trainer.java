@@ -174,7 +174,7 @@ public final class Trainer {
         TrainingSamples samples = new TrainingSamples(split, spec.sampleMode(), spec.maxLen(), spec.padding());
         TrainStep step = model.newTrainStep(config.optim());
         int stepsPerEpoch = samples.batchesPerEpoch(config.batchSize());
-        if (config.maxStepsPerEpoch() > 0) {
+        if (config.maxStepsPerEpoch() > 0 && spec.sampleMode() != io.seqcl.protocol.SampleMode.INTERACTIONS) {
             stepsPerEpoch = Math.min(stepsPerEpoch, config.maxStepsPerEpoch());
         }
         State st = new State(config.patience());

@@ -27,13 +27,17 @@ import java.util.Locale;
  *
  * <pre>
  * java -cp target/classes:target/test-classes:$(cat cp.txt) io.seqcl.bench.QuickBudgetBench table2 \
- *     [-Dmodels=pop,sasrec] [-Dusers=N] [-Depochs=E] [-Dsteps=S] [-Dbatch=B] [-Dlr=L]
+ *     [-Dmodels=pop,sasrec] [-Dusers=N] [-Depochs=E] [-Dsteps=S] [-Dbatch=B] [-Dlr=L] [-Dsweep=true]
+ *     [-Ditems=K [-Dminlen=M]]
  * </pre>
  *
  * <p>Experiments: {@code table2} (Meta-SGCL Table II on Toys), {@code table3} (MCLRec Table 3 on Beauty),
  * {@code ablation} (Meta-SGCL Table III), {@code cvae} (ContrastVAE vs SASRec vs Meta-SGCL on Beauty),
  * {@code mclrec-ablation} (MCLRec Table 4). Without overrides the library's quick budget is used; the system
- * properties change the training settings and the user sample (0 = all users) for exploration only.
+ * properties change the training settings and the user sample (0 = all users) for exploration only;
+ * {@code -Dsweep=true} takes the smaller sample of the notebooks that train many models, {@code -Ditems=K} cuts the
+ * whole dataset to its K most frequent items (users with fewer than {@code minlen}, default 5, dropped) before the
+ * user sample.
  */
 public final class QuickBudgetBench {
 
@@ -53,9 +57,14 @@ public final class QuickBudgetBench {
                 mclrec || exp.equals("cvae") ? MCLRecExperiments.QUICK_DATASET : MetaSGCLExperiments.QUICK_DATASET);
         long t0 = System.nanoTime();
         String usersProp = System.getProperty("users");
-        SequenceDataset ds = usersProp == null ? PaperSettings.load(dsName, Budget.QUICK, seed, false)
+        SequenceDataset ds = usersProp == null ? PaperSettings.load(dsName, Budget.QUICK, seed, Boolean.getBoolean("sweep"))
                 : PaperSettings.data(io.seqcl.data.Datasets.load(dsName), Budget.QUICK, seed,
                     Integer.parseInt(usersProp) == 0 ? Integer.MAX_VALUE : Integer.parseInt(usersProp));
+        if (System.getProperty("items") != null) { // another catalogue size than the quick budget's, all its users
+            int keep = Integer.getInteger("items");
+            ds = io.seqcl.data.Datasets.load(dsName).topItems(dsName + " (top " + keep + " items)",
+                    keep, Integer.getInteger("minlen", 5));
+        }
         ExperimentSpec spec = switch (exp) {
             case "table2" -> MetaSGCLExperiments.overall(ds, Budget.QUICK, seed);
             case "table3" -> MCLRecExperiments.overall(ds, Budget.QUICK, seed);

@@ -172,6 +172,31 @@ class BPRMFTest {
         }
     }
 
+    /** The step cap of smoke runs and the quick budget applies to sequence batches, not to BPR-MF's interactions. */
+    @Test
+    void trainsWholeEpochsUnderAStepCap() {
+        LeaveOneOutSplit split = LeaveOneOutSplit.of(TestData.smallSynthetic());
+        int[] steps = new int[2];
+        ProgressListener l = new ProgressListener() {
+            @Override
+            public void onRunStart(String run, int maxEpochs, int stepsPerEpoch) {
+                steps[0] = stepsPerEpoch;
+            }
+        };
+        TrainConfig tc = TrainConfig.defaults().withEpochs(1).withBatchSize(64).withMaxStepsPerEpoch(2);
+        try (BPRMF m = new BPRMF(split.numItems(), BPRMFConfig.defaults(), 3)) {
+            new Trainer(tc).fit(m, split, l);
+        }
+        int whole = new TrainingSamples(split, SampleMode.INTERACTIONS, 1, Padding.RIGHT).batchesPerEpoch(64);
+        assertTrue(whole > 2, "more than the cap: " + whole);
+        assertEquals(whole, steps[0]);
+        try (io.seqcl.model.SASRec m = new io.seqcl.model.SASRec(split.numItems(),
+                io.seqcl.model.SASRecConfig.defaults(), 3)) {
+            new Trainer(tc).fit(m, split, l);
+        }
+        assertEquals(2, steps[0], "a sequence model keeps the cap");
+    }
+
     @Test
     void invalidSettingsNameTheField() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

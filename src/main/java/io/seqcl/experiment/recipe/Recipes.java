@@ -42,7 +42,7 @@ public final class Recipes {
                     + "spread; or our SASRec is far from the paper's SASRec (then the protocols differ)",
             List.of("Change the seed (`seed = 2021`) and rerun: how far do the numbers move? A difference between "
                             + "two models smaller than that move says nothing.",
-                    "Set `SEQCL_QUICK_USERS=3000` before starting Jupyter: do the models move apart from Pop?",
+                    "Set `SEQCL_QUICK_USERS=500` before starting Jupyter: which models still beat Pop with a sixth of the users?",
                     "Run with `SEQCL_DATASETS=ml-1m` (longer sequences, T = 200 at the full budget): which model "
                             + "profits most from long histories?"))
             .withRecorded(RecordedResults.Source.table("Meta-SGCL Table II", "metasgcl/table2-*", "metasgcl", "II",
@@ -129,7 +129,7 @@ public final class Recipes {
                     + "paper's row (then our evaluation differs from theirs)",
             List.of("Change the seed and rerun: are the gaps between the contrastive models larger than the move?",
                     "Run `SEQCL_DATASETS=yelp`: DuoRec is far ahead of CL4SRec in the paper on Yelp; is it here?",
-                    "Set `SEQCL_QUICK_USERS=3000`: at what sample size do the models separate from Pop?"))
+                    "Set `SEQCL_QUICK_USERS=1000`: which models still beat Pop with fewer users, and does the order change?"))
             .withRecorded(RecordedResults.Source.table("MCLRec Table 3", "mclrec/table3-*", "mclrec", "3", "test"));
 
     /** MCLRec Table 4: ablation. */
