@@ -49,11 +49,15 @@ public final class Comparison {
      * @param dataset the paper's dataset name
      * @param ref maps our model name to the paper's row (null: not in the paper)
      * @return columns dataset, model, metric, ours, paper, diff_pct (paper and diff missing where the paper has
-     *     no number)
+     *     no number; diff missing on quick-budget data, whose name holds "(quick:", a smaller catalogue than the
+     *     paper's)
      */
     public static Table withPaper(RunResult result, String paper, String table, String dataset,
                                   Function<String, PaperRef> ref) {
         String ds = paperDataset(dataset);
+        // quick-budget data ("toys (quick: ...)") is another task (1000 items): the paper's number is shown for
+        // reference, but no relative difference
+        boolean quick = dataset.contains("(quick:");
         Table paperTable = PaperNumbers.table(paper, table);
         java.util.LinkedHashSet<String> metrics = new java.util.LinkedHashSet<>(
                 paperTable.stringColumn("metric").asList());
@@ -75,15 +79,20 @@ public final class Comparison {
                 ours.append(round(v, 4));
                 if (pv.isPresent()) {
                     theirs.append(pv.getAsDouble());
-                    diff.append(relativePct(v, pv.getAsDouble()));
+                    if (quick) {
+                        diff.appendMissing();
+                    } else {
+                        diff.append(relativePct(v, pv.getAsDouble()));
+                    }
                 } else {
                     theirs.appendMissing();
                     diff.appendMissing();
                 }
             }
         }
-        return Table.create(result.title("test") + " vs " + paper + " table " + table, dsCol, model, metric, ours,
-                theirs, diff);
+        return Table.create(result.title("test") + " vs " + paper + " table " + table
+                + (quick ? " (quick budget: the paper's numbers for reference only, no relative difference)" : ""),
+                dsCol, model, metric, ours, theirs, diff);
     }
 
     /**

@@ -49,7 +49,7 @@ class PaperNumbersTest {
         ExperimentSpec spec = new ExperimentSpec("x", List.of(ModelSpec.pop().named("SASRec"),
                 ModelSpec.pop().named("Mine")), TrainConfig.defaults());
         RunResult run = new RunResult(spec, List.of(r, unknown), Provenance.start(TestData.tiny(), 1));
-        Table c = Comparison.withPaper(run, "metasgcl", "II", "toys (quick: 1500 users)");
+        Table c = Comparison.withPaper(run, "metasgcl", "II", "toys");
         assertEquals(8, c.rowCount(), "4 metrics of table II for each of 2 models");
         assertEquals("Toys", c.stringColumn("dataset").get(0));
         assertEquals("HR@5", c.stringColumn("metric").get(0));
@@ -58,5 +58,10 @@ class PaperNumbersTest {
         assertEquals(Math.round(1000 * (0.5 - 0.0429) / 0.0429) / 10.0, c.doubleColumn("diff_pct").get(0));
         assertTrue(c.doubleColumn("paper").isMissing(4), "no paper number for a model the paper lacks");
         assertEquals("ML-1M", Comparison.paperDataset("ml-1m+noise20%"));
+        Table q = Comparison.withPaper(run, "metasgcl", "II", "toys (quick: 1000 most frequent items, 2889 users)");
+        assertEquals("Toys", q.stringColumn("dataset").get(0));
+        assertEquals(0.0429, q.doubleColumn("paper").get(0), "the paper's number stays for reference");
+        assertTrue(q.doubleColumn("diff_pct").isMissing(0), "no relative difference on the quick budget's data");
+        assertTrue(q.name().contains("quick budget"), q.name());
     }
 }
