@@ -46,7 +46,8 @@ public final class CfExperiment {
      * 20 batches; validation every 5 epochs and after the last. Patience is never reached. At the README's
      * learning rate MF stays at Pop's level for about 65 full-batch epochs on Coat (the recorded full-budget
      * curves), so a short run at that rate left MF at or below Pop (Yahoo!R3 Recall@20 0.081 against Pop's
-     * 0.095); at 1e-2 MF reaches 0.263 on Coat (Pop 0.156) and 0.119 on Yahoo!R3 (measured 1 Dec 2026, seed 101).
+     * 0.095); at 1e-2 MF+InfoNCE reaches 0.272 on Coat (Pop 0.156) and 0.119 on Yahoo!R3 (seed 101, the CI run of
+     * 1 Dec 2026; notebooks/BUDGETS.md).
      *
      * @param dataset the dataset
      * @param spec the model
