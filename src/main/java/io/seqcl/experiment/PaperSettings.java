@@ -123,8 +123,9 @@ public final class PaperSettings {
     }
 
     /**
-     * The users a budget trains and evaluates on: the whole dataset at the full budget, a seeded sample of users
-     * at the quick budget (item ids and the catalogue are unchanged).
+     * The data a budget trains and evaluates on: the whole dataset at the full budget; at the quick budget the
+     * dataset cut to its {@value #QUICK_ITEMS} most frequent items ({@link SequenceDataset#topItems}, users with
+     * fewer than {@value #QUICK_MIN_LENGTH} of them dropped, items renumbered), then a seeded sample of its users.
      *
      * @param ds the dataset
      * @param budget the budget
@@ -314,7 +315,7 @@ public final class PaperSettings {
 
     /**
      * The data for notebooks that train many models: at the quick budget a sample of
-     * {@value #QUICK_SWEEP_USERS} users (or half of {@code SEQCL_QUICK_USERS}).
+     * {@value #QUICK_SWEEP_USERS} users (or half of {@code SEQCL_QUICK_USERS}) of the {@link #data} cut.
      *
      * @param ds the dataset
      * @param budget the budget
@@ -346,7 +347,8 @@ public final class PaperSettings {
 
     /**
      * Loads a benchmark dataset if its files are in the data directory ({@code SEQCL_DATA}), otherwise the
-     * built-in synthetic dataset (so that notebooks run on a fresh clone), and applies the budget's user sample.
+     * built-in synthetic dataset (so that notebooks run on a fresh clone), and applies the budget's cut and user
+     * sample ({@link #data}).
      *
      * @param name registry name, e.g. "toys"
      * @param budget the budget

@@ -36,8 +36,8 @@ import java.util.Locale;
  * {@code mclrec-ablation} (MCLRec Table 4). Without overrides the library's quick budget is used; the system
  * properties change the training settings and the user sample (0 = all users) for exploration only;
  * {@code -Dsweep=true} takes the smaller sample of the notebooks that train many models, {@code -Ditems=K} cuts the
- * whole dataset to its K most frequent items (users with fewer than {@code minlen}, default 5, dropped) before the
- * user sample.
+ * whole dataset to its K most frequent items instead of the quick budget's cut (users with fewer than
+ * {@code minlen}, default 5, dropped; all remaining users, {@code -Dusers} ignored).
  */
 public final class QuickBudgetBench {
 
@@ -57,13 +57,17 @@ public final class QuickBudgetBench {
                 mclrec || exp.equals("cvae") ? MCLRecExperiments.QUICK_DATASET : MetaSGCLExperiments.QUICK_DATASET);
         long t0 = System.nanoTime();
         String usersProp = System.getProperty("users");
-        SequenceDataset ds = usersProp == null ? PaperSettings.load(dsName, Budget.QUICK, seed, Boolean.getBoolean("sweep"))
-                : PaperSettings.data(io.seqcl.data.Datasets.load(dsName), Budget.QUICK, seed,
-                    Integer.parseInt(usersProp) == 0 ? Integer.MAX_VALUE : Integer.parseInt(usersProp));
+        SequenceDataset ds;
         if (System.getProperty("items") != null) { // another catalogue size than the quick budget's, all its users
             int keep = Integer.getInteger("items");
             ds = io.seqcl.data.Datasets.load(dsName).topItems(dsName + " (top " + keep + " items)",
                     keep, Integer.getInteger("minlen", 5));
+        } else if (usersProp == null) {
+            ds = PaperSettings.load(dsName, Budget.QUICK, seed, Boolean.getBoolean("sweep"));
+        } else {
+            int n = Integer.parseInt(usersProp);
+            ds = PaperSettings.data(io.seqcl.data.Datasets.load(dsName), Budget.QUICK, seed,
+                    n == 0 ? Integer.MAX_VALUE : n);
         }
         ExperimentSpec spec = switch (exp) {
             case "table2" -> MetaSGCLExperiments.overall(ds, Budget.QUICK, seed);

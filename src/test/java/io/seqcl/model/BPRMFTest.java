@@ -176,7 +176,7 @@ class BPRMFTest {
     @Test
     void trainsWholeEpochsUnderAStepCap() {
         LeaveOneOutSplit split = LeaveOneOutSplit.of(TestData.smallSynthetic());
-        int[] steps = new int[2];
+        int[] steps = new int[1];
         ProgressListener l = new ProgressListener() {
             @Override
             public void onRunStart(String run, int maxEpochs, int stepsPerEpoch) {
