@@ -2,7 +2,7 @@
 # Times the same padded SASRec training step (B 256, T 50, d 64, 12,102 rows, CE on the last position) in
 # seqcl (DJL 0.32.0 + libtorch 2.5.1) and in PyTorch (Debian's python3-torch, if installed) at equal thread
 # counts: 1 and 2 intra-op threads for both (seqcl: `seqcl bench --threads K`, i.e. torch::set_num_threads through
-# DJL's JniUtils; PyTorch: torch.set_num_threads(K)). For each side it prints the step time, the achieved GFLOP/s
+# DJL's JniUtils; PyTorch: torch.set_num_threads(K) and OPENBLAS_NUM_THREADS=K, since OpenBLAS keeps its own pool). For each side it prints the step time, the achieved GFLOP/s
 # of the step (same FLOP formula on both sides) and the rate of plain float32 matrix products of the step's
 # shapes. Usage: environment/bench/compare.sh [--steps N] [--threads "1 2"]
 # Other jobs on the machine change absolute times: compare ratios measured in one run.
@@ -27,7 +27,8 @@ for k in $threads; do
   echo "$java_out"
   java_ms="$(echo "$java_out" | sed -n 's/.*train step.*median \([0-9.]*\) ms.*/\1/p')"
   if [ "$have_torch" = 1 ]; then
-    py_out="$(/usr/bin/python3 "$here/sasrec_step_torch.py" --steps "$steps" --threads "$k" 2>&1)"
+    # OpenBLAS sizes its own pool from these (default: all cores), not from torch.set_num_threads
+    py_out="$(OPENBLAS_NUM_THREADS="$k" OMP_NUM_THREADS="$k" /usr/bin/python3 "$here/sasrec_step_torch.py" --steps "$steps" --threads "$k" 2>&1)"
     echo "$py_out"
     echo "$py_out" | grep -q openblas || echo "note: PyTorch runs on the reference BLAS; apt-get install libopenblas0-pthread for a fair comparison"
     py_ms="$(echo "$py_out" | sed -n 's/.*train step.*median \([0-9.]*\) ms.*/\1/p')"

@@ -76,7 +76,19 @@ def blas_info():
             path = line.split()[-1]
             if re.search(r"(blas|mkl|blis)[^/]*\.so", path):
                 libs.add(os.path.realpath(path))
-    return f"{built} (runtime: {', '.join(sorted(libs)) or 'none found'})"
+    return f"{built} (runtime: {', '.join(sorted(libs)) or 'none found'}){openblas_threads(libs)}"
+
+
+def openblas_threads(libs):
+    """OpenBLAS keeps its own thread pool, which torch.set_num_threads does not size: report what it uses."""
+    import ctypes
+    for lib in sorted(libs):
+        if "openblas" in lib:
+            try:
+                return f", OpenBLAS threads {ctypes.CDLL(lib).openblas_get_num_threads()}"
+            except (OSError, AttributeError):
+                return ""
+    return ""
 
 
 def step_flops(b, t, d, n_rows, layers=2, heads=2, inner=None):
