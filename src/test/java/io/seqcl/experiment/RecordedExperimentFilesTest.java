@@ -49,8 +49,12 @@ class RecordedExperimentFilesTest {
     void theMetaSGCLTableRunsBothStage2LossesAndTheBetaRunTheGrid() {
         ExperimentFile t2 = Experiments.read(RESULTS.resolve("metasgcl/table2-toys.yaml"));
         List<ModelSpec> specs = t2.modelSpecs(TestData.smallSynthetic().withKey("toys"));
-        io.seqcl.model.MetaSGCLConfig full = (io.seqcl.model.MetaSGCLConfig) specs.get(4).config();
-        io.seqcl.model.MetaSGCLConfig cl = (io.seqcl.model.MetaSGCLConfig) specs.get(5).config();
+        List<io.seqcl.model.MetaSGCLConfig> meta = specs.stream().map(ModelSpec::config)
+                .filter(c -> c instanceof io.seqcl.model.MetaSGCLConfig).map(c -> (io.seqcl.model.MetaSGCLConfig) c)
+                .toList();
+        assertEquals(2, meta.size(), "two Meta-SGCL rows");
+        io.seqcl.model.MetaSGCLConfig full = meta.get(0);
+        io.seqcl.model.MetaSGCLConfig cl = meta.get(1);
         assertEquals(io.seqcl.model.MetaSGCLConfig.MetaLoss.FULL, full.metaLoss());
         assertEquals(full.withMetaLoss(io.seqcl.model.MetaSGCLConfig.MetaLoss.CL), cl);
         assertEquals(0.2, full.beta(), "Toys preset");
