@@ -14,7 +14,7 @@
 #              faulted in again nor placed anew. Measured idle, one libtorch thread, packed step: SASRec Beauty
 #              71-74 -> 68-69 ms, MCLRec Beauty 425-444 -> 383 ms, Meta-SGCL Toys 720-816 -> 575-577 ms.
 #              The price is memory: freed pages stay with the process. After 3 epochs of SASRec on Toys under
-#              the Meta-SGCL protocol (logits [tokens, 11925] of a new size every batch) jemalloc held 839 MB of
+#              the Meta-SGCL protocol (SASRec keeps its prefix samples there) jemalloc held 839 MB of
 #              pages for 51 MB of live allocations. To trade speed for memory set
 #              MALLOC_CONF=oversize_threshold:0,dirty_decay_ms:30000,muzzy_decay_ms:0 (352 MB there; steps 7-20 %
 #              slower for MCLRec and Meta-SGCL in an idle A/B). jemalloc's own default decay purges allocations

@@ -33,6 +33,12 @@ import java.util.TreeMap;
  *     patience 100, at most 1000 epochs, k 5, 10 (metasgcl.md section 1).</li>
  * </ul>
  *
+ * <p>Padding, samples and T describe the paper's own code and model. The evaluation settings (history, candidates,
+ * monitor, patience, epochs, k, T) apply to every model of an experiment; padding and sample convention do not:
+ * each model keeps its configured input (a baseline its lineage's, e.g. SASRec, DuoRec and GRU4Rec RecBole's prefix
+ * samples with right padding, Caser its last L items; baselines.md section 1.1), and the runner records what each
+ * model was given as {@code input.<model>} in provenance.
+ *
  * <p>Deviations of seqcl from a paper's protocol are stated in {@link #deviations}: seqcl never scores the padding
  * row 0 or a mask row (ContrastVAE's code does), ranks ties pessimistically (RecBole and numpy use
  * implementation-defined top-k order), and selects ContrastVAE's checkpoint on NDCG@10 with HR@10 as tie break
@@ -41,7 +47,7 @@ import java.util.TreeMap;
  * @param paper the paper's key, e.g. "mclrec"
  * @param history what evaluation does with history items
  * @param padding padding side of the paper's code (null for non-sequential CF)
- * @param samples how training samples are formed
+ * @param samples how the paper's code forms training samples
  * @param maxLen the maximum sequence length T (0 for non-sequential CF)
  * @param maxLenByDataset T per benchmark key where it differs from {@code maxLen} (e.g. ml-1m: 200)
  * @param candidates which ids are ranked

@@ -98,6 +98,8 @@ public final class Runner {
                 trainer = trainer.withCheckpoint(checkpointDir.resolve(checkpointName(i, m)));
             }
             try (SequentialRecommender model = m.create(dataset.numItems(), spec.train().seed())) {
+                // what the model was given, which differs from the protocol line where a model has its own convention
+                prov.put("input." + m.name(), model.inputSpec().describe());
                 results.add(fit(trainer, model, m.name(), split, listener));
             }
             // wall.seconds is this sitting's; the epoch times come back with a resumed checkpoint's curve

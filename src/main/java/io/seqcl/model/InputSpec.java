@@ -23,4 +23,17 @@ public record InputSpec(int maxLen, Padding padding, SampleMode sampleMode, bool
             throw new IllegalArgumentException("padding and sampleMode must not be null");
         }
     }
+
+    /**
+     * One line in the words of a protocol line, e.g. {@code T 50, right padding, prefix samples}; provenance
+     * records it per model, since some models bring their own convention (Caser's last L items, BPR-MF's
+     * interactions) whatever the protocol says.
+     *
+     * @return the line
+     */
+    public String describe() {
+        return "T " + maxLen + ", " + padding.name().toLowerCase(java.util.Locale.ROOT) + " padding, "
+                + sampleMode.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + " samples"
+                + (needsNegatives ? ", sampled negatives" : "");
+    }
 }

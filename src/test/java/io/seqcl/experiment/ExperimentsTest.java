@@ -61,6 +61,25 @@ class ExperimentsTest {
         assertEquals("epochs 1 " + shortCommit, r.provenance().get("build.SASRec"));
         assertNull(r.provenance().get("build.Pop"));
         assertTrue(Files.readString(dir.resolve("curves.csv")).startsWith("model,epoch,loss,valid,seconds,build\n"));
+        // each model's own input: the protocol's for SASRec (MCLRec: right padding, prefix samples)
+        assertTrue(r.provenance().get("input.SASRec").matches("T \\d+, right padding, prefix samples"),
+                r.provenance().get("input.SASRec"));
+    }
+
+    /** Caser brings its own samples and padding; the provenance says so beside the protocol line. */
+    @Test
+    void provenanceRecordsAModelsOwnInputConvention() {
+        ExperimentFile exp = new ExperimentFile("own-input", List.of("synthetic"), PaperSettings.Paper.MCLREC,
+                Budget.QUICK, List.of(5L), ExperimentFile.setsToObject(List.of("epochs=1", "maxStepsPerEpoch=1")),
+                List.of(new ExperimentFile.Model("sasrec", null, null, null),
+                        new ExperimentFile.Model("caser", null, null, null)), null);
+        RunResult r = Experiments.run(exp, null, false, ProgressListener.NONE).get(0);
+        String protocol = r.provenance().get("protocol.line");
+        assertTrue(protocol.contains("right padding, prefix samples"), protocol);
+        String sasrec = r.provenance().get("input.SASRec");
+        assertTrue(sasrec.contains("right padding, prefix samples"), sasrec);
+        String caser = r.provenance().get("input.Caser");
+        assertFalse(caser.contains("right padding, prefix samples"), "Caser's own convention: " + caser);
     }
 
     @Test
