@@ -44,8 +44,9 @@ public final class Settings {
         /** glibc's trim threshold (see {@link #MALLOC_MMAP_THRESHOLD_}). */
         MALLOC_TRIM_THRESHOLD_,
         /**
-         * jemalloc's options ({@code dirty_decay_ms:-1,muzzy_decay_ms:-1} in the launchers: freed memory is kept for
-         * reuse); read by jemalloc at process start, here only to print it in benchmarks.
+         * jemalloc's options ({@code oversize_threshold:0,dirty_decay_ms:30000,muzzy_decay_ms:0,background_thread:true}
+         * in the launchers: freed memory is kept for reuse for 30 s); read by jemalloc at process start, here only to
+         * print it in benchmarks.
          */
         MALLOC_CONF
     }
@@ -58,7 +59,7 @@ public final class Settings {
      * use (jemalloc when the launchers preloaded it, environment/runtime-env.sh; otherwise glibc) with its options,
      * {@code THP_MEM_ALLOC_ENABLE} and {@code OMP_WAIT_POLICY}.
      *
-     * @return e.g. {@code "allocator jemalloc (MALLOC_CONF=dirty_decay_ms:-1,muzzy_decay_ms:-1), THP_MEM_ALLOC_ENABLE=0,
+     * @return e.g. {@code "allocator jemalloc (MALLOC_CONF=oversize_threshold:0,...), THP_MEM_ALLOC_ENABLE=0,
      *     OMP_WAIT_POLICY=PASSIVE"}
      */
     public static String processSettings() {

@@ -53,7 +53,8 @@ class SettingsTest {
         if (jemallocInstalled()) {
             assertEquals("jemalloc", r.vars.get("SEQCL_ALLOCATOR"));
             assertTrue(r.vars.get("LD_PRELOAD").endsWith("libjemalloc.so.2"), r.vars.get("LD_PRELOAD"));
-            assertEquals("dirty_decay_ms:-1,muzzy_decay_ms:-1", r.vars.get("MALLOC_CONF"));
+            assertEquals("oversize_threshold:0,dirty_decay_ms:30000,muzzy_decay_ms:0,background_thread:true",
+                    r.vars.get("MALLOC_CONF"));
             assertEquals("0", r.vars.get("THP_MEM_ALLOC_ENABLE"));
             Result again = source(Map.of("THP_MEM_ALLOC_ENABLE", "1", "LD_PRELOAD", r.vars.get("LD_PRELOAD")));
             assertEquals("1", again.vars.get("THP_MEM_ALLOC_ENABLE"));
