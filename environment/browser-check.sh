@@ -46,4 +46,7 @@ for i in $(seq 1 60); do
   [ "$i" = 60 ] && { say "server did not answer within 60 s"; tail -20 "$LOG"; exit 1; }
 done
 say "server up"
-node "$BC/check.mjs" "http://127.0.0.1:$PORT" "$TOKEN" "$NAME" "$SHOT" "${SEQCL_BROWSER_TIMEOUT:-1500}"
+# the browser runs without the launchers' allocator settings (environment/runtime-env.sh, which test.sh sources):
+# jemalloc's background threads would start in Chromium's zygote, which must stay single-threaded, and the browser
+# closes at once ("Target page, context or browser has been closed"); the kernel gets them from its kernelspec
+env -u LD_PRELOAD -u MALLOC_CONF node "$BC/check.mjs" "http://127.0.0.1:$PORT" "$TOKEN" "$NAME" "$SHOT" "${SEQCL_BROWSER_TIMEOUT:-1500}"
