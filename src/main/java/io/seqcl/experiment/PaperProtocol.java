@@ -246,9 +246,7 @@ public record PaperProtocol(String paper, HistoryMode history, Padding padding, 
     public String line() {
         StringBuilder b = new StringBuilder(paper).append(" protocol: history ").append(history);
         if (sequential()) {
-            b.append(", ").append(padding.name().toLowerCase(Locale.ROOT)).append(" padding, ")
-                    .append(samples.name().toLowerCase(Locale.ROOT).replace('_', '-')).append(" samples, T ")
-                    .append(maxLen);
+            b.append(", ").append(io.seqcl.model.InputSpec.words(padding, samples)).append(", T ").append(maxLen);
             maxLenByDataset.forEach((k, v) -> b.append(" (").append(k).append(' ').append(v).append(')'));
         } else {
             b.append(", user-draw samples");

@@ -32,8 +32,19 @@ public record InputSpec(int maxLen, Padding padding, SampleMode sampleMode, bool
      * @return the line
      */
     public String describe() {
-        return "T " + maxLen + ", " + padding.name().toLowerCase(java.util.Locale.ROOT) + " padding, "
-                + sampleMode.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + " samples"
-                + (needsNegatives ? ", sampled negatives" : "");
+        return "T " + maxLen + ", " + words(padding, sampleMode) + (needsNegatives ? ", sampled negatives" : "");
+    }
+
+    /**
+     * The padding side and sample convention in the words of provenance and protocol lines, e.g.
+     * {@code left padding, all-positions samples} (also used by {@code PaperProtocol.line()}).
+     *
+     * @param padding the padding side
+     * @param samples a sample convention (a {@link SampleMode} or a protocol's own enum of the same names)
+     * @return the words
+     */
+    public static String words(Padding padding, Enum<?> samples) {
+        return padding.name().toLowerCase(java.util.Locale.ROOT) + " padding, "
+                + samples.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + " samples";
     }
 }
