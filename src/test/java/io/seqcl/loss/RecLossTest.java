@@ -79,9 +79,10 @@ class RecLossTest {
         for (int i = 0; i < tv.length; i++) {
             tv[i] = (float) rnd.nextGaussian();
         }
-        long[] targets = new long[k];
-        for (int i = 0; i < k; i++) {
-            targets[i] = i < 7 ? new long[] {3, 12, 1, 3, 7, 5, 3}[i] : 1 + rnd.nextInt(rows - 1);
+        // the first seven fixed (a repeated target and both ends of the table), the rest drawn
+        long[] targets = java.util.Arrays.copyOf(new long[] {3, 12, 1, 3, 7, 5, 3}, k);
+        for (int i = 7; i < k; i++) {
+            targets[i] = 1 + rnd.nextInt(rows - 1);
         }
         for (boolean pad : new boolean[] {false, true}) {
             for (int f = 0; f < 2; f++) {
@@ -94,7 +95,7 @@ class RecLossTest {
                     for (float v : plain[a]) {
                         scale = Math.max(scale, Math.abs(v));
                     }
-                    assertTrue(scale > 1e-4, "reference gradient is not zero");
+                    assertTrue(scale > 1e-3, "reference gradient is not zero");
                     for (int i = 0; i < plain[a].length; i++) {
                         assertEquals(plain[a][i], fused[a][i], 1e-5 * scale,
                                 (a == 0 ? "dL/dh" : "dL/dE") + "[" + i + "], " + at);
