@@ -21,9 +21,9 @@
 #              dirty_decay_ms:-1,muzzy_decay_ms:-1 (never return memory): as fast, but models with augmented views
 #              kept growing (MCLRec's full-budget run: 1.2 -> 5.3 GB resident in 45 minutes with 0.87 GB of Java heap,
 #              and 0.84 -> 2.9 GB in the 33 minutes after a restart; about 0.5 MB per step in a probe with the
-#              heap pre-touched). Idle A/B 2026-12-01 11:34-11:36, packed step, 1
-#              thread, decay -1 against this default: SASRec 74.1, 74.6 against 74.8, 72.2 ms; MCLRec 355, 366
-#              against 407, 357 ms; Meta-SGCL 611, 608 against 623, 624 ms (README "Engine, speed and GPU").
+#              heap pre-touched). Idle A/B 2026-12-01 11:34-11:36, packed step, 1 thread, decay -1 against
+#              this default: SASRec 74.1, 74.6 against 74.8, 72.2 ms; MCLRec 355, 366 against 407, 357 ms;
+#              Meta-SGCL 611, 608 against 623, 624 ms (README "Engine, speed and GPU").
 #   glibc      glibc keeps freed large tensors (MALLOC_MMAP_THRESHOLD_ 256 MB, MALLOC_TRIM_THRESHOLD_ 1 GB) and
 #              libtorch puts tensors of 2 MB or more on transparent huge pages (THP_MEM_ALLOC_ENABLE=1). Still, writes
 #              into fresh [256, 12101] outputs (softmax, the logits product) took 30-40 ms instead of 2-7 ms in about

@@ -2,9 +2,10 @@
 # Times the same padded SASRec training step (B 256, T 50, d 64, 12,102 rows, CE on the last position) in
 # seqcl (DJL 0.32.0 + libtorch 2.5.1) and in PyTorch (Debian's python3-torch, if installed) at equal thread
 # counts: 1 and 2 intra-op threads for both (seqcl: `seqcl bench --threads K`, i.e. torch::set_num_threads through
-# DJL's JniUtils; PyTorch: torch.set_num_threads(K) and OPENBLAS_NUM_THREADS=K, since OpenBLAS keeps its own pool). For each side it prints the step time, the achieved GFLOP/s
-# of the step (same FLOP formula on both sides) and the rate of plain float32 matrix products of the step's
-# shapes. Usage: environment/bench/compare.sh [--steps N] [--threads "1 2"]
+# DJL's JniUtils; PyTorch: torch.set_num_threads(K) and OPENBLAS_NUM_THREADS=K, since OpenBLAS keeps its own
+# pool). For each side it prints the step time, the achieved GFLOP/s of the step (same FLOP formula on both sides)
+# and the rate of plain float32 matrix products of the step's shapes.
+# Usage: environment/bench/compare.sh [--steps N] [--threads "1 2"]
 # Other jobs on the machine change absolute times: compare ratios measured in one run.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
