@@ -193,6 +193,52 @@ class MetaSGCLTest {
         }
     }
 
+    @Test
+    void underTheFullStageTwoLossTheMetaGradientIsTheJointOneAndUnderClItIsNot() {
+        // issue 12 item 6, metasgcl.md section 5 caveat: L - L'(FULL) = Lrs1 + beta KL1, which does not depend on
+        // Phi, so at the same weights, noise and (here: no) dropout stage 2 on FULL gives Phi the gradient that
+        // joint training gives it; the paper's L' = Lcl gives alpha * dLcl/dPhi, a different direction
+        String[] phi = {"meta.logvar.weight", "meta.logvar.bias"};
+        try (MetaSGCL m = new MetaSGCL(N, tiny(0.0), 3)) {
+            Batch b = trainBatch();
+            Map<String, float[]> joint = TermGradients.of(m, b, m::loss);
+            Map<String, float[]> full = TermGradients.of(m, b, m::metaLoss);
+            for (String n : phi) {
+                assertTrue(norm(joint.get(n)) > 1e-6, n + " has no joint gradient");
+                assertArrayEquals(joint.get(n), full.get(n), 1e-6f * (float) norm(joint.get(n)), n);
+            }
+        }
+        try (MetaSGCL m = new MetaSGCL(N, tiny(0.0).withMetaLoss(MetaSGCLConfig.MetaLoss.CL), 3)) {
+            Batch b = trainBatch();
+            Map<String, float[]> joint = TermGradients.of(m, b, m::loss);
+            Map<String, float[]> cl = TermGradients.of(m, b, m::metaLoss);
+            Map<String, float[]> clAlone = TermGradients.of(m, b,
+                    (x, c) -> m.terms(x, c, Set.of(MetaSGCL.Term.CL)).sum(m.config().alpha(), 0));
+            Map<String, float[]> rest = TermGradients.of(m, b,
+                    (x, c) -> m.terms(x, c, Set.of(MetaSGCL.Term.REC2, MetaSGCL.Term.KL2, MetaSGCL.Term.CL))
+                            .sum(0, m.config().beta())); // CL at weight 0 keeps view 1's noise draw first
+            for (String n : phi) {
+                float scale = (float) norm(joint.get(n));
+                assertArrayEquals(clAlone.get(n), cl.get(n), 1e-6f * scale, n);
+                // joint - stage 2 = d(Lrs2 + beta KL2)/dPhi, which is not zero: the two stage-2 losses differ
+                float[] d = joint.get(n).clone();
+                for (int i = 0; i < d.length; i++) {
+                    d[i] -= cl.get(n)[i];
+                }
+                assertArrayEquals(rest.get(n), d, 1e-5f * scale, n);
+                assertTrue(norm(rest.get(n)) > 1e-3 * scale, n + ": d(Lrs2 + beta KL2)/dPhi vanishes");
+            }
+        }
+    }
+
+    private static double norm(float[] v) {
+        double s = 0;
+        for (float x : v) {
+            s += x * x;
+        }
+        return Math.sqrt(s);
+    }
+
     private static double metaGradNorm(MetaSGCL m, Set<MetaSGCL.Term> which) {
         m.params().zeroGradients();
         try (NDScope s = new NDScope(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
