@@ -41,7 +41,8 @@ import java.util.concurrent.Callable;
 @Command(name = "seqcl", mixinStandardHelpOptions = true, version = "seqcl " + io.seqcl.experiment.Provenance.SEQCL_VERSION,
         description = "Sequential recommendation and contrastive learning on the JVM.",
         subcommands = {Main.Run.class, Main.QuickstartCmd.class, Main.Bench.class, Main.BenchEpoch.class,
-                Main.DatasetsCmd.class, Main.Models.class, Main.GpuCheckCmd.class, CommandLine.HelpCommand.class},
+                Main.DatasetsCmd.class, Main.Models.class, Main.GpuCheckCmd.class, Main.MergeSeed.class,
+                CommandLine.HelpCommand.class},
         footer = {"", "Environment: SEQCL_DATA (data directory, default data/), SEQCL_BUDGET (quick|full),",
                 "SEQCL_DEVICE (cpu | gpu | gpu:N; GPU needs a build with -Pcuda)."})
 public final class Main implements Callable<Integer> {
@@ -546,6 +547,32 @@ public final class Main implements Callable<Integer> {
         public Integer call() {
             Map<String, String> o = io.seqcl.util.Options.parse(args);
             return io.seqcl.bench.GpuCheck.run(o, stdout(spec));
+        }
+    }
+
+    /** {@code seqcl merge-seed}. */
+    @Command(name = "merge-seed", mixinStandardHelpOptions = true,
+            description = {"Merge the files of one seed written by a separate run (models run on their own, e.g.",
+                "after a sitting's checkpoints were lost) into the seed directory of the experiment:",
+                "  seqcl merge-seed --into results/beauty/seed-2020 other/beauty/seed-2020",
+                "Refuses runs of another experiment, seed, dataset, budget, protocol or training configuration, and",
+                "models present in both; the separate run's commit, start and machine are kept in the provenance."})
+    static final class MergeSeed implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--into", required = true, paramLabel = "DIR", description = "seed directory that receives the models")
+        java.nio.file.Path into;
+
+        @Parameters(arity = "1", paramLabel = "FROM", description = "seed directory of the separate run")
+        java.nio.file.Path from;
+
+        @Override
+        public Integer call() {
+            List<String> merged = io.seqcl.experiment.SeedMerge.merge(into, from);
+            spec.commandLine().getOut().println("merged " + String.join(", ", merged) + " from " + from + " into "
+                    + into);
+            return 0;
         }
     }
 

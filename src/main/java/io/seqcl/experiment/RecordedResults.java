@@ -395,6 +395,10 @@ public final class RecordedResults {
                     ? "not recorded" : builds(r)));
         }
         b.append("; machine ").append(grouped(done, RecordedResults::machine));
+        if (done.stream().anyMatch(r -> r.provenance().containsKey("parts"))) {
+            // models run by a separate process and merged into the seed (SeedMerge)
+            b.append("; run separately and merged: ").append(grouped(done, RecordedResults::parts));
+        }
         double total = 0;
         double min = Double.POSITIVE_INFINITY;
         double max = 0;
@@ -431,6 +435,21 @@ public final class RecordedResults {
         b.append("; budget ").append(grouped(done, r -> r.provenance().getOrDefault("budget", "unknown")));
         b.append("; protocol ").append(grouped(done, RecordedResults::protocol));
         return b.toString();
+    }
+
+    /** The merged parts of a seed ({@link SeedMerge}): "MCLRec (commit e067cc1, started 2026-12-01 13:52)". */
+    private static String parts(SeedRun r) {
+        String parts = r.provenance().get("parts");
+        if (parts == null) {
+            return "none";
+        }
+        List<String> out = new ArrayList<>();
+        for (String part : parts.split("; ")) {
+            String started = r.provenance().get("part." + part + ".started");
+            out.add(part + " (commit " + shortCommit(r.provenance().get("part." + part + ".git.commit"))
+                    + (started == null ? "" : ", started " + minute(started) + " UTC") + ")");
+        }
+        return String.join(", ", out);
     }
 
     /**

@@ -70,6 +70,10 @@ class MainTest {
         assertTrue(r.err().contains("unknown model 'gpt'") && r.err().contains("sasrec"), r.err());
         r = exec("run", "--model", "sasrec", "--dataset", "synthetic", "--set", "encoder.maxLenn=3");
         assertTrue(r.err().contains("encoder.maxLenn") && r.err().contains("known keys"), r.err());
+        r = exec("merge-seed", "--into", tmp.resolve("none").toString(), tmp.toString());
+        assertTrue(r.code() != 0 && r.err().contains("provenance.csv"), r.err());
+        r = exec("merge-seed", tmp.toString());
+        assertTrue(r.code() != 0 && r.err().contains("--into"), r.err());
         assertTrue(ok("models").contains("sasrec"));
         assertTrue(ok("models", "mclrec", "--dataset", "beauty").contains("beta: 0.05"));
     }
@@ -77,7 +81,8 @@ class MainTest {
     @Test
     void helpListsEveryCommandAndOption() {
         String help = ok("--help");
-        for (String c : new String[] {"run", "quickstart", "bench", "bench-epoch", "datasets", "models"}) {
+        for (String c : new String[] {"run", "quickstart", "bench", "bench-epoch", "datasets", "models",
+            "merge-seed"}) {
             assertTrue(help.contains(c), help);
         }
         String run = ok("run", "--help");
