@@ -59,6 +59,18 @@ public final class Provenance {
     }
 
     /**
+     * A record holding the given entries, in their order (e.g. a provenance.csv read back and edited).
+     *
+     * @param values the entries
+     * @return the record
+     */
+    static Provenance of(Map<String, String> values) {
+        Provenance p = new Provenance();
+        p.values.putAll(values);
+        return p;
+    }
+
+    /**
      * Adds or replaces an entry.
      *
      * @param key the key

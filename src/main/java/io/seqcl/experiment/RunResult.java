@@ -141,7 +141,8 @@ public record RunResult(ExperimentSpec spec, List<TrainResult> results, Provenan
         AtomicFiles.writeString(dir.resolve("provenance.json"), provenance.toJson());
     }
 
-    private static String csv(Table t) {
+    /** A table as CSV text, written as every result file of a run is (Tablesaw's writer). */
+    static String csv(Table t) {
         java.io.StringWriter w = new java.io.StringWriter();
         t.write().csv(w);
         return w.toString();

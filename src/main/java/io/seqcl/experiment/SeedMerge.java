@@ -142,9 +142,7 @@ public final class SeedMerge {
             AtomicFiles.writeString(into.resolve("metrics.csv"), lines(metrics));
             AtomicFiles.writeString(into.resolve("curves.csv"), lines(curves));
             AtomicFiles.writeString(ja, json.writeValueAsString(a) + "\n");
-            StringBuilder csv = new StringBuilder("key,value\n");
-            merged.forEach((k, v) -> csv.append(field(k)).append(',').append(field(v)).append('\n'));
-            AtomicFiles.writeString(into.resolve("provenance.csv"), csv.toString());
+            AtomicFiles.writeString(into.resolve("provenance.csv"), RunResult.csv(Provenance.of(merged).table()));
             return List.copyOf(modelsB);
         } catch (IOException e) {
             throw new UncheckedIOException("could not merge " + from + " into " + into + ": " + e.getMessage(), e);
@@ -219,14 +217,6 @@ public final class SeedMerge {
         } catch (NumberFormatException e) {
             return done + " + " + added;
         }
-    }
-
-    /** A CSV field, quoted (RFC 4180) when it holds a comma, a quote or a line break. */
-    static String field(String v) {
-        if (v.indexOf(',') < 0 && v.indexOf('"') < 0 && v.indexOf('\n') < 0 && v.indexOf('\r') < 0) {
-            return v;
-        }
-        return '"' + v.replace("\"", "\"\"") + '"';
     }
 
     private static String lines(List<String> rows) {
