@@ -33,7 +33,7 @@ import java.util.concurrent.Callable;
 
 /**
  * The {@code seqcl} command line (picocli): {@code run}, {@code quickstart}, {@code bench}, {@code bench-epoch},
- * {@code datasets}, {@code models}. {@code seqcl --help} and {@code seqcl help COMMAND} list every option.
+ * {@code gpu-check}, {@code merge-seed}, {@code eval-checkpoint}, {@code datasets}, {@code models}. {@code seqcl --help} and {@code seqcl help COMMAND} list every option.
  *
  * <p>Run through the launcher {@code environment/seqcl}, which builds the library if needed. Every number is
  * checked before any work starts, and {@code --out} is checked for writing first.
@@ -42,6 +42,7 @@ import java.util.concurrent.Callable;
         description = "Sequential recommendation and contrastive learning on the JVM.",
         subcommands = {Main.Run.class, Main.QuickstartCmd.class, Main.Bench.class, Main.BenchEpoch.class,
                 Main.DatasetsCmd.class, Main.Models.class, Main.GpuCheckCmd.class, Main.MergeSeed.class,
+                Main.EvalCheckpoint.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Environment: SEQCL_DATA (data directory, default data/), SEQCL_BUDGET (quick|full),",
                 "SEQCL_DEVICE (cpu | gpu | gpu:N; GPU needs a build with -Pcuda)."})
@@ -572,6 +573,55 @@ public final class Main implements Callable<Integer> {
             List<String> merged = io.seqcl.experiment.SeedMerge.merge(into, from);
             spec.commandLine().getOut().println("merged " + String.join(", ", merged) + " from " + from + " into "
                     + into);
+            return 0;
+        }
+    }
+
+    /** {@code seqcl eval-checkpoint}. */
+    @Command(name = "eval-checkpoint", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Evaluate a SASRec-family PyTorch checkpoint (RecBole, DuoRec or MCLRec parameter names;",
+                "a torch.save state dict or a safetensors file) on a dataset's validation and test splits, in the",
+                "three history modes (NONE, ZERO, NEG_INF), full ranking:",
+                "  seqcl eval-checkpoint mclrec-beauty.pth --dataset beauty",
+                "Width, layers, feed-forward size and T are read from the tensors; heads and activation are not",
+                "stored in a state dict and come from the options. The dataset must number items as the checkpoint",
+                "was trained (seqcl's .inter loader numbers them as RecBole does)."})
+    static final class EvalCheckpoint implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(arity = "1", paramLabel = "FILE", description = "the checkpoint (.pth or .safetensors)")
+        Path file;
+
+        @Option(names = {"-d", "--dataset"}, required = true, paramLabel = "D",
+                description = "dataset key (see seqcl datasets) or the path of a sequence or .inter file")
+        String dataset;
+
+        @Option(names = "--heads", defaultValue = "2", paramLabel = "H",
+                description = "attention heads (default: ${DEFAULT-VALUE}, RecBole's SASRec)")
+        int heads;
+
+        @Option(names = "--activation", defaultValue = "GELU", paramLabel = "A",
+                description = "feed-forward activation, ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
+        io.seqcl.nn.ActivationFn activation;
+
+        @Override
+        public Integer call() {
+            positive("--heads", heads);
+            if (!Files.isRegularFile(file)) {
+                throw new IllegalArgumentException("checkpoint " + file + " does not exist or is not a file");
+            }
+            SequenceDataset ds = Experiments.load(dataset, false);
+            io.seqcl.model.SASRecConfig d = io.seqcl.model.SASRecConfig.defaults();
+            io.seqcl.nn.TransformerConfig t = d.transformer();
+            io.seqcl.model.SASRecConfig base = d.withTransformer(new io.seqcl.nn.TransformerConfig(t.hiddenSize(),
+                    t.layers(), heads, t.innerSize(), activation, t.hiddenDropout(), t.attnDropout(),
+                    t.layerNormEps(), t.packed()));
+            PrintWriter w = spec.commandLine().getOut();
+            w.println(io.seqcl.experiment.ImportedCheckpoints.evaluateSplits(file, ds, base).print());
+            w.println("history NONE: seen items stay candidates (RecBole, MCLRec's table); ZERO: their scores set to 0"
+                    + " (ContrastVAE, CoSeRec); NEG_INF: excluded (seqcl's default for Meta-SGCL)");
+            w.flush();
             return 0;
         }
     }

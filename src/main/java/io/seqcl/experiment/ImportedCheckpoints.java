@@ -83,11 +83,57 @@ public final class ImportedCheckpoints {
      */
     public static EvalResult evaluate(Path checkpoint, SequenceDataset ds, SASRecConfig base, HistoryMode history) {
         LeaveOneOutSplit split = LeaveOneOutSplit.of(ds);
-        try (SASRec model = CheckpointImport.recbole(checkpoint).sasrec(ds.numItems(), base)) {
-            return new RankingEvaluator(history, RankingEvaluator.DEFAULT_KS, io.seqcl.train.TrainConfig.DEFAULT_EVAL_BATCH).evaluate(model, split.test());
+        try (SASRec model = importSasrec(checkpoint, ds, base)) {
+            return evaluator(history).evaluate(model, split.test());
+        }
+    }
+
+    /**
+     * Imports a RecBole-family SASRec checkpoint once and evaluates it on a dataset's validation and test splits in
+     * every history mode: what a released model gives under each paper's protocol, and, on the validation split
+     * (the one model selection sees), how it compares with one's own training run.
+     *
+     * @param checkpoint a {@code .pth} or safetensors file with RecBole names
+     * @param ds the dataset it was trained on (same item numbering)
+     * @param base configuration for what a state dict does not record (heads, activation, padding)
+     * @return one row per split (valid, test) and history mode (NONE, ZERO, NEG_INF); columns split, history and
+     *     one per {@link #METRICS} entry, rounded to 4 decimals
+     * @throws UncheckedIOException if the checkpoint cannot be read
+     * @throws io.seqcl.checkpoint.CheckpointMismatchException if its tensors do not fit the dataset or each other
+     */
+    public static Table evaluateSplits(Path checkpoint, SequenceDataset ds, SASRecConfig base) {
+        LeaveOneOutSplit split = LeaveOneOutSplit.of(ds);
+        StringColumn splits = StringColumn.create("split");
+        StringColumn modes = StringColumn.create("history");
+        List<DoubleColumn> values = METRICS.stream().map(DoubleColumn::create).toList();
+        try (SASRec model = importSasrec(checkpoint, ds, base)) {
+            for (io.seqcl.protocol.EvalSet set : List.of(split.valid(), split.test())) {
+                for (HistoryMode h : HistoryMode.values()) {
+                    EvalResult r = evaluator(h).evaluate(model, set);
+                    splits.append(r.split());
+                    modes.append(h.name());
+                    for (int i = 0; i < METRICS.size(); i++) {
+                        values.get(i).append(Math.round(r.value(METRICS.get(i)) * 1e4) / 1e4);
+                    }
+                }
+            }
+        }
+        Table t = Table.create(checkpoint.getFileName() + " on " + ds.name() + " (" + split.numUsers() + " users, "
+                + ds.numItems() + " items)", splits, modes);
+        values.forEach(t::addColumns);
+        return t;
+    }
+
+    private static SASRec importSasrec(Path checkpoint, SequenceDataset ds, SASRecConfig base) {
+        try {
+            return CheckpointImport.recbole(checkpoint).sasrec(ds.numItems(), base);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static RankingEvaluator evaluator(HistoryMode history) {
+        return new RankingEvaluator(history, RankingEvaluator.DEFAULT_KS, io.seqcl.train.TrainConfig.DEFAULT_EVAL_BATCH);
     }
 
     /**

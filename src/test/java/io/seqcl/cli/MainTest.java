@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -82,7 +83,7 @@ class MainTest {
     void helpListsEveryCommandAndOption() {
         String help = ok("--help");
         for (String c : new String[] {"run", "quickstart", "bench", "bench-epoch", "datasets", "models",
-            "merge-seed"}) {
+            "merge-seed", "eval-checkpoint"}) {
             assertTrue(help.contains(c), help);
         }
         String run = ok("run", "--help");
@@ -199,5 +200,23 @@ class MainTest {
                 paired);
         assertTrue(paired.contains("test_id,Recall@20,seeds,2,") && paired.contains("test_id,NDCG@20,users,"), paired);
         assertTrue(Files.exists(tmp.resolve("o/synthetic/seed-6/per-user.csv")));
+    }
+
+    @Test
+    void evalCheckpointPrintsBothSplitsInEveryHistoryModeAndRefusesBadInput(@TempDir Path tmp) throws Exception {
+        Path ckpt = Path.of(MainTest.class.getResource("/io/seqcl/checkpoint/tiny_sasrec.pth").toURI());
+        Path seqs = Files.writeString(tmp.resolve("s.txt"), "1 1 2 3 5\n2 4 5 6 7 8 1\n3 2 10 3 7 9\n");
+        String out = ok("eval-checkpoint", ckpt.toString(), "--dataset", seqs.toString());
+        for (String s : List.of("valid", "test", "NONE", "ZERO", "NEG_INF", "HR@10", "NDCG@10", "MRR@10", "3 users")) {
+            assertTrue(out.contains(s), s + " in " + out);
+        }
+        Out r = exec("eval-checkpoint", tmp.resolve("none.pth").toString(), "--dataset", seqs.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("none.pth") && r.err().contains("does not exist"), r.err());
+        r = exec("eval-checkpoint", ckpt.toString(), "--dataset", seqs.toString(), "--heads", "3");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("heads"), r.err());
+        r = exec("eval-checkpoint", ckpt.toString());
+        assertTrue(r.code() != 0 && r.err().contains("--dataset"), r.err());
     }
 }
