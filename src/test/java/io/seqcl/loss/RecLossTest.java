@@ -42,6 +42,47 @@ class RecLossTest {
         }
     }
 
+    /**
+     * The loss from the gathered target probabilities ({@code -log p_t}) and the exact {@code lse - l_t} agree on
+     * random logits of a realistic scale, and a batch with one underflowing target takes the exact path.
+     */
+    @Test
+    void targetProbabilityShortcutAgreesWithTheExactLossAndFallsBackOnUnderflow() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Random rnd = new Random(11);
+            int k = 64;
+            int n = 500;
+            float[] lv = new float[k * n];
+            for (int i = 0; i < lv.length; i++) {
+                lv[i] = (float) (4 * rnd.nextGaussian());
+            }
+            long[] t = new long[k];
+            for (int i = 0; i < k; i++) {
+                t[i] = rnd.nextInt(n);
+            }
+            NDArray logits = m.create(lv, new Shape(k, n));
+            NDArray p = logits.softmax(1);
+            NDArray idx = m.create(t);
+            double fast = FullSoftmaxCrossEntropy.meanNegLog(logits, p, idx, k).getFloat();
+            double exact = FullSoftmaxCrossEntropy.exactMeanNegLog(logits, p, idx, k).getFloat();
+            double plain = -logits.logSoftmax(1).gather(idx.reshape(k, 1), 1).mean().getFloat();
+            assertEquals(exact, fast, 1e-5 * exact);
+            assertEquals(plain, fast, 1e-5 * plain);
+            assertTrue(fast > 3, "a realistic loss, not a degenerate one: " + fast);
+            // one row's target 300 logits below its best: p_t underflows, the loss must still be exact
+            lv[0] = 300f;
+            t[0] = 1;
+            lv[1] = 0f;
+            NDArray l2 = m.create(lv, new Shape(k, n));
+            NDArray p2 = l2.softmax(1);
+            NDArray idx2 = m.create(t);
+            double got = FullSoftmaxCrossEntropy.meanNegLog(l2, p2, idx2, k).getFloat();
+            double want = -l2.logSoftmax(1).gather(idx2.reshape(k, 1), 1).mean().getFloat();
+            assertTrue(want > 300.0 / k, "row 0 alone adds 300/k: " + want);
+            assertEquals(want, got, 1e-5 * want);
+        }
+    }
+
     @Test
     void sampledBceMatchesHandComputation() {
         try (NDManager m = NDManager.newBaseManager()) {
