@@ -613,10 +613,7 @@ public final class Main implements Callable<Integer> {
             }
             SequenceDataset ds = Experiments.load(dataset, false);
             io.seqcl.model.SASRecConfig d = io.seqcl.model.SASRecConfig.defaults();
-            io.seqcl.nn.TransformerConfig t = d.transformer();
-            io.seqcl.model.SASRecConfig base = d.withTransformer(new io.seqcl.nn.TransformerConfig(t.hiddenSize(),
-                    t.layers(), heads, t.innerSize(), activation, t.hiddenDropout(), t.attnDropout(),
-                    t.layerNormEps(), t.packed()));
+            io.seqcl.model.SASRecConfig base = d.withTransformer(d.transformer().withHeads(heads).withActivation(activation));
             PrintWriter w = spec.commandLine().getOut();
             w.println(io.seqcl.experiment.ImportedCheckpoints.evaluateSplits(file, ds, base).print());
             w.println("history NONE: seen items stay candidates (RecBole, MCLRec's table); ZERO: their scores set to 0"

@@ -65,7 +65,8 @@ public record FullSoftmaxCrossEntropy(boolean includePaddingRow) implements RecL
         NDArray logits = hd.matMul(td.transpose());
         NDArray p = logits.softmax(1);
         NDArray idx = m.create(cols);
-        NDArray loss = meanNegLog(logits, p, idx, k);
+        NDArray pt = p.gather(idx.reshape(k, 1), 1).reshape(k);
+        NDArray loss = meanNegLog(logits, p, pt, idx, k);
         if (!io.seqcl.nn.Devices.recordingGradients()) {
             return loss;
         }
@@ -74,7 +75,7 @@ public record FullSoftmaxCrossEntropy(boolean includePaddingRow) implements RecL
         // stage 2 costs one unused product, no backward work)
         NDArray rows = m.arange(0, k, 1, ai.djl.ndarray.types.DataType.INT64);
         NDIndex at = new NDIndex("{}, {}", rows, idx);
-        p.set(at, p.get(at).sub(io.seqcl.nn.Ops.scalar(p, 1)));
+        p.set(at, pt.sub(io.seqcl.nn.Ops.scalar(p, 1)));
         NDArray s = h.mul(p.matMul(td)).sum().add(table.mul(p.transpose().matMul(hd)).sum());
         // a manager-owned scalar: DJL's Number overloads free theirs on garbage collection (Ops.scalar)
         s = io.seqcl.nn.Ops.scale(s, 1.0 / k);
@@ -95,9 +96,11 @@ public record FullSoftmaxCrossEntropy(boolean includePaddingRow) implements RecL
      * {@code [K, N]} row maxima, which libtorch computes with their indices, slowly: 23 % of a packed Meta-SGCL step
      * on Toys and 11 % of a SASRec step on Beauty in libtorch profiles (2026-12-01). Reading the {@code K} values
      * is a device synchronisation on a GPU; a training step ends with one anyway (its loss is read).
+     *
+     * @param pt {@code [K]} the target probabilities {@code p[i, t_i]}, gathered once by the caller, which also
+     *     forms the gradient from them
      */
-    static NDArray meanNegLog(NDArray logits, NDArray p, NDArray idx, int k) {
-        NDArray pt = p.gather(idx.reshape(k, 1), 1).reshape(k);
+    static NDArray meanNegLog(NDArray logits, NDArray p, NDArray pt, NDArray idx, int k) {
         float min = Float.POSITIVE_INFINITY;
         for (float v : pt.toFloatArray()) {
             min = Math.min(min, v); // NaN stays NaN and fails the test below
