@@ -57,18 +57,20 @@ public final class Settings {
     /**
      * The process settings that decide libtorch's speed on the CPU, for benchmark output: the memory allocator in
      * use (jemalloc when the launchers preloaded it, environment/runtime-env.sh; otherwise glibc) with its options,
-     * {@code THP_MEM_ALLOC_ENABLE} and {@code OMP_WAIT_POLICY}.
+     * {@code THP_MEM_ALLOC_ENABLE}, {@code OMP_WAIT_POLICY} and the {@link io.seqcl.nn.WideThreads} setting.
      *
      * @return e.g. {@code "allocator jemalloc (MALLOC_CONF=oversize_threshold:0,...), THP_MEM_ALLOC_ENABLE=0,
-     *     OMP_WAIT_POLICY=PASSIVE"}
+     *     OMP_WAIT_POLICY=PASSIVE, wide threads off"}
      */
     public static String processSettings() {
         String alloc = jemallocLoaded()
                 ? "jemalloc (MALLOC_CONF=" + get(Variable.MALLOC_CONF).orElse("(unset)") + ")"
                 : "glibc (MALLOC_MMAP_THRESHOLD_=" + get(Variable.MALLOC_MMAP_THRESHOLD_).orElse("(unset)")
                         + ", MALLOC_TRIM_THRESHOLD_=" + get(Variable.MALLOC_TRIM_THRESHOLD_).orElse("(unset)") + ")";
+        int wide = io.seqcl.nn.WideThreads.get();
         return "allocator " + alloc + ", THP_MEM_ALLOC_ENABLE=" + get(Variable.THP_MEM_ALLOC_ENABLE).orElse("(unset)")
-                + ", OMP_WAIT_POLICY=" + get(Variable.OMP_WAIT_POLICY).orElse("(unset)");
+                + ", OMP_WAIT_POLICY=" + get(Variable.OMP_WAIT_POLICY).orElse("(unset)")
+                + ", wide threads " + (wide > 0 ? wide + " for the large operators" : "off");
     }
 
     /** @return whether libjemalloc is mapped into this process (Linux; false where /proc is absent) */

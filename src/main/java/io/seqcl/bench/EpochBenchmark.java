@@ -88,7 +88,9 @@ public final class EpochBenchmark {
      *     batch (256), threads (libtorch intra-op threads, default the engine's), eval (1 = time one validation
      *     pass per layout, default 0), layouts (both, packed or padded), rounds (sample rounds, default 2),
      *     hook-epoch (the epoch number passed to the timed epoch-start hook, default 1000: after every warm-up),
-     *     over-padding (0: ContrastVAE's KL and pooling over real positions only instead of the code's all T)
+     *     over-padding (0: ContrastVAE's KL and pooling over real positions only instead of the code's all T),
+     *     wide-threads (libtorch threads for the large operators, {@link io.seqcl.nn.WideThreads}; default: the
+     *     {@code seqcl.wideThreads} property, 0 = off)
      * @param out where to print
      * @return exit code 0
      */
@@ -110,6 +112,7 @@ public final class EpochBenchmark {
         int rounds = Math.max(1, io.seqcl.util.Options.intOpt(opts, "rounds", 2));
         int overPadding = io.seqcl.util.Options.intOpt(opts, "over-padding", 1);
         int hookEpoch = io.seqcl.util.Options.intOpt(opts, "hook-epoch", 1000);
+        int wide = io.seqcl.util.Options.intOpt(opts, "wide-threads", -1);
         if (!opts.isEmpty()) {
             throw new IllegalArgumentException("unknown option(s) for bench-epoch: " + opts.keySet());
         }
@@ -123,6 +126,12 @@ public final class EpochBenchmark {
             case "padded" -> new boolean[] {false};
             default -> throw new IllegalArgumentException("--layouts must be both, packed or padded, got " + layouts);
         };
+        if (wide < -1) {
+            throw new IllegalArgumentException("--wide-threads must be >= 0 (0 = off), got " + wide);
+        }
+        if (wide >= 0) {
+            io.seqcl.nn.WideThreads.set(wide);
+        }
         int torchThreads = Devices.setThreads(threads);
         SequenceDataset ds = Datasets.load(dataset);
         LeaveOneOutSplit split = LeaveOneOutSplit.of(ds);

@@ -494,6 +494,10 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--over-padding", defaultValue = "1",
                 description = "0: ContrastVAE's KL and pooling over real positions only (1: all T, the reference code)")
         int overPadding;
+        @Option(names = "--wide-threads", defaultValue = "-1",
+                description = "libtorch threads for the large operators only (cross-entropy products, ranking scores); "
+                        + "0 = off; default: -Dseqcl.wideThreads, else off")
+        int wideThreads;
         @Option(names = "--stage", defaultValue = "finetune",
                 description = "s3rec only: finetune (default) or pretrain (the MIP pre-training step)")
         String stage;
@@ -522,6 +526,7 @@ public final class Main implements Callable<Integer> {
             o.put("threads", "" + threads);
             o.put("eval", "" + eval);
             o.put("over-padding", "" + overPadding);
+            o.put("wide-threads", "" + wideThreads);
             o.put("stage", stage);
             if (!profile.isEmpty()) {
                 o.put("profile", profile);

@@ -21,6 +21,19 @@ public record FullSoftmaxCrossEntropy(boolean includePaddingRow) implements RecL
 
     @Override
     public NDArray compute(NDArray h, NDArray itemTable, long[] targets, long[] negatives) {
+        return compute(h, itemTable, targets, true);
+    }
+
+    /**
+     * {@inheritDoc} Skips the product {@code G^T h} that forms the table's gradient: one of the three
+     * {@code [K, N]}-sized matrix products of a training step (Meta-SGCL's stage 2 on Toys: about 1,400 x 11,924).
+     */
+    @Override
+    public NDArray computeFrozenTable(NDArray h, NDArray itemTable, long[] targets, long[] negatives) {
+        return compute(h, itemTable.stopGradient(), targets, false);
+    }
+
+    private NDArray compute(NDArray h, NDArray itemTable, long[] targets, boolean tableGradient) {
         // without row 0 the softmax runs over rows 1..N only: the same numbers as a -inf logit for row 0, without
         // one more [K, rows] tensor in the forward pass
         NDArray table = includePaddingRow ? itemTable : itemTable.get(new NDIndex("1:"));
@@ -35,7 +48,7 @@ public record FullSoftmaxCrossEntropy(boolean includePaddingRow) implements RecL
                 cols[i] = targets[i] - 1;
             }
         }
-        return meanNegLogSoftmax(h, table, cols);
+        return meanNegLogSoftmax(h, table, cols, tableGradient);
     }
 
     /**
@@ -58,6 +71,28 @@ public record FullSoftmaxCrossEntropy(boolean includePaddingRow) implements RecL
      * @return the scalar mean cross-entropy
      */
     public static NDArray meanNegLogSoftmax(NDArray h, NDArray table, long[] cols) {
+        return meanNegLogSoftmax(h, table, cols, true);
+    }
+
+    /**
+     * {@link #meanNegLogSoftmax(NDArray, NDArray, long[])}, with the table's gradient term formed only if
+     * {@code tableGradient}. Without it the table gets no gradient even if it requires one: for a table that is
+     * frozen (libtorch's {@code requires_grad} is visible through DJL only on leaf arrays, so the caller says so).
+     *
+     * @param h {@code [K, d]} hidden states
+     * @param table {@code [N, d]} class embeddings
+     * @param cols the target class of each row, in {@code 0..N-1}
+     * @param tableGradient whether the table receives its gradient
+     * @return the scalar mean cross-entropy
+     */
+    public static NDArray meanNegLogSoftmax(NDArray h, NDArray table, long[] cols, boolean tableGradient) {
+        // the products and the softmax below are a step's largest operators: io.seqcl.nn.WideThreads may give them
+        // more threads than the small ones
+        long entries = (long) cols.length * table.getShape().get(0);
+        return io.seqcl.nn.WideThreads.run(entries, () -> closedForm(h, table, cols, tableGradient));
+    }
+
+    private static NDArray closedForm(NDArray h, NDArray table, long[] cols, boolean tableGradient) {
         NDManager m = h.getManager();
         int k = cols.length;
         NDArray hd = h.stopGradient();
@@ -70,13 +105,16 @@ public record FullSoftmaxCrossEntropy(boolean includePaddingRow) implements RecL
         if (!io.seqcl.nn.Devices.recordingGradients()) {
             return loss;
         }
-        // G = softmax - onehot, formed in place on the detached probabilities; both terms whenever gradients are
-        // recorded: libtorch reports requires_grad only for leaf arrays here (a frozen item table in Meta-SGCL's
-        // stage 2 costs one unused product, no backward work)
+        // G = softmax - onehot, formed in place on the detached probabilities; the table term only when the caller
+        // says the table takes a gradient (DJL reports requires_grad only for leaf arrays, and the table here is
+        // usually a slice of one)
         NDArray rows = m.arange(0, k, 1, ai.djl.ndarray.types.DataType.INT64);
         NDIndex at = new NDIndex("{}, {}", rows, idx);
         p.set(at, pt.sub(io.seqcl.nn.Ops.scalar(p, 1)));
-        NDArray s = h.mul(p.matMul(td)).sum().add(table.mul(p.transpose().matMul(hd)).sum());
+        NDArray s = h.mul(p.matMul(td)).sum();
+        if (tableGradient) {
+            s = s.add(table.mul(p.transpose().matMul(hd)).sum());
+        }
         // a manager-owned scalar: DJL's Number overloads free theirs on garbage collection (Ops.scalar)
         s = io.seqcl.nn.Ops.scale(s, 1.0 / k);
         return loss.add(s.sub(s.stopGradient()));

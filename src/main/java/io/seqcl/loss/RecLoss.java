@@ -30,6 +30,22 @@ public interface RecLoss {
      */
     NDArray compute(NDArray h, NDArray itemTable, long[] targets, long[] negatives);
 
+    /**
+     * Computes the same loss for an item table that receives no gradient (a frozen leaf, e.g. Theta' in Meta-SGCL's
+     * stage 2): the value and the gradient with respect to {@code h} are those of {@link #compute}; the table gets
+     * none. A loss that forms the table's gradient by hand skips that work here (libtorch skips it by itself for
+     * autograd losses). The default detaches the table and calls {@link #compute}.
+     *
+     * @param h representations {@code [M, d]}
+     * @param itemTable the item table {@code [V, d]}, row 0 = padding; no gradient reaches it
+     * @param targets target item ids, length M
+     * @param negatives one sampled negative per target (length M), or {@code null} if not needed
+     * @return a scalar
+     */
+    default NDArray computeFrozenTable(NDArray h, NDArray itemTable, long[] targets, long[] negatives) {
+        return compute(h, itemTable.stopGradient(), targets, negatives);
+    }
+
     /** @return whether {@link #compute} needs sampled negatives */
     default boolean needsNegatives() {
         return false;

@@ -224,6 +224,19 @@ public class SASRec extends AbstractRecommender<SASRecConfig> {
         Shape s = hidden.getShape();
         Batch.TargetSlots slots = batch.targetSlots();
         NDArray h = Ops.rows(hidden.reshape(s.get(0) * s.get(1), s.get(2)), slots.flatIndices(batch.maxLen()));
+        return lossOn(h, table, slots);
+    }
+
+    /**
+     * The loss on gathered states; when the table is this model's own item table and that leaf is frozen (no
+     * {@code requires_grad}, e.g. Meta-SGCL's stage 2), through {@link io.seqcl.loss.RecLoss#computeFrozenTable},
+     * which may skip the table's gradient work. Other tables (slices, sums) are passed on as they are: DJL reports
+     * {@code requires_grad} only for leaf arrays.
+     */
+    private NDArray lossOn(NDArray h, NDArray table, Batch.TargetSlots slots) {
+        if (table == itemEmb && !itemEmb.hasGradient()) {
+            return config.loss().computeFrozenTable(h, table, slots.targets(), slots.negatives());
+        }
         return config.loss().compute(h, table, slots.targets(), slots.negatives());
     }
 
@@ -243,7 +256,7 @@ public class SASRec extends AbstractRecommender<SASRecConfig> {
         for (int k = 0; k < idx.length; k++) {
             idx[k] = p.slot(rowOffset + slots.rows()[k], slots.positions()[k]);
         }
-        return config.loss().compute(p.gather(hidden, idx), table, slots.targets(), slots.negatives());
+        return lossOn(p.gather(hidden, idx), table, slots);
     }
 
     @Override

@@ -178,4 +178,71 @@ class RecLossTest {
             return new float[][] {h.getGradient().toFloatArray(), table.getGradient().toFloatArray(), {value}};
         }
     }
+    /**
+     * {@link RecLoss#computeFrozenTable} gives the value and the gradient for {@code h} of {@link RecLoss#compute},
+     * and nothing to the table, even when the table array requires a gradient; with {@code compute} the same table
+     * gets a non-zero gradient (so the check on it can fail). Both losses: the hand-formed full softmax (which skips
+     * the table's product) and the autograd sampled BCE (the interface's default, a detached table).
+     */
+    @Test
+    void frozenTableGivesTheSameLossAndHiddenGradientAndNoTableGradient() {
+        Random rnd = new Random(11);
+        int k = 9;
+        int rows = 17;
+        int d = 6;
+        float[] hv = new float[k * d];
+        float[] tv = new float[rows * d];
+        for (int i = 0; i < hv.length; i++) {
+            hv[i] = (float) rnd.nextGaussian();
+        }
+        for (int i = 0; i < tv.length; i++) {
+            tv[i] = (float) rnd.nextGaussian();
+        }
+        long[] targets = new long[k];
+        long[] negatives = new long[k];
+        for (int i = 0; i < k; i++) {
+            targets[i] = 1 + rnd.nextInt(rows - 1);
+            negatives[i] = 1 + rnd.nextInt(rows - 1);
+        }
+        for (RecLoss loss : new RecLoss[] {new FullSoftmaxCrossEntropy(), new FullSoftmaxCrossEntropy(true),
+                new SampledBinaryCrossEntropy()}) {
+            float[][] full = lossGrads(loss, false, hv, tv, k, rows, d, targets, negatives);
+            float[][] frozen = lossGrads(loss, true, hv, tv, k, rows, d, targets, negatives);
+            assertEquals(full[2][0], frozen[2][0], 1e-6 * Math.abs(full[2][0]), loss + ": loss value");
+            double hScale = 0;
+            double tScale = 0;
+            for (float v : full[0]) {
+                hScale = Math.max(hScale, Math.abs(v));
+            }
+            for (float v : full[1]) {
+                tScale = Math.max(tScale, Math.abs(v));
+            }
+            assertTrue(hScale > 1e-3 && tScale > 1e-3, loss + ": reference gradients are not zero");
+            for (int i = 0; i < full[0].length; i++) {
+                assertEquals(full[0][i], frozen[0][i], 1e-6 * hScale, loss + ": dL/dh[" + i + "]");
+            }
+            for (int i = 0; i < frozen[1].length; i++) {
+                assertEquals(0f, frozen[1][i], 0f, loss + ": the frozen table got a gradient at [" + i + "]");
+            }
+        }
+    }
+
+    /** {h grad, table grad, {loss}} of {@code compute} or {@code computeFrozenTable}; the table requires a gradient. */
+    private static float[][] lossGrads(RecLoss loss, boolean frozen, float[] hv, float[] tv, int k, int rows, int d,
+                                       long[] targets, long[] negatives) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray h = m.create(hv, new Shape(k, d));
+            NDArray table = m.create(tv, new Shape(rows, d));
+            h.setRequiresGradient(true);
+            table.setRequiresGradient(true);
+            float value;
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray l = frozen ? loss.computeFrozenTable(h, table, targets, negatives)
+                        : loss.compute(h, table, targets, negatives);
+                value = l.getFloat();
+                gc.backward(l);
+            }
+            return new float[][] {h.getGradient().toFloatArray(), table.getGradient().toFloatArray(), {value}};
+        }
+    }
 }

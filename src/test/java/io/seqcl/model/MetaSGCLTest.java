@@ -231,6 +231,35 @@ class MetaSGCLTest {
         }
     }
 
+    @Test
+    void stageTwoWithThetaFrozenGivesPhiTheGradientItGetsWithThetaTrainable() {
+        // stage 2 freezes Theta, the item table with it: SASRec.recLoss then takes RecLoss.computeFrozenTable, which
+        // skips the table's product; Phi's gradient must be the one it gets when nothing is frozen
+        String[] phi = {"meta.logvar.weight", "meta.logvar.bias"};
+        try (MetaSGCL m = new MetaSGCL(N, tiny(0.0), 3)) {
+            Batch b = trainBatch();
+            Map<String, float[]> open = TermGradients.of(m, b, m::metaLoss);
+            m.params().setTrainable(MetaSGCL.META_GROUP.negate(), false);
+            try {
+                assertFalse(m.params().get(SASRec.ITEM_EMBEDDING).hasGradient(), "a frozen leaf reports no gradient");
+                Engine.getInstance().setRandomSeed(11);
+                m.params().zeroGradients();
+                try (NDScope s = new NDScope(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    gc.backward(m.metaLoss(b, new StepContext(10, 5, new SplittableRandom(9), 100)));
+                }
+                for (String n : phi) {
+                    float scale = (float) norm(open.get(n));
+                    assertTrue(scale > 1e-6, n + " has no gradient");
+                    try (NDArray g = m.params().get(n).getGradient()) {
+                        assertArrayEquals(open.get(n), g.toFloatArray(), 1e-6f * scale, n);
+                    }
+                }
+            } finally {
+                m.params().setTrainable(MetaSGCL.META_GROUP.negate(), true);
+            }
+        }
+    }
+
     private static double norm(float[] v) {
         double s = 0;
         for (float x : v) {
