@@ -116,14 +116,8 @@ class RecLossTest {
         Random rnd = new Random(3 + k);
         int rows = 13;
         int d = 5;
-        float[] hv = new float[k * d];
-        float[] tv = new float[rows * d];
-        for (int i = 0; i < hv.length; i++) {
-            hv[i] = (float) rnd.nextGaussian();
-        }
-        for (int i = 0; i < tv.length; i++) {
-            tv[i] = (float) rnd.nextGaussian();
-        }
+        float[] hv = gaussian(rnd, k * d);
+        float[] tv = gaussian(rnd, rows * d);
         // the first seven fixed (a repeated target and both ends of the table), the rest drawn
         long[] targets = java.util.Arrays.copyOf(new long[] {3, 12, 1, 3, 7, 5, 3}, k);
         for (int i = 7; i < k; i++) {
@@ -136,10 +130,7 @@ class RecLossTest {
                 String at = "k " + k + ", pad " + pad + ", f " + f;
                 assertEquals(plain[2][0], fused[2][0], 1e-5 * Math.abs(plain[2][0]), "loss value, " + at);
                 for (int a = 0; a < 2; a++) {
-                    double scale = 0;
-                    for (float v : plain[a]) {
-                        scale = Math.max(scale, Math.abs(v));
-                    }
+                    double scale = maxAbs(plain[a]);
                     assertTrue(scale > 1e-3, "reference gradient is not zero");
                     for (int i = 0; i < plain[a].length; i++) {
                         assertEquals(plain[a][i], fused[a][i], 1e-5 * scale,
@@ -190,14 +181,8 @@ class RecLossTest {
         int k = 9;
         int rows = 17;
         int d = 6;
-        float[] hv = new float[k * d];
-        float[] tv = new float[rows * d];
-        for (int i = 0; i < hv.length; i++) {
-            hv[i] = (float) rnd.nextGaussian();
-        }
-        for (int i = 0; i < tv.length; i++) {
-            tv[i] = (float) rnd.nextGaussian();
-        }
+        float[] hv = gaussian(rnd, k * d);
+        float[] tv = gaussian(rnd, rows * d);
         long[] targets = new long[k];
         long[] negatives = new long[k];
         for (int i = 0; i < k; i++) {
@@ -209,14 +194,8 @@ class RecLossTest {
             float[][] full = lossGrads(loss, false, hv, tv, k, rows, d, targets, negatives);
             float[][] frozen = lossGrads(loss, true, hv, tv, k, rows, d, targets, negatives);
             assertEquals(full[2][0], frozen[2][0], 1e-6 * Math.abs(full[2][0]), loss + ": loss value");
-            double hScale = 0;
-            double tScale = 0;
-            for (float v : full[0]) {
-                hScale = Math.max(hScale, Math.abs(v));
-            }
-            for (float v : full[1]) {
-                tScale = Math.max(tScale, Math.abs(v));
-            }
+            double hScale = maxAbs(full[0]);
+            double tScale = maxAbs(full[1]);
             assertTrue(hScale > 1e-3 && tScale > 1e-3, loss + ": reference gradients are not zero");
             for (int i = 0; i < full[0].length; i++) {
                 assertEquals(full[0][i], frozen[0][i], 1e-6 * hScale, loss + ": dL/dh[" + i + "]");
@@ -244,5 +223,22 @@ class RecLossTest {
             }
             return new float[][] {h.getGradient().toFloatArray(), table.getGradient().toFloatArray(), {value}};
         }
+    }
+
+    /** {@code n} standard normal draws. */
+    private static float[] gaussian(Random rnd, int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) rnd.nextGaussian();
+        }
+        return v;
+    }
+
+    private static double maxAbs(float[] v) {
+        double m = 0;
+        for (float x : v) {
+            m = Math.max(m, Math.abs(x));
+        }
+        return m;
     }
 }
