@@ -144,6 +144,30 @@ class RecLossTest {
     /** {h grad, table grad, {loss}} of f(L): f 0 is L, f 1 is L^2 + 3L. */
     private static float[][] grads(float[] hv, float[] tv, int k, int rows, int d, long[] targets, boolean pad,
                                    boolean plain, int f) {
+        return gradients(hv, tv, k, rows, d, f, (h, table) -> {
+            if (!plain) {
+                return new FullSoftmaxCrossEntropy(pad).compute(h, table, targets, null);
+            }
+            NDArray t = pad ? table : table.get(new NDIndex("1:"));
+            long[] cols = targets.clone();
+            for (int i = 0; i < cols.length && !pad; i++) {
+                cols[i]--;
+            }
+            return h.matMul(t.transpose()).logSoftmax(1).gather(h.getManager().create(cols, new Shape(k, 1)), 1)
+                    .mean().neg();
+        });
+    }
+
+    /** A scalar loss of the hidden states and the table. */
+    private interface LossOf {
+        NDArray apply(NDArray h, NDArray table);
+    }
+
+    /**
+     * {h grad, table grad, {loss}} of f(loss) for {@code h [k, d]} and a table {@code [rows, d]}, both requiring a
+     * gradient; f 0 is the loss, f 1 is L^2 + 3L.
+     */
+    private static float[][] gradients(float[] hv, float[] tv, int k, int rows, int d, int f, LossOf lossOf) {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray h = m.create(hv, new Shape(k, d));
             NDArray table = m.create(tv, new Shape(rows, d));
@@ -151,24 +175,14 @@ class RecLossTest {
             table.setRequiresGradient(true);
             float value;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDArray loss;
-                if (plain) {
-                    NDArray t = pad ? table : table.get(new NDIndex("1:"));
-                    long[] cols = targets.clone();
-                    for (int i = 0; i < cols.length && !pad; i++) {
-                        cols[i]--;
-                    }
-                    loss = h.matMul(t.transpose()).logSoftmax(1).gather(m.create(cols, new Shape(k, 1)), 1)
-                            .mean().neg();
-                } else {
-                    loss = new FullSoftmaxCrossEntropy(pad).compute(h, table, targets, null);
-                }
+                NDArray loss = lossOf.apply(h, table);
                 value = loss.getFloat();
                 gc.backward(f == 0 ? loss : loss.mul(loss).add(loss.mul(3)));
             }
             return new float[][] {h.getGradient().toFloatArray(), table.getGradient().toFloatArray(), {value}};
         }
     }
+
     /**
      * {@link RecLoss#computeFrozenTable} gives the value and the gradient for {@code h} of {@link RecLoss#compute},
      * and nothing to the table, even when the table array requires a gradient; with {@code compute} the same table
@@ -209,20 +223,8 @@ class RecLossTest {
     /** {h grad, table grad, {loss}} of {@code compute} or {@code computeFrozenTable}; the table requires a gradient. */
     private static float[][] lossGrads(RecLoss loss, boolean frozen, float[] hv, float[] tv, int k, int rows, int d,
                                        long[] targets, long[] negatives) {
-        try (NDManager m = NDManager.newBaseManager()) {
-            NDArray h = m.create(hv, new Shape(k, d));
-            NDArray table = m.create(tv, new Shape(rows, d));
-            h.setRequiresGradient(true);
-            table.setRequiresGradient(true);
-            float value;
-            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDArray l = frozen ? loss.computeFrozenTable(h, table, targets, negatives)
-                        : loss.compute(h, table, targets, negatives);
-                value = l.getFloat();
-                gc.backward(l);
-            }
-            return new float[][] {h.getGradient().toFloatArray(), table.getGradient().toFloatArray(), {value}};
-        }
+        return gradients(hv, tv, k, rows, d, 0, (h, table) -> frozen
+                ? loss.computeFrozenTable(h, table, targets, negatives) : loss.compute(h, table, targets, negatives));
     }
 
     /** {@code n} standard normal draws. */
