@@ -25,7 +25,8 @@ public final class WideThreads {
     /** System property holding the wide thread count. */
     public static final String PROPERTY = "seqcl.wideThreads";
 
-    private static volatile int wide = parse(System.getProperty(PROPERTY));
+    /** The count, or null until {@link #set} or the first read of the property (a bad value fails that read). */
+    private static volatile Integer wide;
 
     private WideThreads() {
     }
@@ -58,9 +59,22 @@ public final class WideThreads {
         wide = threads;
     }
 
-    /** @return the wide thread count, 0 if off */
+    /** Forgets the count, so that the next read takes the property again (tests). */
+    static void reread() {
+        wide = null;
+    }
+
+    /**
+     * @return the wide thread count, 0 if off
+     * @throws IllegalArgumentException if the property {@code seqcl.wideThreads} is not a count >= 0
+     */
     public static int get() {
-        return wide;
+        Integer w = wide;
+        if (w == null) {
+            w = parse(System.getProperty(PROPERTY));
+            wide = w;
+        }
+        return w;
     }
 
     /**
@@ -80,9 +94,10 @@ public final class WideThreads {
      * @param work the large operators
      * @param <T> result type
      * @return what {@code work} returns
+     * @throws IllegalArgumentException if the property {@code seqcl.wideThreads} is not a count >= 0
      */
     public static <T> T run(long entries, Supplier<T> work) {
-        int w = wide;
+        int w = get();
         if (w <= 0 || entries < MIN_ENTRIES) {
             return work.get();
         }

@@ -66,6 +66,21 @@ class WideThreadsTest {
         assertTrue(e.getMessage().contains("-Dseqcl.wideThreads=two"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> WideThreads.parse("-1"));
         assertThrows(IllegalArgumentException.class, () -> WideThreads.set(-1));
+        // the property is read on first use, and a bad value fails there with the message, not in class loading
+        try {
+            System.setProperty(WideThreads.PROPERTY, "two");
+            WideThreads.reread();
+            IllegalArgumentException p = assertThrows(IllegalArgumentException.class, WideThreads::get);
+            assertTrue(p.getMessage().contains("-Dseqcl.wideThreads=two"), p.getMessage());
+            assertThrows(IllegalArgumentException.class,
+                    () -> WideThreads.run(WideThreads.MIN_ENTRIES, JniUtils::getNumThreads));
+            System.setProperty(WideThreads.PROPERTY, "2");
+            assertEquals(2, WideThreads.get());
+        } finally {
+            System.clearProperty(WideThreads.PROPERTY);
+            WideThreads.reread();
+        }
+        assertEquals(0, WideThreads.get());
     }
 
     @Test
