@@ -63,6 +63,9 @@ class MainTest {
         assertTrue(r.err().contains("--steps must be >= 1"), r.err());
         r = exec("bench", "--batch", "0");
         assertTrue(r.err().contains("--batch must be >= 1"), r.err());
+        r = exec("bench-epoch", "--wide-threads", "-3");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--wide-threads must be >= 0"), r.err());
         Path file = Files.writeString(tmp.resolve("a-file"), "x");
         r = exec("run", "--model", "pop", "--dataset", "synthetic", "--out", file.resolve("sub").toString());
         assertEquals(2, r.code());
