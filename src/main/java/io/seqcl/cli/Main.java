@@ -495,7 +495,8 @@ public final class Main implements Callable<Integer> {
                 description = "0: ContrastVAE's KL and pooling over real positions only (1: all T, the reference code)")
         int overPadding;
         @Option(names = "--wide-threads", defaultValue = "-1",
-                description = "libtorch threads for the large operators only (cross-entropy products, ranking scores); "
+                description = "libtorch threads for the large operators only (full-softmax cross-entropies of 2^23 "
+                        + "entries or more); "
                         + "0 = off; default: -Dseqcl.wideThreads, else off")
         int wideThreads;
         @Option(names = "--stage", defaultValue = "finetune",
@@ -618,7 +619,8 @@ public final class Main implements Callable<Integer> {
             }
             SequenceDataset ds = Experiments.load(dataset, false);
             io.seqcl.model.SASRecConfig d = io.seqcl.model.SASRecConfig.defaults();
-            io.seqcl.model.SASRecConfig base = d.withTransformer(d.transformer().withHeads(heads).withActivation(activation));
+            io.seqcl.model.SASRecConfig base =
+                    d.withTransformer(d.transformer().withHeads(heads).withActivation(activation));
             PrintWriter w = spec.commandLine().getOut();
             w.println(io.seqcl.experiment.ImportedCheckpoints.evaluateSplits(file, ds, base).print());
             w.println("history NONE: seen items stay candidates (RecBole, MCLRec's table); ZERO: their scores set to 0"

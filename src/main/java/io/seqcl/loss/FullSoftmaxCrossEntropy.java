@@ -30,7 +30,8 @@ public record FullSoftmaxCrossEntropy(boolean includePaddingRow) implements RecL
      */
     @Override
     public NDArray computeFrozenTable(NDArray h, NDArray itemTable, long[] targets, long[] negatives) {
-        return compute(h, itemTable.stopGradient(), targets, false);
+        // without the table term nothing reaches the table: the closed form uses it only detached otherwise
+        return compute(h, itemTable, targets, false);
     }
 
     private NDArray compute(NDArray h, NDArray itemTable, long[] targets, boolean tableGradient) {

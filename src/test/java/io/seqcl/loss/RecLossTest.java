@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import org.junit.jupiter.api.Test;
 
@@ -225,6 +226,50 @@ class RecLossTest {
                                        long[] targets, long[] negatives) {
         return gradients(hv, tv, k, rows, d, 0, (h, table) -> frozen
                 ? loss.computeFrozenTable(h, table, targets, negatives) : loss.compute(h, table, targets, negatives));
+    }
+
+    /**
+     * The full-softmax cross-entropy gives the same loss and gradients with {@link io.seqcl.nn.WideThreads} on (2
+     * threads around it, from 1) as off, on a loss large enough to be widened, and the count is back at 1 after it.
+     */
+    @Test
+    void fullSoftmaxGivesTheSameLossAndGradientsWithWideThreadsOnAndOff() {
+        int k = 1024;
+        int n = 8200; // k x n just above WideThreads.MIN_ENTRIES
+        int d = 16;
+        assertTrue((long) k * n >= io.seqcl.nn.WideThreads.MIN_ENTRIES, "the loss must be large enough to be widened");
+        Random rnd = new Random(5);
+        float[] hv = gaussian(rnd, k * d);
+        float[] tv = gaussian(rnd, n * d);
+        long[] cols = new long[k];
+        for (int i = 0; i < k; i++) {
+            cols[i] = rnd.nextInt(n);
+        }
+        Engine.getInstance();
+        int before = JniUtils.getNumThreads();
+        float[][][] out = new float[2][][];
+        try {
+            JniUtils.setNumThreads(1);
+            for (int wide : new int[] {0, 2}) {
+                io.seqcl.nn.WideThreads.set(wide);
+                out[wide / 2] = gradients(hv, tv, k, n, d, 0,
+                        (h, table) -> FullSoftmaxCrossEntropy.meanNegLogSoftmax(h, table, cols));
+                assertEquals(1, JniUtils.getNumThreads(), "the count is restored after the loss, wide " + wide);
+            }
+        } finally {
+            io.seqcl.nn.WideThreads.set(0);
+            JniUtils.setNumThreads(before);
+        }
+        float[][] off = out[0];
+        float[][] on = out[1];
+        assertEquals(off[2][0], on[2][0], 1e-5 * Math.abs(off[2][0]), "loss");
+        for (int a = 0; a < 2; a++) {
+            double scale = maxAbs(off[a]);
+            assertTrue(scale > 1e-4);
+            for (int i = 0; i < off[a].length; i++) {
+                assertEquals(off[a][i], on[a][i], 1e-5 * scale, (a == 0 ? "dL/dh[" : "dL/dE[") + i + "]");
+            }
+        }
     }
 
     /** {@code n} standard normal draws. */

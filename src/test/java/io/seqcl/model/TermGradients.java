@@ -50,7 +50,7 @@ final class TermGradients {
      * @param m the model
      * @param batch the batch
      * @param term the loss to differentiate
-     * @return gradients by parameter name
+     * @return gradients by parameter name (parameters that take no gradient, i.e. frozen ones, left out)
      */
     static Map<String, float[]> of(AbstractRecommender<?> m, Batch batch, Term term) {
         Engine.getInstance().setRandomSeed(11);
@@ -60,6 +60,9 @@ final class TermGradients {
         }
         Map<String, float[]> out = new LinkedHashMap<>();
         for (String n : m.params().names()) {
+            if (!m.params().get(n).hasGradient()) {
+                continue; // frozen: no gradient to read
+            }
             try (NDArray g = m.params().get(n).getGradient()) {
                 out.put(n, g.toFloatArray());
             }
