@@ -1,9 +1,14 @@
 package io.seqcl.cf;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
+import io.seqcl.loss.SampledInfoNCE;
+import io.seqcl.nn.Ops;
+import io.seqcl.nn.Params;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -357,5 +362,143 @@ class CfModelTest {
                 }
             }
         }
+    }
+
+    /**
+     * The loss, regulariser and gradients of {@link CfModel#terms} equal the direct element-wise form (gather the
+     * rows, normalise them, multiply and sum; the formulas as first written, before the batched products and the
+     * table-wise normalisation) on both of its paths: few items (the item table normalised once, the regulariser
+     * from row norms) and many (the gathered rows normalised).
+     */
+    @Test
+    void termsEqualTheElementwiseFormOnBothPaths() {
+        CfBatch small = new CfBatch(new long[] {0, 5}, new long[] {7, 90}, new long[] {3, 40, 100, 64, 1, 119}, 3);
+        CfDataset syn = CfTestData.synthetic();
+        CfBatch large = new CfSampler(syn).epoch(64, 8, 1, new java.util.SplittableRandom(5)).get(0);
+        record Case(String name, CfDataset data, CfBatch batch) {
+        }
+        // 4 items <= 2 x 4 drawn rows: table path; 120 items > 2 x 4: gather path; 120 <= 64 x 9: table path
+        List<Case> cases = List.of(new Case("three users", CfTestData.threeUsers(), BATCH),
+                new Case("120 items, 2 users", syn, small), new Case("120 items, 64 users", syn, large));
+        for (Case k : cases) {
+            for (CfConfig.Backbone b : CfConfig.Backbone.values()) {
+                for (CfConfig.Loss l : CfConfig.Loss.values()) {
+                    for (CfConfig.Hardness h : CfConfig.Hardness.values()) {
+                        if (l != CfConfig.Loss.ADV_INFONCE && h != CfConfig.Hardness.EMBED) {
+                            continue;
+                        }
+                        CfConfig c = CfConfig.defaults().withBackbone(b).withDim(8).withTemperature(0.3).withKNeg(4)
+                                .withLoss(l).withHardness(h);
+                        String what = k.name() + ", " + b + ", " + l + ", " + h;
+                        try (CfModel m = new CfModel(c, k.data(), 6)) {
+                            double[] fast = new double[2];
+                            Map<String, float[]> gFast = gradients(m, () -> {
+                                CfModel.Terms t = m.terms(k.batch());
+                                fast[0] = value(t.loss());
+                                fast[1] = value(t.reg());
+                                return t.loss().add(t.reg());
+                            });
+                            double[] ref = new double[2];
+                            Map<String, float[]> gRef = gradients(m, () -> {
+                                NDArray[] t = elementwiseTerms(m, k.batch());
+                                ref[0] = value(t[0]);
+                                ref[1] = value(t[1]);
+                                return t[0].add(t[1]);
+                            });
+                            assertEquals(ref[0], fast[0], 1e-5 * Math.abs(ref[0]), what + ": loss");
+                            assertEquals(ref[1], fast[1], 1e-5 * Math.abs(ref[1]), what + ": regulariser");
+                            assertTrue(ref[1] > 0, what + ": the regulariser is not zero");
+                            for (String n : gRef.keySet()) {
+                                float[] r = gRef.get(n);
+                                float[] f = gFast.get(n);
+                                double scale = 0;
+                                for (float v : r) {
+                                    scale = Math.max(scale, Math.abs(v));
+                                }
+                                for (int i = 0; i < r.length; i++) {
+                                    assertEquals(r[i], f[i], 1e-5 * scale + 1e-9, what + ": gradient of " + n + "[" + i + "]");
+                                }
+                            }
+                            assertTrue(gRef.values().stream().anyMatch(g -> {
+                                for (float v : g) {
+                                    if (v != 0) {
+                                        return true;
+                                    }
+                                }
+                                return false;
+                            }), what + ": some gradient is not zero");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static double value(NDArray x) {
+        return x.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+    }
+
+    /** Gradients of every parameter (frozen or not) of {@code loss}, read and zeroed. */
+    private static Map<String, float[]> gradients(CfModel m, java.util.function.Supplier<NDArray> loss) {
+        CfModel.noGrad();
+        Map<String, float[]> out = new java.util.LinkedHashMap<>();
+        try (NDScope s = new NDScope();
+             ai.djl.training.GradientCollector gc = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+            gc.backward(loss.get());
+        }
+        for (String n : m.params().names()) {
+            try (NDArray g = m.params().get(n).getGradient()) {
+                out.put(n, g.toFloatArray());
+            }
+        }
+        m.params().zeroGradients();
+        return out;
+    }
+
+    /** {loss, reg} of a batch in the direct element-wise form (gathered rows, products summed over d). */
+    private static NDArray[] elementwiseTerms(CfModel m, CfBatch b) {
+        ai.djl.ndarray.NDManager nm = m.params().manager();
+        CfConfig c = m.config();
+        int bs = b.size();
+        int n = b.numNegatives();
+        NDArray users = nm.create(b.users());
+        NDArray pos = nm.create(b.positives());
+        NDArray neg = nm.create(b.negatives(), new ai.djl.ndarray.types.Shape(bs, n));
+        NDArray offset = nm.create((long) m.numUsers());
+        NDArray e = m.propagate();
+        NDArray u = Ops.rows(e, users);
+        NDArray p = Ops.rows(e, pos.add(offset));
+        NDArray q = Ops.rows(e, neg.add(offset));
+        if (c.trainNorm()) {
+            u = Ops.l2Normalize(u, 1e-12);
+            p = Ops.l2Normalize(p, 1e-12);
+            q = Ops.l2Normalize(q, 1e-12);
+        }
+        NDArray sPos = u.mul(p).sum(new int[] {1}, true).div(c.temperature());
+        NDArray sNeg = q.mul(u.expandDims(1)).sum(new int[] {2}).div(c.temperature());
+        SampledInfoNCE loss = CfModel.lossOf(c);
+        NDArray l;
+        if (c.loss() == CfConfig.Loss.ADV_INFONCE) {
+            Params ps = m.params();
+            NDArray hu;
+            NDArray hi;
+            if (c.hardness() == CfConfig.Hardness.EMBED) {
+                hu = Ops.rows(ps.get("hard.user"), users);
+                hi = Ops.rows(ps.get("hard.item"), neg);
+            } else {
+                NDArray pu = Ops.rows(ps.get(CfModel.USER), users).stopGradient();
+                NDArray qi = Ops.rows(ps.get(CfModel.ITEM), neg).stopGradient();
+                hu = pu.matMul(ps.get("hard.user.w")).add(ps.get("hard.user.b")).maximum(0f);
+                hi = qi.matMul(ps.get("hard.item.w")).add(ps.get("hard.item.b")).maximum(0f);
+            }
+            l = loss.compute(sPos, sNeg, hi.mul(hu.expandDims(1)).sum(new int[] {2}).logSoftmax(1));
+        } else {
+            l = loss.compute(sPos, sNeg);
+        }
+        NDArray p0 = Ops.rows(m.params().get(CfModel.USER), users);
+        NDArray q0 = Ops.rows(m.params().get(CfModel.ITEM), pos);
+        NDArray n0 = Ops.rows(m.params().get(CfModel.ITEM), neg);
+        NDArray sq = p0.square().sum().add(q0.square().sum()).add(n0.square().sum());
+        return new NDArray[] {l, sq.mul(0.5 * c.regs() / bs)};
     }
 }
