@@ -26,10 +26,11 @@ import java.util.function.Predicate;
  * {@code L = -log softmax([s⁺/τ, s_j/τ + ln(kN) + log softmax_j(ŝ_uj)])[0]}, which equals
  * {@code -log(e^{s⁺/τ} / (e^{s⁺/τ} + kN Σ_j p_uj e^{s_j/τ}))} exactly; InfoNCE×k uses {@code + ln k}.
  *
- * <p>Computation: the negatives' scores and hardness logits are batched products of the gathered rows with the
- * user's vector, the regulariser of the negatives is read from the item rows' squared norms when the table has
- * fewer rows than the batch draws, and with cosine scores the whole item table is normalised once when it has
- * at most as many rows as the batch draws (B (N + 1)). The values are those of the direct element-wise form (the
+ * <p>Computation: the negatives' scores and hardness logits are products of the user's vector with the whole item
+ * table, gathered at the negatives, when the table has at most 32 rows per negative drawn, else batched products
+ * of the gathered rows with the user's vector; the regulariser of the negatives is read from the item rows'
+ * squared norms when the table has fewer rows than the batch draws; with cosine scores the whole item table is
+ * normalised once when it is scored whole or has at most as many rows as the batch draws (B (N + 1)). The values are those of the direct element-wise form (the
  * rows gathered, normalised, multiplied and summed; {@code CfModelTest}), without its {@code [B, N, d]}
  * intermediates: a training step on Yahoo!R3 and Coat is 2-4x faster (README, "Collaborative filtering step").
  *
@@ -210,18 +211,48 @@ public final class CfModel implements AutoCloseable {
      * @return {@code [B, N]}
      */
     public NDArray hardnessLogits(NDArray users, NDArray items) {
-        NDArray hu;
-        NDArray hi;
+        boolean whole = wholeTable(items.getShape().get(items.getShape().dimension() - 1));
         if (config.hardness() == CfConfig.Hardness.EMBED) {
-            hu = Ops.rows(params.get("hard.user"), users);
-            hi = Ops.rows(params.get("hard.item"), items);
-        } else {
-            NDArray pu = Ops.rows(params.get(USER), users).stopGradient();
-            NDArray qi = Ops.rows(params.get(ITEM), items).stopGradient();
-            hu = pu.matMul(params.get("hard.user.w")).add(params.get("hard.user.b")).maximum(Ops.scalar(pu, 0));
-            hi = qi.matMul(params.get("hard.item.w")).add(params.get("hard.item.b")).maximum(Ops.scalar(qi, 0));
+            return scores(Ops.rows(params.get("hard.user"), users), params.get("hard.item"), items, whole);
         }
+        NDArray pu = Ops.rows(params.get(USER), users).stopGradient();
+        NDArray hu = pu.matMul(params.get("hard.user.w")).add(params.get("hard.user.b")).maximum(Ops.scalar(pu, 0));
+        if (whole) {
+            NDArray q = params.get(ITEM).stopGradient();
+            NDArray table = q.matMul(params.get("hard.item.w")).add(params.get("hard.item.b")).maximum(Ops.scalar(q, 0));
+            return scores(hu, table, items, true);
+        }
+        NDArray qi = Ops.rows(params.get(ITEM), items).stopGradient();
+        NDArray hi = qi.matMul(params.get("hard.item.w")).add(params.get("hard.item.b")).maximum(Ops.scalar(qi, 0));
         return rowDots(hi, hu);
+    }
+
+    /**
+     * Item tables with at most this many rows per drawn negative ({@code I <= 32 N}) are scored whole: a
+     * {@code [B, d] x [d, I]} product from which the negatives' scores are gathered, instead of gathering
+     * {@code [B, N, d]} rows (Coat and Yahoo!R3, 300 and 1,000 items with N = 64; README, "Collaborative filtering
+     * step").
+     */
+    static final int WHOLE_TABLE_ROWS_PER_NEGATIVE = 32;
+
+    private boolean wholeTable(long negatives) {
+        return numItems <= WHOLE_TABLE_ROWS_PER_NEGATIVE * negatives;
+    }
+
+    /**
+     * {@code out[b, j] = <table[ids[b, j]], v[b]>}, from the whole-table product or from the gathered rows.
+     *
+     * @param v {@code [B, d]}
+     * @param table {@code [I, d]}
+     * @param ids int64 {@code [B, N]}
+     * @param whole whether to score the whole table and gather
+     * @return {@code [B, N]}
+     */
+    static NDArray scores(NDArray v, NDArray table, NDArray ids, boolean whole) {
+        if (whole) {
+            return v.matMul(table.transpose()).gather(ids, 1);
+        }
+        return rowDots(Ops.rows(table, ids), v);
     }
 
     /**
@@ -283,24 +314,30 @@ public final class CfModel implements AutoCloseable {
             u = Ops.rows(e, users);
             itemTable = e.get(new NDIndex("{}:", numUsers));
         }
-        // with cosine scores, a batch of B users draws B (N + 1) item rows; below that many rows the whole item
-        // table is normalised once (the rows of a normalised table are the normalised rows: same values)
-        boolean normTable = config.trainNorm() && numItems <= (long) bs * (n + 1);
+        // with cosine scores, a batch of B users draws B (N + 1) item rows; below that many rows, or when the table
+        // is scored whole, the whole item table is normalised once (the rows of a normalised table are the
+        // normalised rows: same values)
+        boolean whole = wholeTable(n);
+        boolean normTable = config.trainNorm() && (whole || numItems <= (long) bs * (n + 1));
         if (normTable) {
             itemTable = Ops.l2Normalize(itemTable, 1e-12);
         }
         NDArray p = Ops.rows(itemTable, pos);
-        NDArray q = Ops.rows(itemTable, neg);
         if (config.trainNorm()) {
             u = Ops.l2Normalize(u, 1e-12);
             if (!normTable) {
                 p = Ops.l2Normalize(p, 1e-12);
-                q = Ops.l2Normalize(q, 1e-12);
             }
+        }
+        NDArray sNegRaw;
+        if (whole || normTable || !config.trainNorm()) {
+            sNegRaw = scores(u, itemTable, neg, whole);
+        } else {
+            sNegRaw = rowDots(Ops.l2Normalize(Ops.rows(itemTable, neg), 1e-12), u);
         }
         double invT = 1.0 / config.temperature();
         NDArray sPos = Ops.scale(u.mul(p).sum(new int[] {1}, true), invT);
-        NDArray sNeg = Ops.scale(rowDots(q, u), invT);
+        NDArray sNeg = Ops.scale(sNegRaw, invT);
         double kl = 0;
         NDArray loss;
         if (infoNce.weighting() == SampledInfoNCE.Weighting.HARDNESS) {

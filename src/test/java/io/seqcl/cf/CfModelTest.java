@@ -366,20 +366,29 @@ class CfModelTest {
 
     /**
      * The loss, regulariser and gradients of {@link CfModel#terms} equal the direct element-wise form (gather the
-     * rows, normalise them, multiply and sum; the formulas as first written, before the batched products and the
-     * table-wise normalisation) on both of its paths: few items (the item table normalised once, the regulariser
-     * from row norms) and many (the gathered rows normalised).
+     * rows, normalise them, multiply and sum; the formulas as first written, before the whole-table scores, the
+     * batched products and the table-wise normalisation) on each of its paths.
      */
     @Test
-    void termsEqualTheElementwiseFormOnBothPaths() {
+    void termsEqualTheElementwiseFormOnEveryPath() {
         CfBatch small = new CfBatch(new long[] {0, 5}, new long[] {7, 90}, new long[] {3, 40, 100, 64, 1, 119}, 3);
         CfDataset syn = CfTestData.synthetic();
         CfBatch large = new CfSampler(syn).epoch(64, 8, 1, new java.util.SplittableRandom(5)).get(0);
         record Case(String name, CfDataset data, CfBatch batch) {
         }
-        // 4 items <= 2 x 4 drawn rows: table path; 120 items > 2 x 4: gather path; 120 <= 64 x 9: table path
+        CfBatch few = new CfBatch(new long[] {0, 5}, new long[] {7, 90},
+                new long[] {3, 40, 100, 64, 1, 119, 2, 8, 9, 10, 11, 12, 13, 14, 15, 16}, 8);
+        CfBatch wide = new CfSampler(syn).epoch(64, 3, 1, new java.util.SplittableRandom(6)).get(0);
+        // three users: 4 items <= 32 x 3, scored whole; 120 items, N 3, B 2: 120 > 32 x 3 and 120 > 2 x 4 drawn rows,
+        // gathered rows normalised one by one; N 8, B 2 or 64: 120 <= 32 x 8, scored whole (the table normalised for
+        // it, also where B 2 draws fewer rows); N 3, B 64: 120 > 32 x 3 but
+        // 120 <= 64 x 4 drawn rows, gathered from the normalised table; the negatives' regulariser from the row norms
+        // where the table has fewer rows than negatives (4 < 6, 120 < 512, 120 < 192), else from gathered rows
         List<Case> cases = List.of(new Case("three users", CfTestData.threeUsers(), BATCH),
-                new Case("120 items, 2 users", syn, small), new Case("120 items, 64 users", syn, large));
+                new Case("120 items, 2 users, 3 negatives", syn, small),
+                new Case("120 items, 2 users, 8 negatives", syn, few),
+                new Case("120 items, 64 users, 8 negatives", syn, large),
+                new Case("120 items, 64 users, 3 negatives", syn, wide));
         for (Case k : cases) {
             for (CfConfig.Backbone b : CfConfig.Backbone.values()) {
                 for (CfConfig.Loss l : CfConfig.Loss.values()) {
