@@ -30,9 +30,10 @@ import java.util.function.Predicate;
  * table, gathered at the negatives, when the table has at most 32 rows per negative drawn, else batched products
  * of the gathered rows with the user's vector; the regulariser of the negatives is read from the item rows'
  * squared norms when the table has fewer rows than the batch draws; with cosine scores the whole item table is
- * normalised once when it is scored whole or has at most as many rows as the batch draws (B (N + 1)). The values are those of the direct element-wise form (the
- * rows gathered, normalised, multiplied and summed; {@code CfModelTest}), without its {@code [B, N, d]}
- * intermediates: a training step on Yahoo!R3 and Coat is 2-4x faster (README, "Collaborative filtering step").
+ * normalised once when it is scored whole or has at most as many rows as the batch draws (B (N + 1)). The values
+ * are those of the direct element-wise form (the rows gathered, normalised, multiplied and summed;
+ * {@code CfModelTest}), without its {@code [B, N, d]} intermediates: a training step on Yahoo!R3 and Coat is 2-8x
+ * faster (README, "Collaborative filtering step").
  *
  * <p>Deviations from the reference code: the regulariser uses {@code ½‖Q_neg‖²} where the code has the typo
  * {@code 0.5^‖Q_neg‖} (advinfonce.md §3; negligible at 1e-5); MLP hardness weights are Xavier-normal with zero
@@ -215,16 +216,18 @@ public final class CfModel implements AutoCloseable {
         if (config.hardness() == CfConfig.Hardness.EMBED) {
             return scores(Ops.rows(params.get("hard.user"), users), params.get("hard.item"), items, whole);
         }
-        NDArray pu = Ops.rows(params.get(USER), users).stopGradient();
-        NDArray hu = pu.matMul(params.get("hard.user.w")).add(params.get("hard.user.b")).maximum(Ops.scalar(pu, 0));
+        NDArray hu = hardnessLayer(Ops.rows(params.get(USER), users).stopGradient(), "user");
         if (whole) {
-            NDArray q = params.get(ITEM).stopGradient();
-            NDArray table = q.matMul(params.get("hard.item.w")).add(params.get("hard.item.b")).maximum(Ops.scalar(q, 0));
-            return scores(hu, table, items, true);
+            return scores(hu, hardnessLayer(params.get(ITEM).stopGradient(), "item"), items, true);
         }
-        NDArray qi = Ops.rows(params.get(ITEM), items).stopGradient();
-        NDArray hi = qi.matMul(params.get("hard.item.w")).add(params.get("hard.item.b")).maximum(Ops.scalar(qi, 0));
+        NDArray hi = hardnessLayer(Ops.rows(params.get(ITEM), items).stopGradient(), "item");
         return rowDots(hi, hu);
+    }
+
+    /** The MLP hardness model's layer for one side ("user" or "item"): {@code relu(x W + b)}. */
+    private NDArray hardnessLayer(NDArray x, String side) {
+        return x.matMul(params.get("hard." + side + ".w")).add(params.get("hard." + side + ".b"))
+                .maximum(Ops.scalar(x, 0));
     }
 
     /**
@@ -267,8 +270,8 @@ public final class CfModel implements AutoCloseable {
     }
 
     /**
-     * {@code Σ ‖table[id]‖²} over all ids (with repeats), from the rows' squared norms when the table has fewer rows
-     * than there are ids (then no {@code [ids, d]} gather is formed), else from the gathered rows.
+     * {@code Σ ‖table[id]‖²} over all ids (with repeats), from the rows' squared norms when the table has fewer
+     * rows than there are ids (then no {@code [ids, d]} gather is formed), else from the gathered rows.
      *
      * @param table {@code [V, d]}
      * @param ids int64 ids of any shape

@@ -425,7 +425,8 @@ class CfModelTest {
                                     scale = Math.max(scale, Math.abs(v));
                                 }
                                 for (int i = 0; i < r.length; i++) {
-                                    assertEquals(r[i], f[i], 1e-5 * scale + 1e-9, what + ": gradient of " + n + "[" + i + "]");
+                                    assertEquals(r[i], f[i], 1e-5 * scale + 1e-9,
+                                            what + ": gradient of " + n + "[" + i + "]");
                                 }
                             }
                             assertTrue(gRef.values().stream().anyMatch(g -> {
