@@ -325,18 +325,17 @@ public final class CfModel implements AutoCloseable {
         if (normTable) {
             itemTable = Ops.l2Normalize(itemTable, 1e-12);
         }
-        NDArray p = Ops.rows(itemTable, pos);
+        boolean normRows = config.trainNorm() && !normTable; // else the gathered rows are normalised one by one
         if (config.trainNorm()) {
             u = Ops.l2Normalize(u, 1e-12);
-            if (!normTable) {
-                p = Ops.l2Normalize(p, 1e-12);
-            }
         }
+        NDArray p = Ops.rows(itemTable, pos);
         NDArray sNegRaw;
-        if (whole || normTable || !config.trainNorm()) {
-            sNegRaw = scores(u, itemTable, neg, whole);
-        } else {
+        if (normRows) {
+            p = Ops.l2Normalize(p, 1e-12);
             sNegRaw = rowDots(Ops.l2Normalize(Ops.rows(itemTable, neg), 1e-12), u);
+        } else {
+            sNegRaw = scores(u, itemTable, neg, whole);
         }
         double invT = 1.0 / config.temperature();
         NDArray sPos = Ops.scale(u.mul(p).sum(new int[] {1}, true), invT);

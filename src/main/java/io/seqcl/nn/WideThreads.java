@@ -6,12 +6,12 @@ import java.util.function.Supplier;
  * More libtorch intra-op threads for the few large operators of a step, one thread for the thousands of small ones.
  *
  * <p>Why: a packed training step can be a few large {@code [tokens, items]} matrix products and softmaxes (the
- * full-softmax cross-entropy over every position, as in Meta-SGCL) among thousands of small operators. A second
- * thread nearly halves the large ones but slows every small one (OpenMP's fork and join: a {@code [1400, 64] x [64, 64]} product
- * took 65 us at one thread and 97 us at two on the project's 2-core machine, 2026-12-01), which is why a packed step
- * gained little or nothing from two threads (README "Engine, speed and GPU", item 5 of the performance issue). With
- * {@code wide} threads set above the process's intra-op count, {@link #run} raises libtorch's count for the work it
- * wraps and restores it afterwards ({@code torch::set_num_threads}, about 30 us per switch).
+ * full-softmax cross-entropy over every position, as in Meta-SGCL) among thousands of small operators. A second thread
+ * nearly halves the large ones but slows every small one (OpenMP's fork and join: a {@code [1400, 64] x [64, 64]}
+ * product took 65 us at one thread and 97 us at two on the project's 2-core machine, 2026-12-01), which is why a
+ * packed step gained little or nothing from two threads (README "Engine, speed and GPU", item 5 of the performance
+ * issue). With {@code wide} threads set above the process's intra-op count, {@link #run} raises libtorch's count for
+ * the work it wraps and restores it afterwards ({@code torch::set_num_threads}, about 30 us per switch).
  *
  * <p>Set by the system property {@code seqcl.wideThreads} (e.g. {@code -Dai.djl.pytorch.num_threads=1
  * -Dseqcl.wideThreads=2} in {@code SEQCL_JAVA_OPTS}) or {@link #set}; 0, the default, leaves the thread count

@@ -68,8 +68,8 @@ public final class CfStepBench {
                 }
                 a = System.nanoTime();
                 double valid = t.validRecall();
-                System.out.printf(Locale.ROOT, "round %d: main %.2f ms/step, adversarial %.2f ms/step, validation %.0f ms"
-                        + " (Recall@20 %.4f)%n", r, main, adv, (System.nanoTime() - a) / 1e6, valid);
+                System.out.printf(Locale.ROOT, "round %d: main %.2f ms/step, adversarial %.2f ms/step, validation"
+                        + " %.0f ms (Recall@20 %.4f)%n", r, main, adv, (System.nanoTime() - a) / 1e6, valid);
             }
             if (trace != null) {
                 ai.djl.pytorch.jni.JniUtils.startProfile(false, true, false);
