@@ -167,6 +167,7 @@ public final class CfExperiment {
         Provenance prov = provenance(dataset, seed);
         prov.put("budget", budget.toString());
         List<CfResult.Run> runs = new ArrayList<>();
+        java.time.Instant firstStart = null;
         for (CfModelSpec spec : specs) {
             String run = dataset.name() + " " + spec.name();
             if (spec.pop()) {
@@ -198,6 +199,12 @@ public final class CfExperiment {
                 List<CfResult.HardnessRow> h = model.hasHardness() ? hardness(model, dataset, seed)
                         : List.of();
                 runs.add(new CfResult.Run(spec, c, r, means(pu), h, r.seconds(), pu));
+                // a resumed run began when its first epoch did, possibly sittings ago
+                if (!r.curve().isEmpty()) {
+                    firstStart = Provenance.earlier(firstStart,
+                            Provenance.epochStart(r.curve().get(0).ended(), r.curve().get(0).seconds()));
+                    prov.startedAt(firstStart);
+                }
             }
         }
         prov.put("wall.seconds", String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e9));

@@ -203,7 +203,10 @@ public record CfResult(CfDataset dataset, List<Run> runs, Provenance provenance)
         return summary(dataset.testSplits().get(0));
     }
 
-    /** @return dataset, model, epoch, loss, kl, adversarial, valid_recall (NaN when not validated), seconds */
+    /**
+     * @return dataset, model, epoch, loss, kl, adversarial, valid_recall (NaN when not validated), seconds, ended
+     *     (when the epoch ended, UTC)
+     */
     public Table curves() {
         StringColumn ds = StringColumn.create("dataset");
         StringColumn model = StringColumn.create("model");
@@ -213,6 +216,7 @@ public record CfResult(CfDataset dataset, List<Run> runs, Provenance provenance)
         BooleanColumn adv = BooleanColumn.create("adversarial");
         DoubleColumn valid = DoubleColumn.create("valid_recall");
         DoubleColumn secs = DoubleColumn.create("seconds");
+        StringColumn ended = StringColumn.create("ended");
         for (Run r : runs) {
             if (r.training() == null) {
                 continue;
@@ -226,9 +230,10 @@ public record CfResult(CfDataset dataset, List<Run> runs, Provenance provenance)
                 adv.append(e.adversarial());
                 valid.append(e.validRecall());
                 secs.append(e.seconds());
+                ended.append(e.ended());
             }
         }
-        return Table.create(dataset.name() + " curves", ds, model, epoch, loss, kl, adv, valid, secs);
+        return Table.create(dataset.name() + " curves", ds, model, epoch, loss, kl, adv, valid, secs, ended);
     }
 
     /** @return the per-epoch KL of the AdvInfoNCE models only: model, epoch, kl */

@@ -56,9 +56,20 @@ import java.util.SplittableRandom;
  */
 public final class CfTrainer {
 
-    /** One epoch of a training curve. */
+    /**
+     * One epoch of a training curve.
+     *
+     * @param epoch 1-based epoch
+     * @param loss mean main loss
+     * @param kl mean KL of the hardness distribution to uniform (0 without hardness)
+     * @param adversarial whether adversarial passes ran before the epoch's main steps
+     * @param validRecall valid Recall@K, NaN when not validated
+     * @param seconds wall time of the epoch
+     * @param ended when the epoch ended (UTC, ISO-8601, to the millisecond; empty for epochs resumed from checkpoints
+     *     written before it was recorded)
+     */
     public record EpochRow(int epoch, double loss, double kl, boolean adversarial, double validRecall,
-                           double seconds) {
+                           double seconds, String ended) {
     }
 
     /**
@@ -234,7 +245,8 @@ public final class CfTrainer {
             }
             double secs = (System.nanoTime() - te) / 1e9;
             double elapsed = before + (System.nanoTime() - t0) / 1e9;
-            curve.add(new EpochRow(e + 1, lossSum / k, klSum / k, adv, valid, secs));
+            curve.add(new EpochRow(e + 1, lossSum / k, klSum / k, adv, valid, secs,
+                    java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString()));
             if (checkpoint != null && (!Double.isNaN(valid) || stop || last
                     || (System.nanoTime() - lastSave) / 1e9 >= CHECKPOINT_SECONDS)) {
                 st.epochs = e + 1;
@@ -320,6 +332,10 @@ public final class CfTrainer {
                     Params.writeArrays(out, best);
                 }
                 out.writeInt(MAGIC); // end marker
+                out.writeInt(curve.size()); // trailing: when every epoch ended (absent in older checkpoints)
+                for (EpochRow r : curve) {
+                    DataStreams.writeString(out, r.ended());
+                }
                 out.flush();
             });
         } catch (IOException e) {
@@ -364,7 +380,7 @@ public final class CfTrainer {
             }
             for (int i = 0; i < rows; i++) {
                 curve.add(new EpochRow(in.readInt(), in.readDouble(), in.readDouble(), in.readBoolean(),
-                        in.readDouble(), in.readDouble()));
+                        in.readDouble(), in.readDouble(), ""));
             }
             part = "the model parameters";
             model.params().read(in);
@@ -382,6 +398,23 @@ public final class CfTrainer {
             Map<String, float[]> best = in.readBoolean() ? Params.readArrays(in) : null;
             if (in.readInt() != MAGIC) {
                 throw new IOException("no end marker");
+            }
+            part = "the end times of the epochs";
+            byte[] rest = in.readAllBytes();
+            if (rest.length > 0) {
+                DataInputStream tail = new DataInputStream(new java.io.ByteArrayInputStream(rest));
+                int ends = tail.readInt();
+                if (ends != rows) {
+                    throw new IOException("the end times of " + ends + " epochs for a curve of " + rows);
+                }
+                for (int i = 0; i < rows; i++) {
+                    EpochRow r = curve.get(curve.size() - rows + i);
+                    curve.set(curve.size() - rows + i, new EpochRow(r.epoch(), r.loss(), r.kl(), r.adversarial(),
+                            r.validRecall(), r.seconds(), DataStreams.readString(tail)));
+                }
+                if (tail.available() != 0) {
+                    throw new IOException("unexpected data after the end times of the epochs");
+                }
             }
             stopping.restore(st.lastValidated, bestEpoch, bestValue, bad, best);
             return st;

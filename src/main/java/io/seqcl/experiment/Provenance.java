@@ -83,6 +83,70 @@ public final class Provenance {
     }
 
     /**
+     * Records that the run began before this sitting: a run resumed from checkpoints began when its first epoch
+     * did. If {@code first} is earlier than {@code started}, {@code started} becomes {@code first} and this
+     * sitting's start moves to {@code sitting.started}; otherwise nothing changes.
+     *
+     * @param first when the earliest recorded epoch of the run began (null: not known)
+     * @return this
+     */
+    public Provenance startedAt(Instant first) {
+        String now = values.get("started");
+        if (first == null || now == null) {
+            return this;
+        }
+        Instant sitting = values.containsKey("sitting.started") ? Instant.parse(values.get("sitting.started"))
+                : Instant.parse(now);
+        if (first.isBefore(sitting)) {
+            values.put("started", first.toString());
+            values.put("sitting.started", sitting.toString());
+        }
+        return this;
+    }
+
+    /**
+     * When the first epoch of a curve began, from its {@code ended} and {@code seconds} columns (the first epoch's
+     * end minus its duration).
+     *
+     * @param curve a per-epoch curve
+     * @return the instant, or null when the curve has no rows or its first epoch's end is not recorded (epochs
+     *     resumed from checkpoints written before the column)
+     */
+    public static Instant firstEpochStart(Table curve) {
+        if (curve == null || curve.rowCount() == 0 || !curve.columnNames().contains("ended")
+                || !curve.columnNames().contains("seconds")) {
+            return null;
+        }
+        return epochStart(curve.stringColumn("ended").get(0), curve.numberColumn("seconds").getDouble(0));
+    }
+
+    /**
+     * When an epoch began: its end minus its duration, to the millisecond.
+     *
+     * @param ended when it ended (ISO-8601 instant; null or empty: not recorded)
+     * @param seconds how long it took
+     * @return the instant, or null when the end is not recorded
+     */
+    public static Instant epochStart(String ended, double seconds) {
+        if (ended == null || ended.isEmpty()) {
+            return null;
+        }
+        return Instant.parse(ended).minusMillis(Math.round(seconds * 1000))
+                .truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    }
+
+    /**
+     * The earlier of two instants, either possibly null.
+     *
+     * @param a an instant or null
+     * @param b an instant or null
+     * @return the earlier, or the non-null one, or null
+     */
+    public static Instant earlier(Instant a, Instant b) {
+        return a == null ? b : b == null || a.isBefore(b) ? a : b;
+    }
+
+    /**
      * Reads an entry.
      *
      * @param key the key

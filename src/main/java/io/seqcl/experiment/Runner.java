@@ -90,6 +90,7 @@ public final class Runner {
                 + " with < 3 interactions left out)");
         List<TrainResult> results = new ArrayList<>();
         double allEpochSeconds = 0;
+        java.time.Instant firstStart = null;
         for (int i = 0; i < spec.models().size(); i++) {
             ModelSpec m = spec.models().get(i);
             prov.put("model." + m.name(), String.valueOf(m.config()));
@@ -112,6 +113,9 @@ public final class Runner {
             }
             prov.put("epoch.seconds", String.format(java.util.Locale.ROOT, "%.1f", allEpochSeconds));
             prov.put("models.done", (i + 1) + " of " + spec.models().size());
+            // a resumed run began when its first epoch did, possibly sittings ago
+            firstStart = Provenance.earlier(firstStart, Provenance.firstEpochStart(results.get(i).curve()));
+            prov.startedAt(firstStart);
             if (afterEachModel != null && i + 1 < spec.models().size()) {
                 prov.put("wall.seconds", String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e9));
                 afterEachModel.accept(new RunResult(new ExperimentSpec(spec.name(), spec.models().subList(0, i + 1),

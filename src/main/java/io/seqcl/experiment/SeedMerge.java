@@ -49,7 +49,7 @@ public final class SeedMerge {
             "train.config");
 
     /** Run-level provenance keys of the source kept under {@code part.<models>.}. */
-    static final List<String> PART_KEYS = List.of("started", "git.commit", "seqcl.version", "engine", "java.version",
+    static final List<String> PART_KEYS = List.of("started", "sitting.started", "git.commit", "seqcl.version", "engine", "java.version",
             "os", "cpu", "cores", "max.heap.mb", "wall.seconds", "epoch.seconds");
 
     private static final String[] PER_MODEL = {"model.", "input.", "epoch.seconds.", "build."};
@@ -93,6 +93,9 @@ public final class SeedMerge {
             }
             List<String> ca = rows(into.resolve("curves.csv"));
             List<String> cb = rows(from.resolve("curves.csv"));
+            // curves written before the "ended" column (when each epoch ended) merge with newer ones, left empty
+            ca = withEnded(ca, cb);
+            cb = withEnded(cb, ca);
             sameHeader(into.resolve("metrics.csv"), ma, from.resolve("metrics.csv"), mb);
             sameHeader(into.resolve("curves.csv"), ca, from.resolve("curves.csv"), cb);
 
@@ -178,6 +181,19 @@ public final class SeedMerge {
         Set<String> out = new LinkedHashSet<>();
         for (String r : metricRows.subList(1, metricRows.size())) {
             out.add(r.substring(0, r.indexOf(',') < 0 ? r.length() : r.indexOf(',')));
+        }
+        return out;
+    }
+
+    /** @return {@code rows} with an empty trailing "ended" column when {@code other} has it and they do not */
+    private static List<String> withEnded(List<String> rows, List<String> other) {
+        if (!other.get(0).equals(rows.get(0) + ",ended")) {
+            return rows;
+        }
+        List<String> out = new ArrayList<>(rows.size());
+        out.add(other.get(0));
+        for (String r : rows.subList(1, rows.size())) {
+            out.add(r + ",");
         }
         return out;
     }

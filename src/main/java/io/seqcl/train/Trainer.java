@@ -45,6 +45,10 @@ import java.util.SplittableRandom;
  * library version...) fails naming the differing fields, unless the trainer was asked to start fresh in that
  * case ({@link #withCheckpoint(Path, boolean)}). Only the number of epochs may change between runs, so a run can
  * be extended.
+ *
+ * <p>The curve (one row per epoch: {@code epoch, loss, valid, seconds, build, ended}) is kept in checkpoints, so a
+ * resumed run's curve covers all its sittings; {@code ended} is when the epoch ended (UTC, ISO-8601, to the
+ * millisecond), from which a run's provenance says when it began ({@link io.seqcl.experiment.Provenance#startedAt}).
  */
 public final class Trainer {
 
@@ -217,7 +221,8 @@ public final class Trainer {
                     config.tieBreak() == null ? Double.NaN : validation.value(config.tieBreak()), params::snapshot);
             st.epoch = epoch;
             double epochSecs = (System.nanoTime() - t0) / 1e9;
-            curve.add(epoch, lossSum / n, value, epochSecs, build);
+            curve.add(epoch, lossSum / n, value, epochSecs, build,
+                    java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString());
             double elapsed = curve.totalSeconds();
             double eta = epochSecs * (config.epochs() - epoch);
             listener.onEpochEnd(new EpochReport(name, epoch, config.epochs(), lossSum / n, config.monitor().toString(),
@@ -285,17 +290,20 @@ public final class Trainer {
         final DoubleColumn valid = DoubleColumn.create("valid");
         final DoubleColumn seconds = DoubleColumn.create("seconds");
         final StringColumn build = StringColumn.create("build");
+        /** When each epoch ended (UTC, to the millisecond; empty for epochs resumed from older checkpoints). */
+        final StringColumn ended = StringColumn.create("ended");
 
         Curve(String model) {
             this.model = model;
         }
 
-        void add(int e, double l, double v, double s, String b) {
+        void add(int e, double l, double v, double s, String b, String end) {
             epoch.append(e);
             loss.append(l);
             valid.append(v);
             seconds.append(s);
             build.append(b);
+            ended.append(end);
         }
 
         double totalSeconds() {
@@ -308,7 +316,7 @@ public final class Trainer {
                 m.append(model);
             }
             return Table.create(model + " curve", m, epoch.copy(), loss.copy(), valid.copy(), seconds.copy(),
-                    build.copy());
+                    build.copy(), ended.copy());
         }
     }
 
@@ -345,6 +353,10 @@ public final class Trainer {
                 out.writeInt(curve.build.size()); // trailing: the build of every epoch (absent in older ones)
                 for (int i = 0; i < curve.build.size(); i++) {
                     DataStreams.writeString(out, curve.build.get(i));
+                }
+                out.writeInt(curve.ended.size()); // trailing: when every epoch ended (absent in older ones)
+                for (int i = 0; i < curve.ended.size(); i++) {
+                    DataStreams.writeString(out, curve.ended.get(i));
                 }
                 out.flush();
             });
@@ -404,7 +416,7 @@ public final class Trainer {
                 throw new IOException("corrupt curve length " + rows);
             }
             for (int i = 0; i < rows; i++) {
-                curve.add(in.readInt(), in.readDouble(), in.readDouble(), in.readDouble(), "");
+                curve.add(in.readInt(), in.readDouble(), in.readDouble(), in.readDouble(), "", "");
             }
             part = "the model parameters";
             model.params().read(in);
@@ -432,7 +444,18 @@ public final class Trainer {
                     curve.build.set(i, DataStreams.readString(tail));
                 }
                 if (tail.available() != 0) {
-                    throw new IOException("unexpected data after the builds of the epochs (" + tail.available()
+                    part = "the end times of the epochs";
+                    int ends = tail.readInt();
+                    if (ends != rows) {
+                        throw new IOException("the checkpoint has the end times of " + ends + " epochs but its curve"
+                                + " has " + rows);
+                    }
+                    for (int i = 0; i < rows; i++) {
+                        curve.ended.set(i, DataStreams.readString(tail));
+                    }
+                }
+                if (tail.available() != 0) {
+                    throw new IOException("unexpected data after the epochs' builds and end times (" + tail.available()
                             + " bytes)");
                 }
             }

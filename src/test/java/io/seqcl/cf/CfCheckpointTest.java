@@ -66,7 +66,7 @@ class CfCheckpointTest {
     }
 
     @Test
-    void interruptedThenResumedRunGivesTheSameCurveWeightsAndMetrics(@TempDir Path tmp) {
+    void interruptedThenResumedRunGivesTheSameCurveWeightsAndMetrics(@TempDir Path tmp) throws java.io.IOException {
         CfDataset d = CfTestData.synthetic();
         CfConfig c = config();
         Outcome straight = train(d, c, null, ProgressListener.NONE);
@@ -86,6 +86,7 @@ class CfCheckpointTest {
         };
         assertThrows(Kill.class, () -> train(d, c, ckpt, killer));
         assertTrue(Files.isRegularFile(ckpt));
+        byte[] killed = Files.readAllBytes(ckpt);
         AtomicInteger firstEpoch = new AtomicInteger(-1);
         Outcome resumed = train(d, c, ckpt, new ProgressListener() {
             @Override
@@ -95,6 +96,25 @@ class CfCheckpointTest {
         });
         assertEquals(7, firstEpoch.get(), "training resumes after the last checkpointed epoch");
         assertSame(straight, resumed);
+        // every epoch says when it ended, the first sitting's six from the checkpoint
+        List<String> ended = resumed.result().curve().stream().map(CfTrainer.EpochRow::ended).toList();
+        for (int i = 1; i < ended.size(); i++) {
+            assertFalse(java.time.Instant.parse(ended.get(i)).isBefore(java.time.Instant.parse(ended.get(i - 1))),
+                    ended.toString());
+        }
+
+        // a checkpoint written before end times were recorded resumes with those epochs' end times empty
+        int tail = Integer.BYTES;
+        for (String e : ended.subList(0, 6)) {
+            tail += Integer.BYTES + e.length();
+        }
+        Path old = tmp.resolve("old.ckpt");
+        Files.write(old, java.util.Arrays.copyOf(killed, killed.length - tail));
+        Outcome fromOld = train(d, c, old, ProgressListener.NONE);
+        assertSame(straight, fromOld);
+        assertEquals(List.of("", "", "", "", "", ""), fromOld.result().curve().stream().limit(6)
+                .map(CfTrainer.EpochRow::ended).toList());
+        assertFalse(fromOld.result().curve().get(6).ended().isEmpty());
 
         // a finished checkpoint restores the best weights without training
         AtomicInteger batches = new AtomicInteger();
@@ -143,6 +163,13 @@ class CfCheckpointTest {
         var resumed = exp.runAll(out, true, ProgressListener.NONE);
         assertEquals(straight.metrics().doubleColumn("value").asList(), resumed.metrics().doubleColumn("value").asList());
         assertFalse(Files.exists(ckpts), "checkpoints are deleted once the seed is written");
+        // the seed began in the killed sitting: started is its first epoch's start, the last sitting is kept apart
+        java.util.Map<String, String> prov = io.seqcl.experiment.RecordedResults.readProvenance(
+                out.resolve("synthetic/seed-3/provenance.csv"));
+        assertTrue(java.time.Instant.parse(prov.get("started")).isBefore(java.time.Instant.parse(
+                prov.get("sitting.started"))), prov.toString());
+        assertTrue(Files.readString(out.resolve("synthetic/seed-3/curves.csv")).lines().findFirst().orElseThrow()
+                .endsWith(",seconds,ended"));
         assertEquals(List.of("dataset", "model", "split", "user", "Recall@20", "NDCG@20", "HR@20", "seed"),
                 resumed.perUser().columnNames());
     }

@@ -60,10 +60,32 @@ class ExperimentsTest {
                 : commit.substring(0, Math.min(12, commit.length()));
         assertEquals("epochs 1 " + shortCommit, r.provenance().get("build.SASRec"));
         assertNull(r.provenance().get("build.Pop"));
-        assertTrue(Files.readString(dir.resolve("curves.csv")).startsWith("model,epoch,loss,valid,seconds,build\n"));
+        assertTrue(Files.readString(dir.resolve("curves.csv")).startsWith("model,epoch,loss,valid,seconds,build,ended\n"));
+        assertNull(r.provenance().get("sitting.started"), "a run of one sitting started when its sitting did");
         // each model's own input: the protocol's for SASRec (MCLRec: right padding, prefix samples)
         assertTrue(r.provenance().get("input.SASRec").matches("T \\d+, right padding, prefix samples"),
                 r.provenance().get("input.SASRec"));
+    }
+
+    /** A run resumed in a later sitting says when it began, not when its last sitting did. */
+    @Test
+    void aResumedRunStartedWhenItsFirstEpochDid(@TempDir Path tmp) throws Exception {
+        java.util.function.IntFunction<ExperimentFile> epochs = n -> new ExperimentFile("sittings", List.of("synthetic"),
+                PaperSettings.Paper.MCLREC, Budget.QUICK, List.of(5L), ExperimentFile.setsToObject(
+                        List.of("epochs=" + n, "maxStepsPerEpoch=2")),
+                List.of(new ExperimentFile.Model("sasrec", null, null, null)), null);
+        RunResult first = Experiments.run(epochs.apply(1), tmp, false, ProgressListener.NONE).get(0);
+        java.time.Instant firstEpoch = Provenance.firstEpochStart(first.results().get(0).curve());
+        assertTrue(!firstEpoch.isBefore(java.time.Instant.parse(first.provenance().get("started"))));
+        Thread.sleep(20);
+        RunResult resumed = Experiments.run(epochs.apply(2), tmp, true, ProgressListener.NONE).get(0);
+        assertEquals(2, resumed.results().get(0).curve().rowCount());
+        assertEquals(firstEpoch.toString(), resumed.provenance().get("started"));
+        java.time.Instant sitting = java.time.Instant.parse(resumed.provenance().get("sitting.started"));
+        assertTrue(sitting.isAfter(firstEpoch), sitting + " after " + firstEpoch);
+        Path dir = Experiments.runDir(tmp, "synthetic", 5);
+        String prov = Files.readString(dir.resolve("provenance.csv"));
+        assertTrue(prov.contains("started," + firstEpoch + "\n") && prov.contains("sitting.started,"), prov);
     }
 
     /** Caser brings its own samples and padding; the provenance says so beside the protocol line. */

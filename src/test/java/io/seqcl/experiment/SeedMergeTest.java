@@ -138,6 +138,30 @@ class SeedMergeTest {
     }
 
     @Test
+    void curvesWithoutTheEndedColumnMergeWithNewerOnes() throws IOException {
+        Path into = seed(tmp.resolve("a/seed-2020"), "aaa", "2026-12-01T06:29:22Z", "x", 1, "1 of 2",
+                Map.of("SASRec", 0.08));
+        Path from = seed(tmp.resolve("b/seed-2020"), "bbb", "2026-12-01T07:00:00Z", "x", 1, "1 of 1",
+                Map.of("MCLRec", 0.09));
+        Files.writeString(from.resolve("curves.csv"), "model,epoch,loss,valid,seconds,build,ended\n"
+                + "MCLRec,1,9.0,0.01,10.0,bbb,2026-12-01T07:00:10Z\n");
+        SeedMerge.merge(into, from);
+        assertEquals(List.of("model,epoch,loss,valid,seconds,build,ended", "SASRec,1,9.0,0.01,10.0,aaa,",
+                "MCLRec,1,9.0,0.01,10.0,bbb,2026-12-01T07:00:10Z"), Files.readAllLines(into.resolve("curves.csv")));
+
+        // and the other way round: a newer seed directory receives an older run's model
+        Path newer = seed(tmp.resolve("c/seed-2020"), "ccc", "2026-12-01T06:29:22Z", "x", 1, "1 of 2",
+                Map.of("SASRec", 0.08));
+        Files.writeString(newer.resolve("curves.csv"), "model,epoch,loss,valid,seconds,build,ended\n"
+                + "SASRec,1,9.0,0.01,10.0,ccc,2026-12-01T06:30:00Z\n");
+        SeedMerge.merge(newer, seed(tmp.resolve("d/seed-2020"), "ddd", "2026-12-01T07:00:00Z", "x", 1, "1 of 1",
+                Map.of("MCLRec", 0.09)));
+        assertEquals(List.of("model,epoch,loss,valid,seconds,build,ended",
+                "SASRec,1,9.0,0.01,10.0,ccc,2026-12-01T06:30:00Z", "MCLRec,1,9.0,0.01,10.0,ddd,"),
+                Files.readAllLines(newer.resolve("curves.csv")));
+    }
+
+    @Test
     void modelsDoneCountsUp() {
         assertEquals("5 of 5", SeedMerge.modelsDone("4 of 5", 1));
         assertEquals("3", SeedMerge.modelsDone("1", 2));

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -262,11 +263,14 @@ class TrainerTest {
     }
 
     @Test
-    void everyEpochRecordsTheBuildThatRanItAcrossResumedSittingsAndOlderCheckpoints() throws Exception {
+    void everyEpochRecordsTheBuildThatRanItAndWhenItEndedAcrossResumedSittingsAndOlderCheckpoints()
+            throws Exception {
         TrainConfig tc = quick(4).withMaxStepsPerEpoch(2).withPatience(100);
         Path ck = Files.createTempDirectory("seqcl").resolve("sasrec.ckpt");
+        java.time.Instant before = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        TrainResult first;
         try (SASRec m = new SASRec(DATA.numItems(), SMALL, 5)) {
-            new Trainer(tc.withEpochs(2)).withCheckpoint(ck).withBuild("aaa111")
+            first = new Trainer(tc.withEpochs(2)).withCheckpoint(ck).withBuild("aaa111")
                     .fit(m, LeaveOneOutSplit.of(DATA), ProgressListener.NONE);
         }
         byte[] twoEpochs = Files.readAllBytes(ck);
@@ -277,24 +281,51 @@ class TrainerTest {
         }
         assertEquals(List.of("aaa111", "aaa111", "bbb222", "bbb222"), resumed.curve().stringColumn("build").asList());
         assertEquals(List.of(1, 2, 3, 4), resumed.curve().intColumn("epoch").asList());
+        List<String> ended = resumed.curve().stringColumn("ended").asList();
+        assertEquals(first.curve().stringColumn("ended").asList(), ended.subList(0, 2),
+                "the first sitting's end times come back from the checkpoint");
+        for (String e : ended) {
+            java.time.Instant t = java.time.Instant.parse(e);
+            assertFalse(t.isBefore(before) || t.isAfter(java.time.Instant.now()), e);
+        }
+        assertEquals(java.time.Instant.parse(ended.get(0)).minusMillis(
+                        Math.round(resumed.curve().doubleColumn("seconds").get(0) * 1000))
+                        .truncatedTo(java.time.temporal.ChronoUnit.MILLIS),
+                io.seqcl.experiment.Provenance.firstEpochStart(resumed.curve()));
 
-        // a checkpoint written before builds were recorded ends after the tie-break value: its epochs are unlabelled
-        int tail = Integer.BYTES + 2 * (Integer.BYTES + "aaa111".length());
-        Files.write(ck, java.util.Arrays.copyOf(twoEpochs, twoEpochs.length - tail));
+        // a checkpoint written before end times were recorded ends after the builds: those epochs have none
+        int endedTail = Integer.BYTES + 2 * Integer.BYTES + ended.get(0).length() + ended.get(1).length();
+        int buildTail = Integer.BYTES + 2 * (Integer.BYTES + "aaa111".length());
+        Files.write(ck, java.util.Arrays.copyOf(twoEpochs, twoEpochs.length - endedTail));
+        try (SASRec m = new SASRec(DATA.numItems(), SMALL, 5)) {
+            resumed = new Trainer(tc).withCheckpoint(ck).withBuild("ccc333")
+                    .fit(m, LeaveOneOutSplit.of(DATA), ProgressListener.NONE);
+        }
+        assertEquals(List.of("aaa111", "aaa111", "ccc333", "ccc333"), resumed.curve().stringColumn("build").asList());
+        assertEquals(List.of("", ""), resumed.curve().stringColumn("ended").asList().subList(0, 2));
+        assertEquals(null, io.seqcl.experiment.Provenance.firstEpochStart(resumed.curve()),
+                "an unknown first epoch start is not guessed");
+
+        // one written before builds were recorded ends after the tie-break value: its epochs are unlabelled
+        Files.write(ck, java.util.Arrays.copyOf(twoEpochs, twoEpochs.length - endedTail - buildTail));
         try (SASRec m = new SASRec(DATA.numItems(), SMALL, 5)) {
             resumed = new Trainer(tc).withCheckpoint(ck).withBuild("ccc333")
                     .fit(m, LeaveOneOutSplit.of(DATA), ProgressListener.NONE);
         }
         assertEquals(List.of("", "", "ccc333", "ccc333"), resumed.curve().stringColumn("build").asList());
 
-        // a label list that does not match the curve is a clear error, not a silent mislabelling
-        byte[] bad = twoEpochs.clone();
-        java.nio.ByteBuffer.wrap(bad).putInt(twoEpochs.length - tail, 3);
-        Files.write(ck, bad);
-        try (SASRec m = new SASRec(DATA.numItems(), SMALL, 5)) {
-            java.io.UncheckedIOException e = assertThrows(java.io.UncheckedIOException.class,
-                    () -> new Trainer(tc).withCheckpoint(ck).fit(m, LeaveOneOutSplit.of(DATA), ProgressListener.NONE));
-            assertTrue(e.getMessage().contains("builds of 3 epochs but its curve has 2"), e.getMessage());
+        // a label or end-time list that does not match the curve is a clear error, not a silent mislabelling
+        for (int[] at : new int[][] {{twoEpochs.length - endedTail - buildTail}, {twoEpochs.length - endedTail}}) {
+            byte[] bad = twoEpochs.clone();
+            java.nio.ByteBuffer.wrap(bad).putInt(at[0], 3);
+            Files.write(ck, bad);
+            try (SASRec m = new SASRec(DATA.numItems(), SMALL, 5)) {
+                java.io.UncheckedIOException e = assertThrows(java.io.UncheckedIOException.class, () ->
+                        new Trainer(tc).withCheckpoint(ck).fit(m, LeaveOneOutSplit.of(DATA), ProgressListener.NONE));
+                assertTrue(e.getMessage().contains(at[0] == twoEpochs.length - endedTail
+                        ? "end times of 3 epochs but its curve has 2" : "builds of 3 epochs but its curve has 2"),
+                        e.getMessage());
+            }
         }
     }
 
