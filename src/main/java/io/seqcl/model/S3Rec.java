@@ -38,8 +38,10 @@ import java.util.SplittableRandom;
  * seed and the epoch). Both stages use the same parameter store, so the weight transfer is the identity: the
  * trainer's fine-tuning starts from exactly the pre-trained item table, position table, input LayerNorm and blocks
  * (the code loads all of them, {@code load_state_dict}); the MIP head {@code W_mip} stays in the store, unused and
- * never updated by fine-tuning. Pre-training is not checkpointed: a resumed run repeats it (deterministic, so the
- * result is the same) and then loads the checkpoint's weights. {@link S3RecConfig.Stage#PRETRAIN_ONLY} skips
+ * never updated by fine-tuning. Pre-training has no checkpoint of its own: a run resumed from a fine-tuning
+ * checkpoint skips it ({@link #prepare(LeaveOneOutSplit, boolean)}; the checkpoint holds the weights it led to, and
+ * {@link #pretrainLosses()} is then empty), while a run killed during pre-training repeats it from the start
+ * (deterministic, so with the same result). {@link S3RecConfig.Stage#PRETRAIN_ONLY} skips
  * fine-tuning: the trainer's epochs continue MIP and items are scored with the MIP head at a trailing [mask].
  *
  * <p>MIP: masked sequence with id N+1 at each position but the last with probability {@code maskRatio}, the last
@@ -118,8 +120,20 @@ public final class S3Rec extends AbstractRecommender<S3RecConfig> {
      */
     @Override
     public void prepare(LeaveOneOutSplit split) {
+        prepare(split, false);
+    }
+
+    /**
+     * Runs the MIP pre-training stage, unless the trainer resumes from a checkpoint: its weights were trained after
+     * pre-training and replace whatever pre-training would produce.
+     *
+     * @param split the leave-one-out split
+     * @param resuming whether the parameters will be loaded from a checkpoint right after
+     */
+    @Override
+    public void prepare(LeaveOneOutSplit split, boolean resuming) {
         pretrainLosses.clear();
-        if (config.pretrainEpochs() == 0) {
+        if (config.pretrainEpochs() == 0 || resuming) {
             return;
         }
         int t = config.maxLen();

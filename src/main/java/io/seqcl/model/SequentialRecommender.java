@@ -46,6 +46,18 @@ public interface SequentialRecommender extends AutoCloseable {
     }
 
     /**
+     * As {@link #prepare(LeaveOneOutSplit)}, told whether the trainer is about to resume from a checkpoint that
+     * holds the parameters after at least one training epoch: a model whose preparation trains parameters that the
+     * checkpoint then overwrites (S3-Rec's pre-training) may skip that work. The default prepares as usual.
+     *
+     * @param split the leave-one-out split
+     * @param resuming whether the parameters will be loaded from a checkpoint right after
+     */
+    default void prepare(LeaveOneOutSplit split, boolean resuming) {
+        prepare(split);
+    }
+
+    /**
      * Called by the trainer at the start of every training epoch, before its batches are drawn, with gradient
      * recording off: the place for per-epoch state computed from the current parameters (ICLRec's k-means over all
      * training users, CoSeRec's online item similarity). The state must be a function of the parameters, the

@@ -160,7 +160,19 @@ public final class Trainer {
         }
         io.seqcl.nn.Devices.noGradOnThisThread();
         RankingEvaluator evaluator = config.evaluator();
-        model.prepare(split);
+        RunKey key = checkpoint == null ? null : RunKey.of(model, config, split, protocol);
+        if (checkpoint != null) {
+            try {
+                AtomicFiles.removeStaleTemporaries(checkpoint);
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not list the directory of checkpoint " + checkpoint, e);
+            }
+        }
+        // a checkpoint of another run fails (or is set aside) before any preparation work
+        int checkpointEpoch = checkpoint != null && Files.exists(checkpoint)
+                ? checkedEpoch(checkpoint, key, freshOnMismatch) : -1;
+        boolean resume = checkpointEpoch >= 0;
+        model.prepare(split, checkpointEpoch >= 1);
         Params params = model.params();
         String name = model.name();
         Curve curve = new Curve(name);
@@ -182,15 +194,7 @@ public final class Trainer {
             stepsPerEpoch = Math.min(stepsPerEpoch, config.maxStepsPerEpoch());
         }
         State st = new State(config.patience());
-        RunKey key = checkpoint == null ? null : RunKey.of(model, config, split, protocol);
-        if (checkpoint != null) {
-            try {
-                AtomicFiles.removeStaleTemporaries(checkpoint);
-            } catch (IOException e) {
-                throw new UncheckedIOException("could not list the directory of checkpoint " + checkpoint, e);
-            }
-        }
-        if (checkpoint != null && Files.exists(checkpoint)) {
+        if (resume) {
             State loaded = load(checkpoint, key, freshOnMismatch, model, step, curve, config.patience());
             if (loaded != null) {
                 st = loaded;
@@ -365,6 +369,68 @@ public final class Trainer {
         }
     }
 
+    /**
+     * Reads a checkpoint's run key and last epoch without its weights.
+     *
+     * @return the last epoch of the checkpoint, or -1 when it is of another run and {@code fresh} allows starting
+     *     over (otherwise that is a {@link CheckpointMismatchException})
+     */
+    private static int checkedEpoch(Path file, RunKey key, boolean fresh) {
+        try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(file)))) {
+            if (!keyMatches(file, in, key, fresh)) {
+                return -1;
+            }
+            return in.readInt();
+        } catch (java.io.EOFException e) {
+            throw new UncheckedIOException("could not resume from checkpoint " + file + ": the file is truncated ("
+                    + "it ends inside its header). Delete it to start over", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not resume from checkpoint " + file + " (reading its header): "
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+        }
+    }
+
+    /**
+     * Reads the magic number and run key of a checkpoint and compares the key with this run's.
+     *
+     * @return true if they match; false if they differ and {@code fresh} allows starting over (logged)
+     * @throws CheckpointMismatchException if they differ and starting over is not allowed, or the checkpoint
+     *     predates run keys
+     * @throws IOException if the file is not a checkpoint
+     */
+    private static boolean keyMatches(Path file, DataInputStream in, RunKey key, boolean fresh) throws IOException {
+        int magic = in.readInt();
+        if (magic == MAGIC) {
+            throw new CheckpointMismatchException(file + " was written by an older seqcl whose checkpoints carry "
+                    + "no run key, so it cannot be checked against this run; delete it to start over, or use "
+                    + "Trainer.withCheckpoint(file, true) to overwrite it");
+        }
+        if (magic != MAGIC2) {
+            throw new IOException("not a seqcl checkpoint (it starts with 0x" + Integer.toHexString(magic) + ")");
+        }
+        int n = in.readInt();
+        if (n < 0 || n > 10_000) {
+            throw new IOException("corrupt run key (" + n + " fields)");
+        }
+        Map<String, String> fields = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+            fields.put(DataStreams.readString(in), DataStreams.readString(in));
+        }
+        List<String> diff = key.differences(new RunKey(fields));
+        if (diff.isEmpty()) {
+            return true;
+        }
+        String what = "checkpoint " + file + " was written by another run; differing fields: "
+                + String.join("; ", diff);
+        if (fresh) {
+            System.getLogger("io.seqcl.train").log(System.Logger.Level.WARNING, what
+                    + ". Starting fresh as asked; the checkpoint is overwritten after the first epoch");
+            return false;
+        }
+        throw new CheckpointMismatchException(what + ". Resume with the same settings, use another"
+                + " checkpoint path, delete the file, or use Trainer.withCheckpoint(file, true) to start fresh");
+    }
+
     /** @return the state, or null to start fresh (key mismatch with {@code fresh}) */
     private static State load(Path file, RunKey key, boolean fresh, SequentialRecommender model, TrainStep step,
                               Curve curve, int patience) {
@@ -372,37 +438,9 @@ public final class Trainer {
         long size = -1;
         try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(file)))) {
             size = Files.size(file);
-            int magic = in.readInt();
-            if (magic == MAGIC) {
-                throw new CheckpointMismatchException(file + " was written by an older seqcl whose checkpoints carry "
-                        + "no run key, so it cannot be checked against this run; delete it to start over, or use "
-                        + "Trainer.withCheckpoint(file, true) to overwrite it");
-            }
-            if (magic != MAGIC2) {
-                throw new IOException("not a seqcl checkpoint (it starts with 0x" + Integer.toHexString(magic)
-                        + ")");
-            }
             part = "the run key";
-            int n = in.readInt();
-            if (n < 0 || n > 10_000) {
-                throw new IOException("corrupt run key (" + n + " fields)");
-            }
-            Map<String, String> fields = new java.util.LinkedHashMap<>();
-            for (int i = 0; i < n; i++) {
-                fields.put(DataStreams.readString(in), DataStreams.readString(in));
-            }
-            List<String> diff = key.differences(new RunKey(fields));
-            if (!diff.isEmpty()) {
-                String what = "checkpoint " + file + " was written by another run; differing fields: "
-                        + String.join("; ", diff);
-                if (fresh) {
-                    System.getLogger("io.seqcl.train").log(System.Logger.Level.WARNING, what
-                            + ". Starting fresh as asked; the checkpoint is overwritten after the first epoch");
-                    return null;
-                }
-                throw new CheckpointMismatchException(what + ". Resume with the same settings, use another"
-                        + " checkpoint path, delete the file, or use Trainer.withCheckpoint(file, true) to start"
-                        + " fresh");
+            if (!keyMatches(file, in, key, fresh)) {
+                return null;
             }
             State st = new State(patience);
             part = "the early-stopping state";

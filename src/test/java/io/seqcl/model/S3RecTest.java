@@ -225,6 +225,43 @@ class S3RecTest {
         }
     }
 
+    /**
+     * A run resumed from a fine-tuning checkpoint skips pre-training (the checkpoint's weights replace its result)
+     * and ends exactly as an uninterrupted run; a checkpoint of another run fails before any pre-training.
+     */
+    @Test
+    void aResumedRunSkipsPreTrainingAndEqualsAnUninterruptedOne(@TempDir Path tmp) {
+        SequenceDataset data = TestData.smallSynthetic();
+        LeaveOneOutSplit split = LeaveOneOutSplit.of(data);
+        S3RecConfig c = S3RecConfig.defaults().withMaxLen(10).withWidth(16).withDropout(0.1)
+                .withShortPretraining(2, 5);
+        TrainConfig two = TrainConfig.defaults().withEpochs(2).withMaxStepsPerEpoch(3).withBatchSize(64).withSeed(1);
+        TrainResult whole;
+        try (S3Rec m = new S3Rec(data.numItems(), c, 4)) {
+            whole = new Trainer(two).fit(m, split, ProgressListener.NONE);
+            assertEquals(2, m.pretrainLosses().size());
+        }
+        Path ckpt = tmp.resolve("s3rec.ckpt");
+        try (S3Rec m = new S3Rec(data.numItems(), c, 4)) {
+            new Trainer(two.withEpochs(1)).withCheckpoint(ckpt).fit(m, split, ProgressListener.NONE);
+            assertEquals(2, m.pretrainLosses().size(), "a fresh run pre-trains");
+        }
+        try (S3Rec m = new S3Rec(data.numItems(), c, 4)) {
+            TrainResult resumed = new Trainer(two).withCheckpoint(ckpt).fit(m, split, ProgressListener.NONE);
+            assertEquals(0, m.pretrainLosses().size(), "the resumed run skipped pre-training");
+            assertEquals(whole.metrics().print(1000), resumed.metrics().print(1000));
+        }
+        try (S3Rec m = new S3Rec(data.numItems(), c, 4)) {
+            org.junit.jupiter.api.Assertions.assertThrows(io.seqcl.train.CheckpointMismatchException.class,
+                    () -> new Trainer(two.withSeed(2)).withCheckpoint(ckpt).fit(m, split, ProgressListener.NONE));
+            assertEquals(0, m.pretrainLosses().size(), "the mismatch is found before pre-training");
+        }
+        try (S3Rec m = new S3Rec(data.numItems(), c, 4)) {
+            new Trainer(two.withSeed(2)).withCheckpoint(ckpt, true).fit(m, split, ProgressListener.NONE);
+            assertEquals(2, m.pretrainLosses().size(), "starting fresh over another run's checkpoint pre-trains");
+        }
+    }
+
     /** A model whose {@code prepare} was already run (so the trainer's call does not pre-train again). */
     private static final class Prepared implements SequentialRecommender {
         private final S3Rec m;
