@@ -51,7 +51,9 @@ import java.util.SplittableRandom;
  * keyed by a {@link RunKey} (configuration, seed, dataset). The sampling stream needs no state of its own: epoch
  * e's streams are the e-th pair of splits of {@code SplittableRandom(seed)}, so a resumed run re-splits the root
  * 2e times and continues exactly as an uninterrupted one (CfCheckpointTest). A checkpoint of a finished run
- * restores its best weights without training. Deviation from the code: the adversarial phase's ascent loss
+ * restores its best weights without training. Only the number of epochs may change between sittings (as in
+ * {@link io.seqcl.train.Trainer}): a run resumed with more epochs continues training unless early stopping had
+ * fired, one with fewer stops there. Deviation from the code: the adversarial phase's ascent loss
  * omits {@code reg_loss_prob} (it has no gradient w.r.t. the hardness model, advinfonce.md §4).
  */
 public final class CfTrainer {
@@ -357,6 +359,11 @@ public final class CfTrainer {
             Map<String, String> fields = new LinkedHashMap<>();
             for (int i = 0; i < n; i++) {
                 fields.put(in.readUTF(), DataStreams.readString(in));
+            }
+            String stored = fields.get("config");
+            if (stored != null) { // the number of epochs may change: compare as if it had not
+                fields.put("config", stored.replaceFirst(", epochs=\\d+,",
+                        ", epochs=" + model.config().epochs() + ","));
             }
             List<String> diff = key.differences(new RunKey(fields));
             if (!diff.isEmpty()) {

@@ -98,8 +98,8 @@ public record RunKey(Map<String, String> fields) {
             }
             String theirs = other.fields.get(e.getKey());
             if (!e.getValue().equals(theirs)) {
-                out.add(e.getKey() + ": checkpoint " + (theirs == null ? "(absent)" : shorten(theirs)) + ", now "
-                        + shorten(e.getValue()));
+                out.add(e.getKey() + ": checkpoint " + (theirs == null ? "(absent)" : excerpt(theirs, e.getValue()))
+                        + ", now " + (theirs == null ? shorten(e.getValue()) : excerpt(e.getValue(), theirs)));
             }
         }
         for (String k : other.fields.keySet()) {
@@ -112,6 +112,32 @@ public record RunKey(Map<String, String> fields) {
 
     private static String shorten(String s) {
         return s.length() > 120 ? s.substring(0, 117) + "..." : s;
+    }
+
+    /**
+     * The part of a long value where it differs from another (the common start and end cut to 30 characters each
+     * side of the difference), so that a message names what changed in a long configuration string.
+     */
+    static String excerpt(String s, String other) {
+        if (s.length() <= 120 && other.length() <= 120) {
+            return s;
+        }
+        int p = 0;
+        while (p < s.length() && p < other.length() && s.charAt(p) == other.charAt(p)) {
+            p++;
+        }
+        int q = 0;
+        while (q < s.length() - p && q < other.length() - p
+                && s.charAt(s.length() - 1 - q) == other.charAt(other.length() - 1 - q)) {
+            q++;
+        }
+        int from = Math.max(0, p - 30);
+        int to = Math.min(s.length(), s.length() - q + 30);
+        String mid = s.substring(from, to);
+        if (mid.length() > 120) {
+            mid = mid.substring(0, 117) + "...";
+        }
+        return (from > 0 ? "..." : "") + mid + (to < s.length() && !mid.endsWith("...") ? "..." : "");
     }
 
     private static void putComponents(Map<String, String> f, String prefix, Object config) {

@@ -129,6 +129,29 @@ class CfCheckpointTest {
     }
 
     @Test
+    void aRunExtendedToMoreEpochsContinuesLikeAnUninterruptedOne(@TempDir Path tmp) {
+        CfDataset d = CfTestData.synthetic();
+        CfConfig c = config();
+        Outcome straight = train(d, c, null, ProgressListener.NONE);
+        assertTrue(straight.result().curve().size() > 8, "the straight run must go past epoch 8");
+        Path ckpt = tmp.resolve("mf.ckpt");
+        Outcome eight = train(d, c.withEpochs(8), ckpt, ProgressListener.NONE); // 8: a validated epoch
+        assertEquals(8, eight.result().curve().size());
+        AtomicInteger firstEpoch = new AtomicInteger(-1);
+        Outcome extended = train(d, c, ckpt, new ProgressListener() {
+            @Override
+            public void onBatch(String run, int epoch, int step, int steps, double loss) {
+                firstEpoch.compareAndSet(-1, epoch);
+            }
+        });
+        assertEquals(9, firstEpoch.get(), "the extended run continues after epoch 8");
+        assertSame(straight, extended);
+        CheckpointMismatchException e = assertThrows(CheckpointMismatchException.class,
+                () -> train(d, c.withEpochs(20).withNegatives(c.negatives() + 1), ckpt, ProgressListener.NONE));
+        assertTrue(e.getMessage().contains("negatives=" + (c.negatives() + 1)), e.getMessage());
+    }
+
+    @Test
     void checkpointOfAnotherRunIsRefusedNamingTheField(@TempDir Path tmp) {
         CfDataset d = CfTestData.synthetic();
         Path ckpt = tmp.resolve("mf.ckpt");
