@@ -46,6 +46,16 @@ class CfCheckpointTest {
         }
     }
 
+    /** @return a listener that records the epoch of the first batch it sees */
+    private static ProgressListener firstEpochInto(AtomicInteger firstEpoch) {
+        return new ProgressListener() {
+            @Override
+            public void onBatch(String run, int epoch, int step, int steps, double loss) {
+                firstEpoch.compareAndSet(-1, epoch);
+            }
+        };
+    }
+
     private static void assertSame(Outcome a, Outcome b) {
         assertEquals(a.result().bestEpoch(), b.result().bestEpoch());
         assertEquals(a.result().bestValid(), b.result().bestValid());
@@ -88,12 +98,7 @@ class CfCheckpointTest {
         assertTrue(Files.isRegularFile(ckpt));
         byte[] killed = Files.readAllBytes(ckpt);
         AtomicInteger firstEpoch = new AtomicInteger(-1);
-        Outcome resumed = train(d, c, ckpt, new ProgressListener() {
-            @Override
-            public void onBatch(String run, int epoch, int step, int steps, double loss) {
-                firstEpoch.compareAndSet(-1, epoch);
-            }
-        });
+        Outcome resumed = train(d, c, ckpt, firstEpochInto(firstEpoch));
         assertEquals(7, firstEpoch.get(), "training resumes after the last checkpointed epoch");
         assertSame(straight, resumed);
         // every epoch says when it ended, the first sitting's six from the checkpoint
@@ -138,12 +143,7 @@ class CfCheckpointTest {
         Outcome eight = train(d, c.withEpochs(8), ckpt, ProgressListener.NONE); // 8: a validated epoch
         assertEquals(8, eight.result().curve().size());
         AtomicInteger firstEpoch = new AtomicInteger(-1);
-        Outcome extended = train(d, c, ckpt, new ProgressListener() {
-            @Override
-            public void onBatch(String run, int epoch, int step, int steps, double loss) {
-                firstEpoch.compareAndSet(-1, epoch);
-            }
-        });
+        Outcome extended = train(d, c, ckpt, firstEpochInto(firstEpoch));
         assertEquals(9, firstEpoch.get(), "the extended run continues after epoch 8");
         assertSame(straight, extended);
         CheckpointMismatchException e = assertThrows(CheckpointMismatchException.class,
