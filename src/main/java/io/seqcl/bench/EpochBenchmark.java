@@ -90,7 +90,8 @@ public final class EpochBenchmark {
      *     hook-epoch (the epoch number passed to the timed epoch-start hook, default 1000: after every warm-up),
      *     over-padding (0: ContrastVAE's KL and pooling over real positions only instead of the code's all T),
      *     wide-threads (libtorch threads for the large operators, {@link io.seqcl.nn.WideThreads}; default: the
-     *     {@code seqcl.wideThreads} property, 0 = off)
+     *     {@code seqcl.wideThreads} property, 0 = off), shards (N &gt; 1: also time the first layout's model trained
+     *     in N shards at once, {@link io.seqcl.optim.ShardedStep}, and print its epoch ratio to the unsharded one)
      * @param out where to print
      * @return exit code 0
      */
@@ -113,6 +114,7 @@ public final class EpochBenchmark {
         int overPadding = io.seqcl.util.Options.intOpt(opts, "over-padding", 1);
         int hookEpoch = io.seqcl.util.Options.intOpt(opts, "hook-epoch", 1000);
         int wide = io.seqcl.util.Options.intOpt(opts, "wide-threads", -1);
+        int shards = io.seqcl.util.Options.intOpt(opts, "shards", 1);
         if (!opts.isEmpty()) {
             throw new IllegalArgumentException("unknown option(s) for bench-epoch: " + opts.keySet());
         }
@@ -147,9 +149,20 @@ public final class EpochBenchmark {
             modes = new boolean[] {false};
             out.printf(Locale.ROOT, "%s has no Transformer: not packable, timing its single layout%n", base.name());
         }
+        if (shards < 1) {
+            throw new IllegalArgumentException("--shards must be >= 1, got " + shards);
+        }
+        int[] shardsOf = new int[modes.length + (shards > 1 ? 1 : 0)];
+        java.util.Arrays.fill(shardsOf, 1);
+        if (shards > 1) { // one more entry: the first layout's model trained in shards (TrainConfig.shards)
+            modes = java.util.Arrays.copyOf(modes, modes.length + 1);
+            modes[modes.length - 1] = modes[0];
+            shardsOf[modes.length - 1] = shards;
+        }
         String[] label = new String[modes.length];
         for (int i = 0; i < modes.length; i++) {
-            label[i] = !packable ? "single" : modes[i] ? "packed" : "padded";
+            label[i] = (!packable ? "single" : modes[i] ? "packed" : "padded")
+                    + (shardsOf[i] > 1 ? " x" + shardsOf[i] + " shards" : "");
         }
         int k = modes.length;
         SequentialRecommender[] models = new SequentialRecommender[k];
@@ -158,7 +171,7 @@ public final class EpochBenchmark {
             for (int i = 0; i < k; i++) {
                 models[i] = (packable ? withPacked(base, modes[i]) : base).create(ds.numItems(), 2020);
                 models[i].prepare(split);
-                stepsOf[i] = models[i].newTrainStep(tc.optim());
+                stepsOf[i] = io.seqcl.train.Trainer.newStep(models[i], tc.withShards(shardsOf[i]));
             }
             double[] hookSecs = new double[k];
             for (int i = 0; i < k; i++) {
@@ -252,12 +265,17 @@ public final class EpochBenchmark {
             for (int i = 0; i < k; i++) {
                 if (hookSecs[i] > 0.01) {
                     out.printf(Locale.ROOT, "%-6s epoch-start hook (as at epoch %d): %.1f s, included in the epoch%n",
-                            modes[i] ? "packed" : "padded", hookEpoch, hookSecs[i]);
+                            label[i], hookEpoch, hookSecs[i]);
                 }
             }
-            if (k == 2) {
+            int single = shards > 1 ? k - 1 : k;
+            if (single == 2) {
                 out.printf(Locale.ROOT, "packed/padded epoch ratio %.3f (same run); CPU-time ratio per step %.3f%n",
                         epochSecs[0] / epochSecs[1], cpuMedian[0] / cpuMedian[1]);
+            }
+            if (shards > 1) {
+                out.printf(Locale.ROOT, "%s / %s epoch ratio %.3f (same run); CPU-time ratio per step %.3f%n",
+                        label[k - 1], label[0], epochSecs[k - 1] / epochSecs[0], cpuMedian[k - 1] / cpuMedian[0]);
             }
             if (profile != null) {
                 Path trace = Path.of(profile);

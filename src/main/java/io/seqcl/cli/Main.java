@@ -502,6 +502,10 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--stage", defaultValue = "finetune",
                 description = "s3rec only: finetune (default) or pretrain (the MIP pre-training step)")
         String stage;
+        @Option(names = "--shards", defaultValue = "1",
+                description = "N > 1: also time the first layout trained in N row ranges at once, one thread each "
+                        + "(train.shards; models whose loss splits by rows, e.g. SASRec; use --threads 1)")
+        int shards;
         @Option(names = "--profile", defaultValue = "",
                 description = "write a libtorch operator trace (Chrome trace JSON) of --steps extra steps of the first "
                         + "layout to this file and print its operators by self time")
@@ -529,6 +533,7 @@ public final class Main implements Callable<Integer> {
             o.put("over-padding", "" + overPadding);
             o.put("wide-threads", "" + wideThreads);
             o.put("stage", stage);
+            o.put("shards", "" + shards);
             if (!profile.isEmpty()) {
                 o.put("profile", profile);
             }

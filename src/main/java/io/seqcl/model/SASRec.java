@@ -259,6 +259,13 @@ public class SASRec extends AbstractRecommender<SASRecConfig> {
         return lossOn(p.gather(hidden, idx), table, slots);
     }
 
+    /** @return true for the two built-in next-item losses (one term per target slot); false for other losses */
+    @Override
+    public boolean shardable() {
+        return config.loss() instanceof io.seqcl.loss.FullSoftmaxCrossEntropy
+                || config.loss() instanceof io.seqcl.loss.SampledBinaryCrossEntropy;
+    }
+
     @Override
     public NDArray loss(Batch batch, StepContext ctx) {
         Packing p = packing(batch);

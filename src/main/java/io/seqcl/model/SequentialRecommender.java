@@ -98,6 +98,19 @@ public interface SequentialRecommender extends AutoCloseable {
         return new SingleLossStep(name(), params(), this::loss, config);
     }
 
+    /**
+     * Whether {@link #loss} is the mean, over the batch's target slots ({@link Batch#targetSlots()}), of terms that
+     * each depend on one row only, and {@link #newTrainStep} is the default single Adam step on it: then a batch may
+     * be cut into row ranges trained at the same time ({@link io.seqcl.train.TrainConfig#shards()},
+     * {@link io.seqcl.optim.ShardedStep}). False by default: contrastive losses with in-batch negatives, several
+     * optimizers or stages, or per-batch state do not split.
+     *
+     * @return whether sharded training applies
+     */
+    default boolean shardable() {
+        return false;
+    }
+
     /** Frees native memory. */
     @Override
     void close();

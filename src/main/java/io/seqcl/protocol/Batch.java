@@ -23,6 +23,24 @@ public record Batch(int[][] items, int[][] targets, int[][] negatives, int[] len
         return items.length;
     }
 
+    /**
+     * The rows {@code from..to-1} as a batch of their own (the row arrays are shared, not copied).
+     *
+     * @param from first row
+     * @param to end row (exclusive)
+     * @return the sub-batch
+     * @throws IllegalArgumentException if the range is empty or outside the batch
+     */
+    public Batch rows(int from, int to) {
+        if (from < 0 || to > size() || from >= to) {
+            throw new IllegalArgumentException("rows " + from + ".." + to + " of a batch of " + size());
+        }
+        return new Batch(java.util.Arrays.copyOfRange(items, from, to),
+                targets == null ? null : java.util.Arrays.copyOfRange(targets, from, to),
+                negatives == null ? null : java.util.Arrays.copyOfRange(negatives, from, to),
+                java.util.Arrays.copyOfRange(lengths, from, to), java.util.Arrays.copyOfRange(users, from, to), padding);
+    }
+
     /** @return the row length T */
     public int maxLen() {
         return items.length == 0 ? 0 : items[0].length;

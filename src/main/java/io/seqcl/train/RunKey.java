@@ -24,7 +24,8 @@ import java.util.Objects;
  * <p>Fields: {@code library.version}; {@code model} and {@code model.config.*} (one field per record component
  * of the model configuration, or {@code model.config} when it is not a record); {@code train.*} (every
  * component of {@link TrainConfig} except {@code epochs}, so that a run may be extended or shortened;
- * {@code train.seed} included); {@code dataset.name}, {@code dataset.sha256} (file checksum), {@code
+ * {@code train.seed} included; {@code tieBreak} and {@code shards} only when set, so that older checkpoints
+ * match); {@code dataset.name}, {@code dataset.sha256} (file checksum), {@code
  * dataset.content} (SHA-256 of the split's users and training, validation and test items, so that a noisy split
  * or another file differs), {@code dataset.users}, {@code dataset.items}, {@code dataset.interactions}; and
  * {@code protocol}, the evaluation protocol ({@value #DEFAULT_PROTOCOL} unless the caller names it with
@@ -69,7 +70,8 @@ public record RunKey(Map<String, String> fields) {
         putComponents(f, "model.config", model.config());
         for (RecordComponent c : TrainConfig.class.getRecordComponents()) {
             if (!UNKEYED.contains("train." + c.getName())
-                    && !(c.getName().equals("tieBreak") && config.tieBreak() == null)) {
+                    && !(c.getName().equals("tieBreak") && config.tieBreak() == null)
+                    && !(c.getName().equals("shards") && config.shards() == 1)) {
                 f.put("train." + c.getName(), valueOf(read(c, config)));
             }
         }

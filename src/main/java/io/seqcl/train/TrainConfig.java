@@ -36,12 +36,17 @@ import java.util.Arrays;
  * @param tieBreak if set, a validation whose {@code monitor} equals the best one exactly counts as an improvement
  *     when this metric is strictly higher (Meta-SGCL: NDCG@10 ties broken by HR@10, metasgcl.md section 1);
  *     null: none
+ * @param shards how many parts of each batch are trained at once, on as many threads (data parallelism within a
+ *     step, {@link io.seqcl.optim.ShardedStep}); 1 (the default) trains the batch as one. With more than one the
+ *     model's loss must be a mean over target slots ({@code SequentialRecommender#shardable()}) and dropout masks
+ *     are drawn in Java, so the numbers differ from an unsharded run but repeat exactly with the same seed and
+ *     shard count. Use with one libtorch thread per shard ({@code -Dai.djl.pytorch.num_threads=1}).
  */
 @RecordBuilder
 public record TrainConfig(int epochs, int batchSize, double learningRate, double beta1, double beta2,
                           double weightDecay, int patience, MetricKey monitor, long seed, int evalBatchSize,
                           HistoryMode history, int[] ks, boolean restoreBest, double maxLoss,
-                          int maxStepsPerEpoch, MetricKey tieBreak)
+                          int maxStepsPerEpoch, MetricKey tieBreak, int shards)
         implements TrainConfigBuilder.With {
 
     /**
@@ -76,6 +81,9 @@ public record TrainConfig(int epochs, int batchSize, double learningRate, double
             throw new IllegalArgumentException("maxStepsPerEpoch must be >= 0 (0 = whole epoch), got "
                     + maxStepsPerEpoch);
         }
+        if (shards < 1 || shards > 64) {
+            throw new IllegalArgumentException("shards must be in 1..64 (1 = the batch as one), got " + shards);
+        }
         if (tieBreak != null && tieBreak.equals(monitor)) {
             throw new IllegalArgumentException("tieBreak must differ from monitor " + monitor);
         }
@@ -89,7 +97,7 @@ public record TrainConfig(int epochs, int batchSize, double learningRate, double
      */
     public static TrainConfig defaults() {
         return new TrainConfig(50, 256, 1e-3, 0.9, 0.999, 0.0, 10, MetricKey.parse("NDCG@10"), 2020, DEFAULT_EVAL_BATCH,
-                HistoryMode.NEG_INF, RankingEvaluator.DEFAULT_KS, true, 1e4, 0, null);
+                HistoryMode.NEG_INF, RankingEvaluator.DEFAULT_KS, true, 1e4, 0, null, 1);
     }
 
     /**
@@ -104,7 +112,7 @@ public record TrainConfig(int epochs, int batchSize, double learningRate, double
      */
     public static TrainConfig coserecFamily() {
         return new TrainConfig(300, 256, 1e-3, 0.9, 0.999, 0.0, 40, MetricKey.parse("NDCG@20"), 1, DEFAULT_EVAL_BATCH,
-                HistoryMode.ZERO, RankingEvaluator.DEFAULT_KS, true, 1e4, 0, null);
+                HistoryMode.ZERO, RankingEvaluator.DEFAULT_KS, true, 1e4, 0, null, 1);
     }
 
     @Override
@@ -129,7 +137,8 @@ public record TrainConfig(int epochs, int batchSize, double learningRate, double
     /** @param v monitored metric, e.g. "MRR@10" @return a copy */
     public TrainConfig withMonitor(String v) {
         return new TrainConfig(epochs, batchSize, learningRate, beta1, beta2, weightDecay, patience,
-                MetricKey.parse(v), seed, evalBatchSize, history, ks, restoreBest, maxLoss, maxStepsPerEpoch, tieBreak);
+                MetricKey.parse(v), seed, evalBatchSize, history, ks, restoreBest, maxLoss, maxStepsPerEpoch, tieBreak,
+                shards);
     }
 
 
@@ -153,6 +162,7 @@ public record TrainConfig(int epochs, int batchSize, double learningRate, double
                 + ", beta1=" + beta1 + ", beta2=" + beta2 + ", weightDecay=" + weightDecay + ", patience=" + patience
                 + ", monitor=" + monitor + ", seed=" + seed + ", evalBatchSize=" + evalBatchSize + ", history="
                 + history + ", ks=" + Arrays.toString(ks) + ", restoreBest=" + restoreBest + ", maxLoss=" + maxLoss
-                + ", maxStepsPerEpoch=" + maxStepsPerEpoch + (tieBreak == null ? "" : ", tieBreak=" + tieBreak) + "]";
+                + ", maxStepsPerEpoch=" + maxStepsPerEpoch + (tieBreak == null ? "" : ", tieBreak=" + tieBreak)
+                + (shards == 1 ? "" : ", shards=" + shards) + "]"; // as written before the optional fields existed
     }
 }

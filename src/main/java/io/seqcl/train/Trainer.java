@@ -188,7 +188,7 @@ public final class Trainer {
         }
         InputSpec spec = model.inputSpec();
         TrainingSamples samples = new TrainingSamples(split, spec.sampleMode(), spec.maxLen(), spec.padding());
-        TrainStep step = model.newTrainStep(config.optim());
+        TrainStep step = newStep(model, config);
         int stepsPerEpoch = samples.batchesPerEpoch(config.batchSize());
         if (config.maxStepsPerEpoch() > 0 && spec.sampleMode() != io.seqcl.protocol.SampleMode.INTERACTIONS) {
             stepsPerEpoch = Math.min(stepsPerEpoch, config.maxStepsPerEpoch());
@@ -249,6 +249,28 @@ public final class Trainer {
                 stopped && st.epoch < config.epochs() ? " (early stop)" : ""));
         return new TrainResult(name, config.restoreBest() ? st.stopping.bestEpoch() : st.epoch, st.epoch,
                 stopped && st.epoch < config.epochs(), valid, test, curve.table(), secs, modes);
+    }
+
+    /**
+     * The training step of a model under a configuration: the model's own, or with {@code shards > 1} a
+     * {@link io.seqcl.optim.ShardedStep} on its loss.
+     *
+     * @param model the model
+     * @param config the settings
+     * @return the step
+     * @throws IllegalArgumentException for {@code shards > 1} on a model whose loss does not split by rows
+     */
+    public static TrainStep newStep(SequentialRecommender model, TrainConfig config) {
+        if (config.shards() == 1) {
+            return model.newTrainStep(config.optim());
+        }
+        if (!model.shardable()) {
+            throw new IllegalArgumentException("train.shards=" + config.shards() + ": " + model.name() + "'s loss "
+                    + "does not split into row ranges (SequentialRecommender.shardable() is false: in-batch negatives, "
+                    + "several optimizers or stages); use shards=1");
+        }
+        return new io.seqcl.optim.ShardedStep(model.name(), model.params(), model::loss, config.optim(),
+                config.shards());
     }
 
     /** The test result in every history mode (the configured one is {@code test} itself). */
