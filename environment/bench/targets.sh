@@ -2,7 +2,7 @@
 # The performance issue's speed targets in one sitting: `seqcl bench-epoch --layouts both` (packed and padded
 # alternating on the same batches) for SASRec, MCLRec and ContrastVAE on Beauty and Meta-SGCL on Toys, at each
 # libtorch thread count given, Meta-SGCL also at 1 thread with 2 wide threads for its large cross-entropy products
-# (io.seqcl.nn.WideThreads), then `seqcl bench` (padded step GFLOP/s, full evaluation passes) at each.
+# (io.seqcl.nn.WideThreads), SASRec also in 2 shards at 1 thread each (train.shards, io.seqcl.optim.ShardedStep), then `seqcl bench` (padded step GFLOP/s, full evaluation passes) at each.
 # README "Where the targets stand" was made with it. Needs $SEQCL_DATA with amazon-beauty and amazon-toys.
 # Run it with nothing else on the machine; it prints the load average before each command.
 # Usage: environment/bench/targets.sh [--threads "1 2"]     (about 5 minutes on 2 idle cores)
@@ -29,6 +29,7 @@ for k in $threads; do
   run bench-epoch --model contrastvae --dataset beauty --layouts both --threads "$k" --steps 6 --rounds 1 --over-padding 0
 done
 run bench-epoch --model metasgcl --dataset toys --layouts both --threads 1 --wide-threads 2 --steps 6 --rounds 1
+run bench-epoch --model sasrec --dataset beauty --layouts packed --threads 1 --shards 2 --steps 20 --rounds 2
 for k in $threads; do
   run bench --threads "$k" --steps 10
 done
