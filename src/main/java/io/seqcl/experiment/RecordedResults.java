@@ -120,6 +120,19 @@ public final class RecordedResults {
         }
 
         /**
+         * This source with our model names mapped to the paper's rows, e.g. a variant of the paper's method compared
+         * with the paper's row of that method (pairs of our models with the same paper value are left out of the
+         * ordering).
+         *
+         * @param names our model name to the paper's row name
+         * @return the source
+         */
+        public Source withPaperNames(Map<String, String> names) {
+            return new Source(what, experiments, kind, paper, table, split, setting, paperRow, treatment, baseline,
+                    names);
+        }
+
+        /**
          * A paper table with a value per dataset, model and metric.
          *
          * @param what the paper's item

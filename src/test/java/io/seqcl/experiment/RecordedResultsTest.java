@@ -323,6 +323,25 @@ class RecordedResultsTest {
         assertNull(Recipes.METASGCL_FIG3.recorded());
     }
 
+    /** Table II's L_cl row (issue 12 item 6) is compared with the paper's Meta-SGCL row, and not ordered against FULL. */
+    @Test
+    void aVariantOfThePapersMethodIsComparedWithThePapersRow() throws IOException {
+        Path seed = tmp.resolve("metasgcl/table2-toys/toys/seed-2020");
+        Files.createDirectories(seed);
+        Files.writeString(seed.resolve("metrics.csv"), "model,split,metric,k,value\nPop,test,HR,10,0.009\n"
+                + "Meta-SGCL,test,HR,10,0.0248\n\"Meta-SGCL (stage 2 on L_cl)\",test,HR,10,0.0300\n");
+        Files.writeString(seed.resolve("provenance.csv"), "key,value\nseed,2020\nbudget,full\n");
+        RecordedResults r = RecordedResults.of(io.seqcl.experiment.recipe.Recipes.METASGCL_TABLE2.recorded(), tmp);
+        Table c = r.comparison();
+        Table cl = c.where(c.stringColumn("model").isEqualTo("Meta-SGCL (stage 2 on L_cl)"));
+        assertEquals(1, cl.rowCount(), c.print());
+        assertEquals(0.0907, cl.doubleColumn("paper").get(0), 0, "the paper's Meta-SGCL HR@10 on Toys");
+        assertEquals(Comparison.relativePct(0.03, 0.0907), cl.doubleColumn("diff_pct").get(0), 1e-12);
+        Table o = r.ordering();
+        assertEquals("2 of 2", o.stringColumn("pairs in the paper's order").get(0),
+                "Pop below each Meta-SGCL row (2 pairs); the two Meta-SGCL rows share the paper's value: no pair");
+    }
+
     @Test
     void malformedFilesNameTheFileAndLine() throws IOException {
         Path seed = tmp.resolve("mclrec/table3-beauty/beauty/seed-2020");
