@@ -94,6 +94,10 @@ public final class StepBenchmark {
         int users = io.seqcl.util.Options.intOpt(opts, "users", d.users());
         int threads = io.seqcl.util.Options.intOpt(opts, "threads", 0);
         int evalPass = io.seqcl.util.Options.intOpt(opts, "eval", 1);
+        int evalThreads = io.seqcl.util.Options.intOpt(opts, "eval-threads", RankingEvaluator.defaultThreads());
+        if (evalThreads < 1) {
+            throw new IllegalArgumentException("--eval-threads must be >= 1, got " + evalThreads);
+        }
         if (threads < 0 || evalPass < 0 || evalPass > 1) {
             throw new IllegalArgumentException("--threads must be >= 0 (0 = libtorch's default) and --eval 0 or 1, got "
                     + threads + ", " + evalPass);
@@ -101,7 +105,7 @@ public final class StepBenchmark {
         if (!opts.isEmpty()) {
             throw new IllegalArgumentException("unknown option(s) for bench: " + opts.keySet());
         }
-        return run(new Settings(steps, warmup, batch, len, dim, items, users), threads, evalPass, out);
+        return run(new Settings(steps, warmup, batch, len, dim, items, users), threads, evalPass, evalThreads, out);
     }
 
     /**
@@ -125,6 +129,20 @@ public final class StepBenchmark {
      * @return exit code 0
      */
     public static int run(Settings settings, int threads, int evalPass, PrintStream out) {
+        return run(settings, threads, evalPass, RankingEvaluator.defaultThreads(), out);
+    }
+
+    /**
+     * Runs the benchmark with validated settings, scoring the evaluation's batches on {@code evalThreads} threads.
+     *
+     * @param settings the parameters
+     * @param threads libtorch intra-op threads (0 = its default)
+     * @param evalPass 1 to time one full evaluation pass, 0 to skip it
+     * @param evalThreads evaluation threads ({@link RankingEvaluator#withThreads(int)})
+     * @param out where to print
+     * @return exit code 0
+     */
+    public static int run(Settings settings, int threads, int evalPass, int evalThreads, PrintStream out) {
         int steps = settings.steps();
         int warmup = settings.warmup();
         int batch = settings.batch();
@@ -166,14 +184,16 @@ public final class StepBenchmark {
 
             EvalSet eval = evalSet(rng, users, len, items);
             int evalBatch = io.seqcl.train.TrainConfig.DEFAULT_EVAL_BATCH;
-            RankingEvaluator ev = new RankingEvaluator(HistoryMode.NEG_INF, RankingEvaluator.DEFAULT_KS, evalBatch);
+            RankingEvaluator ev = new RankingEvaluator(HistoryMode.NEG_INF, RankingEvaluator.DEFAULT_KS, evalBatch)
+                    .withThreads(evalThreads);
             ev.evaluate(model, eval.subset("warmup", new int[] {0, 1, 2}));
             long t0 = System.nanoTime();
             long c0 = EpochBenchmark.cpuNanos();
             ev.evaluate(model, eval);
             double secs = (System.nanoTime() - t0) / 1e9;
-            out.printf(Locale.ROOT, "full evaluation pass (%s, %d users x %d items, batch %d): %.2f s (process CPU "
-                    + "time %.2f s, all threads)%n", eval.name(), eval.size(), items, evalBatch, secs,
+            out.printf(Locale.ROOT, "full evaluation pass (%s, %d users x %d items, batch %d, %d evaluation "
+                    + "thread%s): %.2f s (process CPU time %.2f s, all threads)%n", eval.name(), eval.size(), items,
+                    evalBatch, ev.threads(), ev.threads() == 1 ? "" : "s", secs,
                     (EpochBenchmark.cpuNanos() - c0) / 1e9);
             // a training run evaluates every epoch: later passes reuse memory the first one had to fault in
             double[] again = new double[2];

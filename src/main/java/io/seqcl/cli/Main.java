@@ -438,6 +438,9 @@ public final class Main implements Callable<Integer> {
         int threads;
         @Option(names = "--eval", defaultValue = "1", description = "1: also time one full evaluation pass; 0: skip it")
         int eval;
+        @Option(names = "--eval-threads", defaultValue = "0",
+                description = "threads scoring evaluation batches at once (0: -Dseqcl.evalThreads, else 1)")
+        int evalThreads;
 
         @Override
         public Integer call() {
@@ -460,6 +463,9 @@ public final class Main implements Callable<Integer> {
             o.put("users", "" + users);
             o.put("threads", "" + threads);
             o.put("eval", "" + eval);
+            if (evalThreads > 0) {
+                o.put("eval-threads", "" + evalThreads);
+            }
             return io.seqcl.bench.StepBenchmark.run(o, stdout(spec));
         }
     }

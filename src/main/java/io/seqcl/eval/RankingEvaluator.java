@@ -25,8 +25,24 @@ import java.util.Arrays;
  * items are not written into the score matrix (a copy of it per batch, which made a NEG_INF pass about half as
  * slow again as a NONE pass): the count is taken on the raw scores against the target's history-rule score and
  * corrected on the history items alone, which gives the same ranks.
+ *
+ * <p>Threads: with {@link #withThreads(int)} (default: the system property {@value #THREADS_PROPERTY}, else 1) the
+ * batches of a pass are scored on that many threads at once when the model allows it
+ * ({@link SequentialRecommender#concurrentScoring()}); every user's rank depends on its own scores only, so the
+ * result is the same with any number of threads. Use one libtorch intra-op thread per evaluation thread.
  */
 public final class RankingEvaluator {
+
+    /** System property giving the default number of evaluation threads ({@link #withThreads(int)}). */
+    public static final String THREADS_PROPERTY = "seqcl.evalThreads";
+
+    /** Shared daemon threads for the batches scored beside the caller's thread. */
+    private static final java.util.concurrent.ExecutorService POOL =
+            java.util.concurrent.Executors.newCachedThreadPool(r -> {
+                Thread t = new Thread(r, "seqcl-eval");
+                t.setDaemon(true);
+                return t;
+            });
 
     /** Default cut-offs 5, 10 and 20. */
     public static final int[] DEFAULT_KS = {5, 10, 20};
@@ -34,6 +50,7 @@ public final class RankingEvaluator {
     private final HistoryMode history;
     private final int[] ks;
     private final int batchSize;
+    private final int threads;
 
     /**
      * Creates an evaluator.
@@ -56,6 +73,55 @@ public final class RankingEvaluator {
         this.history = history;
         this.ks = ks.clone();
         this.batchSize = batchSize;
+        this.threads = defaultThreads();
+    }
+
+    private RankingEvaluator(RankingEvaluator e, int threads) {
+        this.history = e.history;
+        this.ks = e.ks;
+        this.batchSize = e.batchSize;
+        this.threads = threads;
+    }
+
+    /**
+     * The same evaluator scoring up to {@code threads} batches at once (models with
+     * {@link SequentialRecommender#concurrentScoring()}; others are scored one batch at a time).
+     *
+     * @param threads threads, at least 1
+     * @return the evaluator
+     */
+    public RankingEvaluator withThreads(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("evaluation threads must be >= 1, got " + threads);
+        }
+        return new RankingEvaluator(this, threads);
+    }
+
+    /** @return the threads scoring batches at once */
+    public int threads() {
+        return threads;
+    }
+
+    /**
+     * The default number of evaluation threads: the system property {@value #THREADS_PROPERTY}, else 1.
+     *
+     * @return the threads
+     * @throws IllegalArgumentException if the property is not a positive integer
+     */
+    public static int defaultThreads() {
+        String v = System.getProperty(THREADS_PROPERTY);
+        if (v == null || v.isBlank()) {
+            return 1;
+        }
+        try {
+            int t = Integer.parseInt(v.trim());
+            if (t >= 1) {
+                return t;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("-D" + THREADS_PROPERTY + " must be a positive integer, got '" + v + "'");
     }
 
     /** @return the history mode */
@@ -74,10 +140,61 @@ public final class RankingEvaluator {
     public EvalResult evaluate(SequentialRecommender model, EvalSet set) {
         io.seqcl.nn.Devices.noGradOnThisThread();
         int n = set.size();
-        int numItems = model.numItems();
         int[] ranks = new int[n];
-        for (int start = 0; start < n; start += batchSize) {
-            int end = Math.min(n, start + batchSize);
+        int batches = (n + batchSize - 1) / batchSize;
+        int k = model.concurrentScoring() ? Math.min(threads, batches) : 1;
+        if (k <= 1) {
+            for (int start = 0; start < n; start += batchSize) {
+                rankBatch(model, set, start, Math.min(n, start + batchSize), ranks);
+            }
+            return new EvalResult(set.name(), set.users(), ranks, ks);
+        }
+        // k workers (the caller and k - 1 pool threads) take batches in turn; ranks are written to disjoint ranges
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        Runnable worker = () -> {
+            io.seqcl.nn.Devices.noGradOnThisThread();
+            for (int b = next.getAndIncrement(); b < batches; b = next.getAndIncrement()) {
+                int start = b * batchSize;
+                rankBatch(model, set, start, Math.min(n, start + batchSize), ranks);
+            }
+        };
+        java.util.List<java.util.concurrent.Future<?>> others = new java.util.ArrayList<>();
+        for (int i = 1; i < k; i++) {
+            others.add(POOL.submit(worker));
+        }
+        RuntimeException failure = null;
+        try {
+            worker.run();
+        } catch (RuntimeException e) {
+            failure = e;
+            next.set(batches); // the others stop after their current batch
+        }
+        for (java.util.concurrent.Future<?> f : others) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failure = failure != null ? failure : new IllegalStateException("interrupted during evaluation", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                RuntimeException c = e.getCause() instanceof RuntimeException r ? r
+                        : new IllegalStateException("an evaluation thread failed", e.getCause());
+                if (failure == null) {
+                    failure = c;
+                } else {
+                    failure.addSuppressed(c);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return new EvalResult(set.name(), set.users(), ranks, ks);
+    }
+
+    /** Ranks the targets of users {@code start..end-1} into {@code ranks}. */
+    private void rankBatch(SequentialRecommender model, EvalSet set, int start, int end, int[] ranks) {
+        int numItems = model.numItems();
+        {
             int[][] hist = Arrays.copyOfRange(set.inputs(), start, end);
             int[] users = Arrays.copyOfRange(set.users(), start, end);
             Batch batch = Batch.ofHistories(hist, users, model.inputSpec().maxLen(), model.inputSpec().padding());
@@ -128,7 +245,6 @@ public final class RankingEvaluator {
                 }
             }
         }
-        return new EvalResult(set.name(), set.users(), ranks, ks);
     }
 
     /**

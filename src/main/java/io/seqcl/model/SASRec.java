@@ -272,6 +272,12 @@ public class SASRec extends AbstractRecommender<SASRecConfig> {
         return recLoss(encode(batch, p, true), p, 0, batch, itemEmb);
     }
 
+    /** @return true: scoring builds its own layout per batch and only reads the parameters */
+    @Override
+    public boolean concurrentScoring() {
+        return true;
+    }
+
     @Override
     public NDArray scoreAll(Batch batch) {
         Packing p = packing(batch);

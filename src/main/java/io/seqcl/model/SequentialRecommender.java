@@ -111,6 +111,17 @@ public interface SequentialRecommender extends AutoCloseable {
         return false;
     }
 
+    /**
+     * Whether {@link #scoreAll} may run on several threads at once (it reads the model and writes nothing shared),
+     * so that an evaluator scores batches in parallel ({@link io.seqcl.eval.RankingEvaluator#withThreads(int)}).
+     * False by default.
+     *
+     * @return whether concurrent scoring is safe
+     */
+    default boolean concurrentScoring() {
+        return false;
+    }
+
     /** Frees native memory. */
     @Override
     void close();

@@ -241,4 +241,25 @@ class RankingEvaluatorTest {
         assertEquals(0, expected[0]);
         assertEquals(width, expected[rows - 1]);
     }
+
+    /** Scoring batches on several threads gives the same ranks as one thread, in every history mode. */
+    @Test
+    void severalThreadsGiveTheSameRanksAsOne() {
+        io.seqcl.data.SequenceDataset data = io.seqcl.TestData.smallSynthetic();
+        io.seqcl.protocol.LeaveOneOutSplit split = io.seqcl.protocol.LeaveOneOutSplit.of(data);
+        try (io.seqcl.model.SASRec m = new io.seqcl.model.SASRec(data.numItems(),
+                io.seqcl.model.SASRecConfig.defaults().withMaxLen(12).withWidth(16), 4)) {
+            org.junit.jupiter.api.Assertions.assertTrue(m.concurrentScoring());
+            for (HistoryMode mode : HistoryMode.values()) {
+                RankingEvaluator one = new RankingEvaluator(mode, RankingEvaluator.DEFAULT_KS, 7);
+                int[] a = one.evaluate(m, split.test()).ranks();
+                int[] b = one.withThreads(3).evaluate(m, split.test()).ranks();
+                org.junit.jupiter.api.Assertions.assertArrayEquals(a, b, mode.toString());
+                org.junit.jupiter.api.Assertions.assertTrue(java.util.Arrays.stream(a).distinct().count() > 3,
+                        "ranks that differ between users");
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new RankingEvaluator(HistoryMode.NONE, RankingEvaluator.DEFAULT_KS, 8).withThreads(0));
+    }
 }
