@@ -70,6 +70,12 @@ public final class CL4SRec extends AbstractRecommender<CL4SRecConfig> {
         return rec.add(Ops.scale(cl, config.lambda()));
     }
 
+    /** @return true: scoring encodes each batch in its own layout and only reads the parameters */
+    @Override
+    public boolean concurrentScoring() {
+        return true;
+    }
+
     @Override
     public NDArray scoreAll(Batch batch) {
         return encoder.scoreAll(batch);

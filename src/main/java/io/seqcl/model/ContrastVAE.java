@@ -390,6 +390,12 @@ public final class ContrastVAE extends AbstractRecommender<ContrastVAEConfig> im
         return new Gaussian(p.unpack(g.mean()), p.unpack(g.logVar()));
     }
 
+    /** @return true: scoring encodes each batch in its own layout and only reads the parameters */
+    @Override
+    public boolean concurrentScoring() {
+        return true;
+    }
+
     @Override
     public NDArray scoreAll(Batch batch) {
         Packing p = backbone.packing(batch);

@@ -203,6 +203,12 @@ public final class DuoRec extends AbstractRecommender<DuoRecConfig> {
         return loss;
     }
 
+    /** @return true: scoring encodes each batch in its own layout and only reads the parameters */
+    @Override
+    public boolean concurrentScoring() {
+        return true;
+    }
+
     @Override
     public NDArray scoreAll(Batch batch) {
         return encoder.scoreAll(batch);

@@ -261,6 +261,12 @@ public final class MCLRec extends AbstractRecommender<MCLRecConfig> {
         return encoderLoss(batch, views(batch, ctx));
     }
 
+    /** @return true: scoring encodes each batch in its own layout and only reads the parameters */
+    @Override
+    public boolean concurrentScoring() {
+        return true;
+    }
+
     @Override
     public NDArray scoreAll(Batch batch) {
         return encoder.scoreAll(batch);

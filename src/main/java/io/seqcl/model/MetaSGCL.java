@@ -254,6 +254,12 @@ public final class MetaSGCL extends AbstractRecommender<MetaSGCLConfig> implemen
         return new Gaussian(mean.forward(f), logVar.forward(f));
     }
 
+    /** @return true: scoring encodes each batch in its own layout and only reads the parameters */
+    @Override
+    public boolean concurrentScoring() {
+        return true;
+    }
+
     @Override
     public NDArray scoreAll(Batch batch) {
         Packing p = backbone.packing(batch);

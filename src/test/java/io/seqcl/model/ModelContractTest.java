@@ -150,6 +150,22 @@ class ModelContractTest {
         }
     }
 
+    /** A model that allows concurrent scoring ranks the same with 3 evaluation threads as with 1. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("entries")
+    void concurrentScoringGivesTheSameRanks(ModelRegistry.Entry<?> e) {
+        try (SequentialRecommender m = e.create(DATA.numItems(), small(e), 1)) {
+            if (!m.concurrentScoring()) {
+                return;
+            }
+            m.prepare(SPLIT);
+            io.seqcl.eval.RankingEvaluator one = new io.seqcl.eval.RankingEvaluator(io.seqcl.eval.HistoryMode.NEG_INF,
+                    io.seqcl.eval.RankingEvaluator.DEFAULT_KS, 9);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(one.evaluate(m, SPLIT.test()).ranks(),
+                    one.withThreads(3).evaluate(m, SPLIT.test()).ranks(), e.key());
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("entries")
     void scoresHaveOneColumnPerItemPlusPadding(ModelRegistry.Entry<?> e) {
