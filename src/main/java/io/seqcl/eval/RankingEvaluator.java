@@ -36,14 +36,6 @@ public final class RankingEvaluator {
     /** System property giving the default number of evaluation threads ({@link #withThreads(int)}). */
     public static final String THREADS_PROPERTY = "seqcl.evalThreads";
 
-    /** Shared daemon threads for the batches scored beside the caller's thread. */
-    private static final java.util.concurrent.ExecutorService POOL =
-            java.util.concurrent.Executors.newCachedThreadPool(r -> {
-                Thread t = new Thread(r, "seqcl-eval");
-                t.setDaemon(true);
-                return t;
-            });
-
     /** Default cut-offs 5, 10 and 20. */
     public static final int[] DEFAULT_KS = {5, 10, 20};
 
@@ -158,36 +150,11 @@ public final class RankingEvaluator {
                 rankBatch(model, set, start, Math.min(n, start + batchSize), ranks);
             }
         };
-        java.util.List<java.util.concurrent.Future<?>> others = new java.util.ArrayList<>();
-        for (int i = 1; i < k; i++) {
-            others.add(POOL.submit(worker));
-        }
-        RuntimeException failure = null;
-        try {
+        // a failing worker makes the others stop after their current batch
+        io.seqcl.util.Parallel.run(k, i -> {
             worker.run();
-        } catch (RuntimeException e) {
-            failure = e;
-            next.set(batches); // the others stop after their current batch
-        }
-        for (java.util.concurrent.Future<?> f : others) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                failure = failure != null ? failure : new IllegalStateException("interrupted during evaluation", e);
-            } catch (java.util.concurrent.ExecutionException e) {
-                RuntimeException c = e.getCause() instanceof RuntimeException r ? r
-                        : new IllegalStateException("an evaluation thread failed", e.getCause());
-                if (failure == null) {
-                    failure = c;
-                } else {
-                    failure.addSuppressed(c);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+            return null;
+        }, () -> next.set(batches));
         return new EvalResult(set.name(), set.users(), ranks, ks);
     }
 

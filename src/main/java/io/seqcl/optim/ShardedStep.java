@@ -13,10 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * One Adam step on a loss that is a mean over a batch's target slots, with the batch cut into {@code shards}
@@ -39,13 +35,6 @@ import java.util.concurrent.Future;
  * slows the many small operators of a packed step (README "Engine, speed and GPU").
  */
 public final class ShardedStep implements TrainStep {
-
-    /** Shared daemon threads for the shards after the first (which runs on the caller's thread). */
-    private static final ExecutorService POOL = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "seqcl-shard");
-        t.setDaemon(true);
-        return t;
-    });
 
     private final String name;
     private final SingleLossStep.Loss loss;
@@ -103,29 +92,10 @@ public final class ShardedStep implements TrainStep {
         for (int i = 0; i < k; i++) {
             parts.add(batch.rows(i * batch.size() / k, (i + 1) * batch.size() / k));
         }
-        List<Future<double[]>> others = new ArrayList<>(k - 1);
-        for (int i = 1; i < k; i++) {
-            int shard = i;
-            others.add(POOL.submit(() -> pass(parts.get(shard), shard, seed, total, ctx)));
-        }
-        RuntimeException failure = null;
+        // every shard has finished before the step reads or updates anything
         double value = 0;
-        try {
-            value = pass(parts.get(0), 0, seed, total, ctx)[0];
-        } catch (RuntimeException e) {
-            failure = e;
-        }
-        try {
-            value += join(others); // every shard has finished before the step reads or updates anything
-        } catch (RuntimeException e) {
-            if (failure == null) {
-                failure = e;
-            } else {
-                failure.addSuppressed(e);
-            }
-        }
-        if (failure != null) {
-            throw failure;
+        for (double[] v : io.seqcl.util.Parallel.run(k, i -> pass(parts.get(i), i, seed, total, ctx), null)) {
+            value += v[0];
         }
         return value;
     }
@@ -151,26 +121,6 @@ public final class ShardedStep implements TrainStep {
         } finally {
             JniUtils.setGradMode(grad);
         }
-    }
-
-    private static double join(List<Future<double[]>> others) {
-        double sum = 0;
-        RuntimeException failure = null;
-        for (Future<double[]> f : others) {
-            try {
-                sum += f.get()[0];
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                failure = new IllegalStateException("interrupted while waiting for a shard", e);
-            } catch (ExecutionException e) {
-                Throwable c = e.getCause();
-                failure = c instanceof RuntimeException r ? r : new IllegalStateException("a shard failed", c);
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
-        return sum;
     }
 
     /**
