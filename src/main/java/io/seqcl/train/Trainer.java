@@ -159,6 +159,7 @@ public final class Trainer {
                     + " of dataset " + split.dataset().name() + "); create it with the dataset's numItems()");
         }
         io.seqcl.nn.Devices.noGradOnThisThread();
+        checkShards(model, config); // before any preparation work
         RankingEvaluator evaluator = config.evaluator();
         RunKey key = checkpoint == null ? null : RunKey.of(model, config, split, protocol);
         if (checkpoint != null) {
@@ -264,13 +265,18 @@ public final class Trainer {
         if (config.shards() == 1) {
             return model.newTrainStep(config.optim());
         }
-        if (!model.shardable()) {
+        checkShards(model, config);
+        return new io.seqcl.optim.ShardedStep(model.name(), model.params(), model::loss, config.optim(),
+                config.shards());
+    }
+
+    private static void checkShards(SequentialRecommender model, TrainConfig config) {
+        // a model without parameters (Pop) or no epochs trains nothing, whatever the shards
+        if (config.shards() > 1 && !model.shardable() && !model.params().isEmpty() && config.epochs() > 0) {
             throw new IllegalArgumentException("train.shards=" + config.shards() + ": " + model.name() + "'s loss "
                     + "does not split into row ranges (SequentialRecommender.shardable() is false: in-batch negatives, "
                     + "several optimizers or stages); use shards=1");
         }
-        return new io.seqcl.optim.ShardedStep(model.name(), model.params(), model::loss, config.optim(),
-                config.shards());
     }
 
     /** The test result in every history mode (the configured one is {@code test} itself). */

@@ -125,6 +125,13 @@ class ShardedStepTest {
             assertTrue(e.getMessage().contains("train.shards=2") && e.getMessage().contains("CL4SRec"),
                     e.getMessage());
         }
+        // refused before the model's preparation work (S3-Rec's pre-training)
+        try (io.seqcl.model.S3Rec m = new io.seqcl.model.S3Rec(DATA.numItems(), io.seqcl.model.S3RecConfig.defaults()
+                .withMaxLen(10).withWidth(16).withShortPretraining(2, 5), 1)) {
+            assertThrows(IllegalArgumentException.class, () -> new Trainer(TrainConfig.defaults().withShards(2)
+                    .withEpochs(1)).fit(m, SPLIT, ProgressListener.NONE));
+            assertEquals(0, m.pretrainLosses().size(), "no pre-training before the refusal");
+        }
         IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
                 () -> TrainConfig.defaults().withShards(0));
         assertTrue(bad.getMessage().contains("shards"), bad.getMessage());
