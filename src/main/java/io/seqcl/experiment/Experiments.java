@@ -71,6 +71,13 @@ public final class Experiments {
                             + "to continue it, or choose another --out");
                 }
                 ExperimentSpec spec = new ExperimentSpec(exp.name(), exp.modelSpecs(ds), exp.trainConfig(seed));
+                if (spec.train().shards() > 1) { // every model is checked before the first one trains
+                    for (ModelSpec m : spec.models()) {
+                        try (io.seqcl.model.SequentialRecommender model = m.create(ds.numItems(), seed)) {
+                            io.seqcl.train.Trainer.checkShards(model, spec.train());
+                        }
+                    }
+                }
                 java.util.function.Consumer<RunResult> record = r -> {
                     exp.paperProtocol().addTo(r.provenance());
                     r.provenance().put("protocol.line", exp.paperProtocol().line());

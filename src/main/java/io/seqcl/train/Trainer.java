@@ -270,7 +270,14 @@ public final class Trainer {
                 config.shards());
     }
 
-    private static void checkShards(SequentialRecommender model, TrainConfig config) {
+    /**
+     * Checks that a model can be trained with the configuration's {@code shards}.
+     *
+     * @param model the model
+     * @param config the settings
+     * @throws IllegalArgumentException naming {@code train.shards} and the model if it cannot
+     */
+    public static void checkShards(SequentialRecommender model, TrainConfig config) {
         // a model without parameters (Pop) or no epochs trains nothing, whatever the shards
         if (config.shards() > 1 && !model.shardable() && !model.params().isEmpty() && config.epochs() > 0) {
             throw new IllegalArgumentException("train.shards=" + config.shards() + ": " + model.name() + "'s loss "

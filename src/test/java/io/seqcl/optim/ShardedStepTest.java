@@ -143,5 +143,22 @@ class ShardedStepTest {
                 io.seqcl.experiment.ExperimentFile.setsToObject(List.of("shards=2")),
                 List.of(new io.seqcl.experiment.ExperimentFile.Model("sasrec", null, null, null)), null);
         assertEquals(2, exp.trainConfig(5).shards());
+        // an experiment with a model that cannot be sharded fails before its first model (Pop, SASRec) trains
+        io.seqcl.experiment.ExperimentFile mixed = new io.seqcl.experiment.ExperimentFile("s", List.of("synthetic"),
+                io.seqcl.experiment.PaperSettings.Paper.MCLREC, io.seqcl.experiment.Budget.QUICK, List.of(5L),
+                io.seqcl.experiment.ExperimentFile.setsToObject(List.of("shards=2", "epochs=1")),
+                List.of(new io.seqcl.experiment.ExperimentFile.Model("pop", null, null, null),
+                        new io.seqcl.experiment.ExperimentFile.Model("sasrec", null, null, null),
+                        new io.seqcl.experiment.ExperimentFile.Model("cl4srec", null, null, null)), null);
+        int[] epochs = new int[1];
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> io.seqcl.experiment.Experiments.run(mixed, null, false, new ProgressListener() {
+                    @Override
+                    public void onEpochEnd(io.seqcl.train.EpochReport report) {
+                        epochs[0]++;
+                    }
+                }));
+        assertTrue(e.getMessage().contains("CL4SRec"), e.getMessage());
+        assertEquals(0, epochs[0], "nothing trained before the refusal");
     }
 }
