@@ -161,55 +161,53 @@ public final class RankingEvaluator {
     /** Ranks the targets of users {@code start..end-1} into {@code ranks}. */
     private void rankBatch(SequentialRecommender model, EvalSet set, int start, int end, int[] ranks) {
         int numItems = model.numItems();
-        {
-            int[][] hist = Arrays.copyOfRange(set.inputs(), start, end);
-            int[] users = Arrays.copyOfRange(set.users(), start, end);
-            Batch batch = Batch.ofHistories(hist, users, model.inputSpec().maxLen(), model.inputSpec().padding());
-            int rows = end - start;
-            int width = numItems + 1;
-            try (NDScope scope = new NDScope()) {
-                NDArray s = model.scoreAll(batch);
-                long cols = s.getShape().get(1);
-                if (s.getShape().dimension() != 2 || cols != width) {
-                    throw new IllegalStateException(model.name() + ".scoreAll returned shape " + s.getShape()
-                            + ", expected (" + rows + ", " + width + ")");
-                }
-                s = s.toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
-                long[] tg = new long[rows];
+        int[][] hist = Arrays.copyOfRange(set.inputs(), start, end);
+        int[] users = Arrays.copyOfRange(set.users(), start, end);
+        Batch batch = Batch.ofHistories(hist, users, model.inputSpec().maxLen(), model.inputSpec().padding());
+        int rows = end - start;
+        int width = numItems + 1;
+        try (NDScope scope = new NDScope()) {
+            NDArray s = model.scoreAll(batch);
+            long cols = s.getShape().get(1);
+            if (s.getShape().dimension() != 2 || cols != width) {
+                throw new IllegalStateException(model.name() + ".scoreAll returned shape " + s.getShape()
+                        + ", expected (" + rows + ", " + width + ")");
+            }
+            s = s.toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
+            long[] tg = new long[rows];
+            for (int r = 0; r < rows; r++) {
+                tg[r] = set.targets()[start + r];
+            }
+            float[] gv = s.gather(s.getManager().create(tg, new Shape(rows, 1)), 1).toFloatArray();
+            History h = history == HistoryMode.NONE ? null : new History(hist, tg, numItems);
+            float v = history == HistoryMode.ZERO ? 0f : Float.NEGATIVE_INFINITY;
+            if (h != null) {
                 for (int r = 0; r < rows; r++) {
-                    tg[r] = set.targets()[start + r];
+                    if (h.targetInHistory[r]) {
+                        gv[r] = v;
+                    }
                 }
-                float[] gv = s.gather(s.getManager().create(tg, new Shape(rows, 1)), 1).toFloatArray();
-                History h = history == HistoryMode.NONE ? null : new History(hist, tg, numItems);
-                float v = history == HistoryMode.ZERO ? 0f : Float.NEGATIVE_INFINITY;
+            }
+            for (int r = 0; r < rows; r++) {
+                if (Float.isNaN(gv[r])) {
+                    throw new IllegalStateException(model.name() + " produced a NaN score for user "
+                            + users[r] + " (target item " + tg[r] + ")");
+                }
+            }
+            // rank = #{j in 1..N : s'_j >= g'} with s' the scores after the history rule and g' the target's
+            // s' score: counted on the raw scores against g', then corrected on the history items only
+            NDArray g = s.getManager().create(gv, new Shape(rows, 1));
+            long[] above = count(s.get(new NDIndex(":, 1:")).gte(g), numItems);
+            float[] hs = h == null || h.flat.length == 0 ? null
+                    : s.reshape(-1).take(s.getManager().create(h.flat)).toFloatArray();
+            for (int r = 0; r < rows; r++) {
+                long rank = above[r];
                 if (h != null) {
-                    for (int r = 0; r < rows; r++) {
-                        if (h.targetInHistory[r]) {
-                            gv[r] = v;
-                        }
+                    for (int k = h.offsets[r]; k < h.offsets[r + 1]; k++) {
+                        rank += (v >= gv[r] ? 1 : 0) - (hs[k] >= gv[r] ? 1 : 0);
                     }
                 }
-                for (int r = 0; r < rows; r++) {
-                    if (Float.isNaN(gv[r])) {
-                        throw new IllegalStateException(model.name() + " produced a NaN score for user "
-                                + users[r] + " (target item " + tg[r] + ")");
-                    }
-                }
-                // rank = #{j in 1..N : s'_j >= g'} with s' the scores after the history rule and g' the target's
-                // s' score: counted on the raw scores against g', then corrected on the history items only
-                NDArray g = s.getManager().create(gv, new Shape(rows, 1));
-                long[] above = count(s.get(new NDIndex(":, 1:")).gte(g), numItems);
-                float[] hs = h == null || h.flat.length == 0 ? null
-                        : s.reshape(-1).take(s.getManager().create(h.flat)).toFloatArray();
-                for (int r = 0; r < rows; r++) {
-                    long rank = above[r];
-                    if (h != null) {
-                        for (int k = h.offsets[r]; k < h.offsets[r + 1]; k++) {
-                            rank += (v >= gv[r] ? 1 : 0) - (hs[k] >= gv[r] ? 1 : 0);
-                        }
-                    }
-                    ranks[start + r] = Math.toIntExact(rank);
-                }
+                ranks[start + r] = Math.toIntExact(rank);
             }
         }
     }

@@ -94,15 +94,16 @@ public final class ShardedStep implements TrainStep {
         }
         // every shard has finished before the step reads or updates anything
         double value = 0;
-        for (double[] v : io.seqcl.util.Parallel.run(k, i -> pass(parts.get(i), i, seed, total, ctx), null)) {
-            value += v[0];
+        for (double v : io.seqcl.util.Parallel.run(k, i -> pass(parts.get(i), i, seed, total, ctx), null)) {
+            value += v;
         }
         return value;
     }
 
-    /** @return the weighted loss of shard {@code i} after its backward pass, as {@code {value}} */
-    private double[] pass(Batch part, int i, long seed, int total, StepContext ctx) {
-        double w = part.targetSlots().size() / (double) total;
+    /** @return the weighted loss {@code (M_i / M) L_i} of shard {@code i} after its backward pass */
+    private double pass(Batch part, int i, long seed, int total, StepContext ctx) {
+        int slots = part.targetSlots().size();
+        double w = slots / (double) total;
         SplittableRandom masks = new SplittableRandom(mix(seed, 2L * i));
         StepContext own = new StepContext(ctx.epoch(), ctx.step(), new SplittableRandom(mix(seed, 2L * i + 1)),
                 ctx.stepsPerEpoch());
@@ -112,11 +113,11 @@ public final class ShardedStep implements TrainStep {
             return Ops.withDropout((x, rate) -> javaDropout(x, rate, masks), () -> {
                 NDArray l = loss.compute(part, own);
                 double v = l.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
-                if (part.targetSlots().size() > 0) {
+                if (slots > 0) {
                     NDArray scaled = Ops.scale(l, w);
                     JniUtils.backward((PtNDArray) scaled, (PtNDArray) scaled.onesLike(), false, false);
                 }
-                return new double[] {w * v};
+                return w * v;
             });
         } finally {
             JniUtils.setGradMode(grad);
