@@ -7,7 +7,10 @@ import io.seqcl.loss.InfoNCE;
 import io.seqcl.nn.Ops;
 import io.seqcl.nn.Params;
 import io.seqcl.protocol.Batch;
+import io.seqcl.optim.SplitLoss;
 import io.seqcl.optim.StepContext;
+
+import java.util.List;
 
 /**
  * CL4SRec, SASRec trained jointly with an NT-Xent loss between two randomly augmented views of each input.
@@ -59,16 +62,40 @@ public final class CL4SRec extends AbstractRecommender<CL4SRecConfig> {
 
     @Override
     public NDArray loss(Batch batch, StepContext ctx) {
-        if (config.lambda() == 0) {
-            return encoder.recLoss(encoder.encode(true, batch), 0, batch);
-        }
-        Batch[] v = views(batch, ctx);
-        ContrastiveEncoder.Encoded e = encoder.encode(true, batch, v[0], v[1]);
-        NDArray rec = encoder.recLoss(e, 0, batch);
-        long[] groups = config.maskSameTarget() ? batch.lastTargets() : null;
-        NDArray cl = infoNCE.compute(e.last(1), e.last(2), groups);
-        return rec.add(Ops.scale(cl, config.lambda()));
+        return split.loss(batch, ctx);
     }
+
+    /**
+     * {@inheritDoc} The next-item loss of each range (its share of the mean over target slots) and, as the joint
+     * term, {@code lambda NTXent} on the ranges' last view states; views are drawn per range from its stream.
+     *
+     * @return the split loss when the backbone loss is a mean over target slots (the built-in ones); else null
+     */
+    @Override
+    public SplitLoss splitLoss() {
+        return encoder.sasrec().perSlotLoss() ? split : null;
+    }
+
+    private final SplitLoss split = new SplitLoss() {
+        @Override
+        public Part part(Batch range, Batch whole, StepContext ctx) {
+            if (config.lambda() == 0) {
+                return new Part(encoder.recLoss(encoder.encode(true, range), range, whole), List.of());
+            }
+            Batch[] v = views(range, ctx);
+            ContrastiveEncoder.Encoded e = encoder.encode(true, range, v[0], v[1]);
+            return new Part(encoder.recLoss(e, range, whole), List.of(e.last(1), e.last(2)));
+        }
+
+        @Override
+        public NDArray joint(List<NDArray> reps, Batch whole) {
+            if (reps.isEmpty()) {
+                return null;
+            }
+            long[] groups = config.maskSameTarget() ? whole.lastTargets() : null;
+            return Ops.scale(infoNCE.compute(reps.get(0), reps.get(1), groups), config.lambda());
+        }
+    };
 
     /** @return true: scoring encodes each batch in its own layout and only reads the parameters */
     @Override

@@ -18,9 +18,11 @@ import io.seqcl.nn.VariationalHead;
 import io.seqcl.protocol.Batch;
 import io.seqcl.protocol.Padding;
 import io.seqcl.optim.SingleLossStep;
+import io.seqcl.optim.SplitLoss;
 import io.seqcl.optim.StepContext;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -295,7 +297,16 @@ public final class ContrastVAE extends AbstractRecommender<ContrastVAEConfig> im
      * @return the terms
      */
     public Terms terms(Batch batch, StepContext ctx) {
-        NDManager m = params.manager();
+        Forward f = forward(batch, ctx);
+        NDArray cl = f.pooled1() == null ? null : infoNCE.compute(f.pooled1(), f.pooled2());
+        return new Terms(f.rec1(), f.rec2(), f.kl1(), f.kl2(), cl, prior(), klWeight(ctx), config.clWeight());
+    }
+
+    /** The per-row terms of a training forward and the pooled latents the contrastive term reads (null if none). */
+    private record Forward(NDArray rec1, NDArray rec2, NDArray kl1, NDArray kl2, NDArray pooled1, NDArray pooled2) {
+    }
+
+    private Forward forward(Batch batch, StepContext ctx) {
         Variant v = config.variant();
         SplittableRandom rng = ctx.rng();
         boolean all = config.klOverPadding() || config.clOverPadding();
@@ -306,25 +317,62 @@ public final class ContrastVAE extends AbstractRecommender<ContrastVAEConfig> im
         NDArray z1 = latent(g1, v.view1(), true, rng, pe);
         NDArray rec1 = decode(z1, pe, pd, batch);
         NDArray kl1 = klOf(g1, pe);
-        NDArray rec2 = null;
-        NDArray kl2 = null;
-        NDArray cl = null;
-        NDArray prior = null;
-        if (v.twoViews()) {
-            NDArray x2 = v.augmentsInput() ? backbone.embed(reorder(batch, config.reorderRate(), rng), pe, true) : x0;
-            Gaussian g2 = encode(x2, pe, true);
-            NDArray z2 = latent(g2, v.view2(), true, rng, pe);
-            rec2 = decode(z2, pe, pd, batch);
-            kl2 = klOf(g2, pe);
-            if (config.clWeight() > 0) {
-                cl = infoNCE.compute(pool(pe.unpack(z1), batch), pool(pe.unpack(z2), batch));
-            }
-            if (v.variational() && config.alphaPrior()) {
-                prior = alphaPrior();
-            }
+        if (!v.twoViews()) {
+            return new Forward(rec1, null, kl1, null, null, null);
         }
-        return new Terms(rec1, rec2, kl1, kl2, cl, prior, klWeight(ctx), config.clWeight());
+        NDArray x2 = v.augmentsInput() ? backbone.embed(reorder(batch, config.reorderRate(), rng), pe, true) : x0;
+        Gaussian g2 = encode(x2, pe, true);
+        NDArray z2 = latent(g2, v.view2(), true, rng, pe);
+        NDArray rec2 = decode(z2, pe, pd, batch);
+        NDArray kl2 = klOf(g2, pe);
+        if (config.clWeight() <= 0) {
+            return new Forward(rec1, rec2, kl1, kl2, null, null);
+        }
+        return new Forward(rec1, rec2, kl1, kl2, pool(pe.unpack(z1), batch), pool(pe.unpack(z2), batch));
     }
+
+    /** @return the variational-dropout prior L_alpha when the variant has it, else null */
+    private NDArray prior() {
+        return config.variant().twoViews() && config.variant().variational() && config.alphaPrior() ? alphaPrior()
+                : null;
+    }
+
+    /**
+     * {@inheritDoc} Each range's reconstructions (its share of the mean over target slots) and KL terms (its share
+     * of the mean over real positions, or over all positions with {@code klOverPadding}), with noise, masks and
+     * reorders drawn from the range's stream; the joint term is {@code lambda_cl InfoNCE} on the ranges' pooled
+     * latents plus the prior L_alpha, counted once.
+     *
+     * @return the split loss when the reconstruction loss is a mean over target slots (the built-in ones)
+     */
+    @Override
+    public SplitLoss splitLoss() {
+        return backbone.perSlotLoss() ? split : null;
+    }
+
+    private final SplitLoss split = new SplitLoss() {
+        @Override
+        public Part part(Batch range, Batch whole, StepContext ctx) {
+            Forward f = forward(range, ctx);
+            double slots = SplitLoss.share(range, whole);
+            double positions = config.klOverPadding() ? range.size() / (double) whole.size()
+                    : SplitLoss.itemShare(range, whole);
+            double w = klWeight(ctx);
+            NDArray rows = Ops.scale(f.rec1(), slots);
+            rows = f.rec2() == null ? rows : rows.add(Ops.scale(f.rec2(), slots));
+            rows = rows.add(Ops.scale(f.kl1(), w * positions));
+            rows = f.kl2() == null ? rows : rows.add(Ops.scale(f.kl2(), w * positions));
+            return new Part(rows, f.pooled1() == null ? List.of() : List.of(f.pooled1(), f.pooled2()));
+        }
+
+        @Override
+        public NDArray joint(List<NDArray> reps, Batch whole) {
+            NDArray cl = reps.isEmpty() ? null : Ops.scale(infoNCE.compute(reps.get(0), reps.get(1)),
+                    config.clWeight());
+            NDArray prior = prior();
+            return cl == null ? prior : prior == null ? cl : cl.add(prior);
+        }
+    };
 
     private Gaussian encode(NDArray x0, Packing p, boolean training) {
         return new Gaussian(backbone.encodeEmbedded(x0, p, training), encLogVar.forward(x0, p, training));

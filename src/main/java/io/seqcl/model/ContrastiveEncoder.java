@@ -181,6 +181,19 @@ final class ContrastiveEncoder {
         return sasrec.recLoss(e.states, e.packing, e.offsets[i], batch, outputTable());
     }
 
+    /**
+     * The next-item loss of a row range, the first batch of a fused pass, as its part of the whole batch's mean over
+     * target slots ({@link io.seqcl.optim.SplitLoss#ofSlotMean}).
+     *
+     * @param e the pass (batch 0 is {@code range})
+     * @param range the row range
+     * @param whole the whole batch
+     * @return scalar part
+     */
+    NDArray recLoss(Encoded e, Batch range, Batch whole) {
+        return io.seqcl.optim.SplitLoss.ofSlotMean(recLoss(e, 0, range), range, whole);
+    }
+
     NDArray scoreAll(Batch batch) {
         Packing p = sasrec.packing(batch);
         return p.last(sasrec.encode(batch, p, false)).matMul(outputTable().transpose());

@@ -6,9 +6,11 @@ import io.seqcl.nn.Ops;
 import io.seqcl.nn.Params;
 import io.seqcl.protocol.Batch;
 import io.seqcl.protocol.LeaveOneOutSplit;
+import io.seqcl.optim.SplitLoss;
 import io.seqcl.optim.StepContext;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * DuoRec, SASRec with contrastive regularisation from dropout (model-level augmentation) and from supervised
@@ -166,42 +168,76 @@ public final class DuoRec extends AbstractRecommender<DuoRecConfig> {
 
     @Override
     public NDArray loss(Batch batch, StepContext ctx) {
-        DuoRecConfig.Contrast c = config.contrast();
-        boolean sup = config.supervised();
-        boolean unsup = (c == DuoRecConfig.Contrast.UN || c == DuoRecConfig.Contrast.US) && config.lambda() > 0;
-        long[] groups = config.maskSameTarget() ? batch.lastTargets() : null;
-        if (!sup && !unsup) {
-            return encoder.recLoss(encoder.encode(true, batch), 0, batch);
-        }
-        Batch pos = sup ? positives(batch, ctx) : null;
-        ContrastiveEncoder.Encoded e;
-        if (sup && (unsup || c == DuoRecConfig.Contrast.US_X)) {
-            e = encoder.encode(true, batch, batch, pos);
-        } else if (sup) {
-            e = encoder.encode(true, batch, pos);
-        } else {
-            e = encoder.encode(true, batch, batch);
-        }
-        NDArray loss = encoder.recLoss(e, 0, batch);
-        NDArray h = e.last(0);
-        switch (c) {
-            case US_X -> loss = loss.add(Ops.scale(infoNCE.compute(e.last(1), e.last(2), groups),
-                    config.lambdaSem()));
-            case UN -> loss = loss.add(Ops.scale(infoNCE.compute(h, e.last(1), groups), config.lambda()));
-            case SU -> loss = loss.add(Ops.scale(infoNCE.compute(h, e.last(1), groups), config.lambdaSem()));
-            case US -> {
-                if (unsup) {
-                    loss = loss.add(Ops.scale(infoNCE.compute(h, e.last(1), groups), config.lambda()));
-                }
-                if (sup) {
-                    loss = loss.add(Ops.scale(infoNCE.compute(h, e.last(unsup ? 2 : 1), groups),
-                            config.lambdaSem()));
-                }
-            }
-            default -> throw new IllegalStateException("unknown contrast " + c);
-        }
-        return loss;
+        return split.loss(batch, ctx);
     }
+
+    /**
+     * {@inheritDoc} The next-item loss of each range (its share of the mean over target slots) and, as the joint
+     * term, the variant's contrastive losses on the ranges' last states; positives are drawn per range from its
+     * stream.
+     *
+     * @return the split loss when the backbone loss is a mean over target slots (the built-in ones); else null
+     */
+    @Override
+    public SplitLoss splitLoss() {
+        return encoder.sasrec().perSlotLoss() ? split : null;
+    }
+
+    private boolean unsupervised() {
+        DuoRecConfig.Contrast c = config.contrast();
+        return (c == DuoRecConfig.Contrast.UN || c == DuoRecConfig.Contrast.US) && config.lambda() > 0;
+    }
+
+    private final SplitLoss split = new SplitLoss() {
+        @Override
+        public Part part(Batch range, Batch whole, StepContext ctx) {
+            DuoRecConfig.Contrast c = config.contrast();
+            boolean sup = config.supervised();
+            boolean unsup = unsupervised();
+            if (!sup && !unsup) {
+                return new Part(encoder.recLoss(encoder.encode(true, range), range, whole), List.of());
+            }
+            Batch pos = sup ? positives(range, ctx) : null;
+            ContrastiveEncoder.Encoded e;
+            List<NDArray> reps;
+            if (sup && (unsup || c == DuoRecConfig.Contrast.US_X)) {
+                e = encoder.encode(true, range, range, pos);
+                reps = c == DuoRecConfig.Contrast.US_X ? List.of(e.last(1), e.last(2))
+                        : List.of(e.last(0), e.last(1), e.last(2));
+            } else {
+                e = sup ? encoder.encode(true, range, pos) : encoder.encode(true, range, range);
+                reps = List.of(e.last(0), e.last(1));
+            }
+            return new Part(encoder.recLoss(e, range, whole), reps);
+        }
+
+        @Override
+        public NDArray joint(List<NDArray> reps, Batch whole) {
+            if (reps.isEmpty()) {
+                return null;
+            }
+            DuoRecConfig.Contrast c = config.contrast();
+            long[] groups = config.maskSameTarget() ? whole.lastTargets() : null;
+            return switch (c) {
+                case US_X -> Ops.scale(infoNCE.compute(reps.get(0), reps.get(1), groups), config.lambdaSem());
+                case UN -> Ops.scale(infoNCE.compute(reps.get(0), reps.get(1), groups), config.lambda());
+                case SU -> Ops.scale(infoNCE.compute(reps.get(0), reps.get(1), groups), config.lambdaSem());
+                case US -> {
+                    boolean unsup = unsupervised();
+                    NDArray loss = null;
+                    if (unsup) {
+                        loss = Ops.scale(infoNCE.compute(reps.get(0), reps.get(1), groups), config.lambda());
+                    }
+                    if (config.supervised()) {
+                        NDArray sem = Ops.scale(infoNCE.compute(reps.get(0), reps.get(unsup ? 2 : 1), groups),
+                                config.lambdaSem());
+                        loss = loss == null ? sem : loss.add(sem);
+                    }
+                    yield loss;
+                }
+            };
+        }
+    };
 
     /** @return true: scoring encodes each batch in its own layout and only reads the parameters */
     @Override

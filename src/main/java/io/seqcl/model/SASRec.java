@@ -259,9 +259,17 @@ public class SASRec extends AbstractRecommender<SASRecConfig> {
         return lossOn(p.gather(hidden, idx), table, slots);
     }
 
-    /** @return true for the two built-in next-item losses (one term per target slot); false for other losses */
+    /**
+     * @return for the two built-in next-item losses (a mean of one term per target slot) the loss split by rows;
+     *     null for other losses
+     */
     @Override
-    public boolean shardable() {
+    public io.seqcl.optim.SplitLoss splitLoss() {
+        return perSlotLoss() ? io.seqcl.optim.SplitLoss.perRow(this::loss) : null;
+    }
+
+    /** @return whether the next-item loss is one of the built-in ones, a mean of one term per target slot */
+    boolean perSlotLoss() {
         return config.loss() instanceof io.seqcl.loss.FullSoftmaxCrossEntropy
                 || config.loss() instanceof io.seqcl.loss.SampledBinaryCrossEntropy;
     }

@@ -99,16 +99,16 @@ public interface SequentialRecommender extends AutoCloseable {
     }
 
     /**
-     * Whether {@link #loss} is the mean, over the batch's target slots ({@link Batch#targetSlots()}), of terms that
-     * each depend on one row only, and {@link #newTrainStep} is the default single Adam step on it: then a batch may
-     * be cut into row ranges trained at the same time ({@link io.seqcl.train.TrainConfig#shards()},
-     * {@link io.seqcl.optim.ShardedStep}). False by default: contrastive losses with in-batch negatives, several
-     * optimizers or stages, or per-batch state do not split.
+     * {@link #loss} written as row-range parts and a joint term ({@link io.seqcl.optim.SplitLoss}), when
+     * {@link #newTrainStep} is the default single Adam step on it: then a batch may be cut into row ranges trained at
+     * the same time ({@link io.seqcl.train.TrainConfig#shards()}, {@link io.seqcl.optim.ShardedStep}). Null by
+     * default: models with several optimizers or stages, per-batch state, or losses whose terms mix rows other than
+     * through per-row representations do not split.
      *
-     * @return whether sharded training applies
+     * @return the split loss, or null when sharded training does not apply
      */
-    default boolean shardable() {
-        return false;
+    default io.seqcl.optim.SplitLoss splitLoss() {
+        return null;
     }
 
     /**

@@ -15,29 +15,34 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * One Adam step on a loss that is a mean over a batch's target slots, with the batch cut into {@code shards}
- * contiguous row ranges whose forward and backward passes run at the same time, one per thread (data parallelism
- * inside a step; {@link io.seqcl.train.TrainConfig#shards()}).
+ * One Adam step on a {@link SplitLoss}, with the batch cut into {@code shards} contiguous row ranges whose forward
+ * and backward passes run at the same time, one per thread (data parallelism inside a step;
+ * {@link io.seqcl.train.TrainConfig#shards()}).
  *
- * <p>Shard {@code i} computes its own loss {@code L_i} (the mean over its {@code M_i} target slots) and
- * back-propagates {@code (M_i / M) L_i}, so the gradients accumulated in the shared parameters are those of the whole
- * batch's mean {@code L = sum_i (M_i / M) L_i}; the optimizer then steps once. Each parameter receives one
- * accumulation per shard; with two shards the sum is the same in either order, so a run repeats exactly.
+ * <p>Range {@code i} computes its part {@code P_i} (its per-row terms, scaled by its share of the batch's
+ * normalisers, e.g. {@code (M_i / M) L_i} for a mean over {@code M} target slots) and its representations
+ * {@code R_i}. When the loss has a joint term (a contrastive loss with in-batch negatives), the ranges wait for one
+ * another; the last to arrive computes {@code J} on detached copies of the concatenated representations and
+ * back-propagates it to them; then every range back-propagates {@code P_i + sum_j <R_ij, dJ/dR_ij>}. The gradients
+ * accumulated in the shared parameters are those of {@code sum_i P_i + J}, the whole batch's loss; the optimizer
+ * then steps once. Each parameter receives one accumulation per range; with two ranges the sum is the same in either
+ * order, so a run repeats exactly.
  *
  * <p>Randomness: libtorch's generator is shared by all threads, so its draw order would depend on timing. Every
- * shard therefore draws its dropout masks in Java ({@link Ops#withDropout}) from its own stream, derived from the
- * step's stream and the shard index, and gets its own {@link StepContext} stream; the numbers differ from an
- * unsharded step (other masks) but are the same on every run with the same seed and shard count. With dropout off
- * a sharded step equals the unsharded one up to float rounding ({@code ShardedStepTest}).
+ * range therefore draws its dropout masks in Java ({@link Ops#withDropout}) from its own stream, derived from the
+ * step's stream and the range index, and gets its own {@link StepContext} stream (augmentations, noise); the numbers
+ * differ from an unsharded step (other draws) but are the same on every run with the same seed and shard count.
+ * With dropout off and nothing drawn at random, a sharded step equals the unsharded one up to float rounding
+ * ({@code ShardedStepTest}).
  *
- * <p>Use one libtorch intra-op thread ({@code -Dai.djl.pytorch.num_threads=1}): each shard's thread then runs its
- * operators itself, and two shards keep the 2 cores of this project's machine busy where a second intra-op thread
+ * <p>Use one libtorch intra-op thread ({@code -Dai.djl.pytorch.num_threads=1}): each range's thread then runs its
+ * operators itself, and two ranges keep the 2 cores of this project's machine busy where a second intra-op thread
  * slows the many small operators of a packed step (README "Engine, speed and GPU").
  */
 public final class ShardedStep implements TrainStep {
 
     private final String name;
-    private final SingleLossStep.Loss loss;
+    private final SplitLoss loss;
     private final Adam adam;
     private final double maxLoss;
     private final int shards;
@@ -47,11 +52,11 @@ public final class ShardedStep implements TrainStep {
      *
      * @param name model name for error messages
      * @param params all trained parameters
-     * @param loss a loss that is the mean over the batch's target slots of terms that each depend on one row
+     * @param loss the loss, split into row-range parts and a joint term
      * @param config optimizer settings
      * @param shards parts per batch, at least 1
      */
-    public ShardedStep(String name, Params params, SingleLossStep.Loss loss, OptimConfig config, int shards) {
+    public ShardedStep(String name, Params params, SplitLoss loss, OptimConfig config, int shards) {
         if (shards < 1) {
             throw new IllegalArgumentException("shards must be >= 1, got " + shards);
         }
@@ -78,32 +83,158 @@ public final class ShardedStep implements TrainStep {
     }
 
     /**
-     * Runs every shard's forward and backward pass, accumulating the batch's gradients without stepping.
+     * Runs every range's forward and backward pass, accumulating the batch's gradients without stepping.
      *
      * @param batch the batch
      * @param ctx the step (its stream is advanced by one draw)
-     * @return the batch's loss, {@code sum_i (M_i / M) L_i}
+     * @return the batch's loss, {@code sum_i P_i + J}
      */
     double backward(Batch batch, StepContext ctx) {
         int k = Math.min(shards, batch.size());
         long seed = ctx.rng().nextLong();
-        int total = batch.targetSlots().size();
         List<Batch> parts = new ArrayList<>(k);
         for (int i = 0; i < k; i++) {
             parts.add(batch.rows(i * batch.size() / k, (i + 1) * batch.size() / k));
         }
-        // every shard has finished before the step reads or updates anything
+        Join join = new Join(k, batch);
+        // every range has finished before the step reads or updates anything
         double value = 0;
-        for (double v : io.seqcl.util.Parallel.run(k, i -> pass(parts.get(i), i, seed, total, ctx), null)) {
+        for (double v : io.seqcl.util.Parallel.run(k, i -> pass(parts.get(i), batch, i, seed, ctx, join),
+                join::abort)) {
             value += v;
         }
-        return value;
+        synchronized (join.lock) {
+            return value + join.value;
+        }
     }
 
-    /** @return the weighted loss {@code (M_i / M) L_i} of shard {@code i} after its backward pass */
-    private double pass(Batch part, int i, long seed, int total, StepContext ctx) {
-        int slots = part.targetSlots().size();
-        double w = slots / (double) total;
+    /**
+     * The meeting point of the ranges of one step: collects their representations, computes the joint term once
+     * (on the thread that arrives last) and hands each range the gradient of its representations.
+     */
+    private final class Join {
+        private final int k;
+        private final Batch whole;
+        private final List<List<NDArray>> reps;
+        private final List<List<NDArray>> grads;
+        private final Object lock = new Object();
+        private int arrived;
+        private int left;
+        private boolean failed;
+        private double value;
+
+        Join(int k, Batch whole) {
+            this.k = k;
+            this.whole = whole;
+            this.reps = new ArrayList<>(java.util.Collections.nCopies(k, null));
+            this.grads = new ArrayList<>(java.util.Collections.nCopies(k, null));
+        }
+
+        /**
+         * Hands in range {@code i}'s representations, waits for the others, and returns the gradient of the joint
+         * term on range {@code i}'s representations (computed by the range that arrives last).
+         */
+        List<NDArray> arrive(int i, List<NDArray> r) {
+            synchronized (lock) {
+                reps.set(i, r);
+                if (++arrived == k) {
+                    try {
+                        compute();
+                    } catch (RuntimeException e) {
+                        failed = true;
+                        throw e;
+                    } finally {
+                        lock.notifyAll();
+                    }
+                } else {
+                    awaitAll(() -> arrived == k && grads.get(i) != null);
+                }
+                return grads.get(i);
+            }
+        }
+
+        /** Waits until every range has back-propagated (the joint term's arrays live in one range's scope). */
+        void leave() {
+            synchronized (lock) {
+                if (++left == k) {
+                    lock.notifyAll();
+                } else {
+                    awaitAll(() -> left == k);
+                }
+            }
+        }
+
+        /** Makes every waiting and every later range fail at once (another range failed). */
+        void abort() {
+            synchronized (lock) {
+                failed = true;
+                lock.notifyAll();
+            }
+        }
+
+        private void awaitAll(java.util.function.BooleanSupplier ready) {
+            while (!ready.getAsBoolean()) {
+                if (failed) {
+                    throw new IllegalStateException("another row range of the step failed");
+                }
+                try {
+                    lock.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for the other row ranges", e);
+                }
+            }
+        }
+
+        /** Runs on the last range's thread, inside its scope: every range's arrays stay open until {@link #leave}. */
+        private void compute() {
+            int n = reps.get(0).size();
+            List<List<NDArray>> detached = new ArrayList<>(k);
+            for (List<NDArray> r : reps) {
+                List<NDArray> d = new ArrayList<>(r.size());
+                for (NDArray a : r) {
+                    d.add(a.stopGradient());
+                }
+                detached.add(d);
+            }
+            List<NDArray> leaves = new ArrayList<>();
+            for (NDArray a : SplitLoss.concat(detached)) {
+                NDArray leaf = a.duplicate();
+                leaf.setRequiresGradient(true);
+                leaves.add(leaf);
+            }
+            NDArray term = loss.joint(leaves, whole);
+            if (term == null) {
+                for (int i = 0; i < k; i++) {
+                    grads.set(i, List.of());
+                }
+                if (n > 0) {
+                    throw new IllegalStateException("the split loss returned representations but no joint term");
+                }
+                return;
+            }
+            value = term.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+            // parameters the joint term reads directly accumulate here, while every range waits
+            JniUtils.backward((PtNDArray) term, (PtNDArray) term.onesLike(), false, false);
+            List<NDArray> g = new ArrayList<>(leaves.size());
+            for (NDArray leaf : leaves) {
+                g.add(leaf.getGradient());
+            }
+            long[] from = new long[g.size()];
+            for (int i = 0; i < k; i++) {
+                List<NDArray> mine = new ArrayList<>(g.size());
+                for (int j = 0; j < g.size(); j++) {
+                    long rows = reps.get(i).get(j).getShape().get(0);
+                    mine.add(g.get(j).get(new ai.djl.ndarray.index.NDIndex(from[j] + ":" + (from[j] + rows))));
+                    from[j] += rows;
+                }
+                grads.set(i, mine);
+            }
+        }
+    }
+
+    /** @return range {@code i}'s part value {@code P_i} after its backward pass */
+    private double pass(Batch part, Batch whole, int i, long seed, StepContext ctx, Join join) {
         SplittableRandom masks = new SplittableRandom(mix(seed, 2L * i));
         StepContext own = new StepContext(ctx.epoch(), ctx.step(), new SplittableRandom(mix(seed, 2L * i + 1)),
                 ctx.stepsPerEpoch());
@@ -111,13 +242,16 @@ public final class ShardedStep implements TrainStep {
         JniUtils.setGradMode(true);
         try (NDScope scope = new NDScope()) {
             return Ops.withDropout((x, rate) -> javaDropout(x, rate, masks), () -> {
-                NDArray l = loss.compute(part, own);
-                double v = l.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
-                if (slots > 0) {
-                    NDArray scaled = Ops.scale(l, w);
-                    JniUtils.backward((PtNDArray) scaled, (PtNDArray) scaled.onesLike(), false, false);
+                SplitLoss.Part p = loss.part(part, whole, own);
+                double v = p.rows().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+                List<NDArray> g = join.arrive(i, p.reps());
+                NDArray objective = p.rows();
+                for (int j = 0; j < g.size(); j++) {
+                    objective = objective.add(p.reps().get(j).mul(g.get(j)).sum());
                 }
-                return w * v;
+                JniUtils.backward((PtNDArray) objective, (PtNDArray) objective.onesLike(), false, false);
+                join.leave();
+                return v;
             });
         } finally {
             JniUtils.setGradMode(grad);

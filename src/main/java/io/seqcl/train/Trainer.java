@@ -266,7 +266,7 @@ public final class Trainer {
             return model.newTrainStep(config.optim());
         }
         checkShards(model, config);
-        return new io.seqcl.optim.ShardedStep(model.name(), model.params(), model::loss, config.optim(),
+        return new io.seqcl.optim.ShardedStep(model.name(), model.params(), model.splitLoss(), config.optim(),
                 config.shards());
     }
 
@@ -279,10 +279,10 @@ public final class Trainer {
      */
     public static void checkShards(SequentialRecommender model, TrainConfig config) {
         // a model without parameters (Pop) or no epochs trains nothing, whatever the shards
-        if (config.shards() > 1 && !model.shardable() && !model.params().isEmpty() && config.epochs() > 0) {
+        if (config.shards() > 1 && model.splitLoss() == null && !model.params().isEmpty() && config.epochs() > 0) {
             throw new IllegalArgumentException("train.shards=" + config.shards() + ": " + model.name() + "'s loss "
-                    + "does not split into row ranges (SequentialRecommender.shardable() is false: in-batch negatives, "
-                    + "several optimizers or stages); use shards=1");
+                    + "does not split into row ranges (SequentialRecommender.splitLoss() is null: several optimizers "
+                    + "or stages, or terms that mix rows); use shards=1");
         }
     }
 

@@ -47,10 +47,51 @@ class ShardedStepTest {
         return g;
     }
 
-    private static Batch batch(SASRec m, int size) {
+    private static Batch batch(io.seqcl.model.SequentialRecommender m, int size) {
         InputSpec in = m.inputSpec();
         return new TrainingSamples(SPLIT, in.sampleMode(), in.maxLen(), in.padding())
                 .epoch(size, new SplittableRandom(3), in.needsNegatives()).get(0);
+    }
+
+    /** The whole batch's loss and gradients against the sharded step's; returns the whole batch's gradients. */
+    private static Map<String, float[]> assertShardedEqualsWhole(String label, io.seqcl.model.SequentialRecommender m,
+                                                                 Batch b, int shards) {
+        m.params().zeroGradients();
+        // step 2: the second optimizer step, where ContrastVAE's annealed KL weight is no longer 0
+        double whole = SingleLossStep.backward("whole", m::loss, b, new StepContext(1, 2, new SplittableRandom(1)),
+                1e9);
+        Map<String, float[]> g1 = gradients(m.params());
+        m.params().zeroGradients();
+        ShardedStep s = new ShardedStep("sharded", m.params(), m.splitLoss(), new OptimConfig(1e-3, 0.9, 0.999, 0,
+                1e9), shards);
+        double sharded = s.backward(b, new StepContext(1, 2, new SplittableRandom(1)));
+        Map<String, float[]> g2 = gradients(m.params());
+        m.params().zeroGradients();
+        assertEquals(whole, sharded, 1e-5 * Math.abs(whole), label + " loss");
+        for (String n : g1.keySet()) {
+            double diff = 0;
+            double norm = 0;
+            for (int i = 0; i < g1.get(n).length; i++) {
+                diff += Math.pow(g1.get(n)[i] - g2.get(n)[i], 2);
+                norm += Math.pow(g1.get(n)[i], 2);
+            }
+            assertTrue(norm > 0, label + ": no gradient reaches " + n);
+            // 1e-9 absolute: the key biases' gradient is zero in exact arithmetic (softmax ignores a
+            // constant per query), about 1e-13 here
+            assertTrue(Math.sqrt(diff) <= 1e-5 * Math.sqrt(norm) + 1e-9, label + " " + n + ": |g1 - g2| "
+                    + Math.sqrt(diff) + " against |g1| " + Math.sqrt(norm));
+        }
+        return g1;
+    }
+
+    private static double distance(Map<String, float[]> a, Map<String, float[]> b) {
+        double d = 0;
+        for (String n : a.keySet()) {
+            for (int i = 0; i < a.get(n).length; i++) {
+                d += Math.pow(a.get(n)[i] - b.get(n)[i], 2);
+            }
+        }
+        return Math.sqrt(d);
     }
 
     /**
@@ -65,33 +106,57 @@ class ShardedStepTest {
         for (SASRecConfig c : List.of(SASRecConfig.defaults(), SASRecConfig.bceAllPositions())) {
             c = c.withMaxLen(12).withWidth(16).withDropout(0.0);
             try (SASRec m = new SASRec(DATA.numItems(), c, 7)) {
-                Batch b = batch(m, 61);
-                m.params().zeroGradients();
-                double whole = SingleLossStep.backward("whole", m::loss, b, new StepContext(1, 1,
-                        new SplittableRandom(1)), 1e9);
-                Map<String, float[]> g1 = gradients(m.params());
-                m.params().zeroGradients();
-                ShardedStep s = new ShardedStep("sharded", m.params(), m::loss, new OptimConfig(1e-3, 0.9, 0.999, 0,
-                        1e9), shards);
-                double sharded = s.backward(b, new StepContext(1, 1, new SplittableRandom(1)));
-                Map<String, float[]> g2 = gradients(m.params());
-                m.params().zeroGradients();
-                assertEquals(whole, sharded, 1e-5 * Math.abs(whole), c.loss() + " loss");
-                for (String n : g1.keySet()) {
-                    double diff = 0;
-                    double norm = 0;
-                    for (int i = 0; i < g1.get(n).length; i++) {
-                        diff += Math.pow(g1.get(n)[i] - g2.get(n)[i], 2);
-                        norm += Math.pow(g1.get(n)[i], 2);
-                    }
-                    assertTrue(norm > 0, "no gradient reaches " + n);
-                    // 1e-9 absolute: the key biases' gradient is zero in exact arithmetic (softmax ignores a
-                    // constant per query), about 1e-13 here
-                    assertTrue(Math.sqrt(diff) <= 1e-5 * Math.sqrt(norm) + 1e-9, c.loss() + " " + n + ": |g1 - g2| "
-                            + Math.sqrt(diff) + " against |g1| " + Math.sqrt(norm));
-                }
+                assertShardedEqualsWhole("SASRec " + c.loss(), m, batch(m, 61), shards);
             }
         }
+    }
+
+    /**
+     * Contrastive models with in-batch negatives: the joint term is computed once on the ranges' representations
+     * and its gradient cut at them, so with dropout off and views that draw nothing (CL4SRec: crop keeps all, no
+     * mask, no reorder; DuoRec: the unsupervised dropout view; ContrastVAE: model augmentation without its sigma
+     * dropout, KL and pooling over the padding or over the real positions) the sharded step equals the whole batch's,
+     * same-target negatives masked over the whole batch included. The contrastive term is alive: without it the gradients
+     * differ by far more than the tolerance.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {2, 3})
+    void contrastiveModelsSplitAtTheirRepresentations(int shards) {
+        Devices.noGradOnThisThread();
+        SASRecConfig backbone = SASRecConfig.defaults().withMaxLen(12).withWidth(16).withDropout(0.0);
+        CL4SRecConfig cl = CL4SRecConfig.defaults().withBackbone(backbone).withCropKeep(1.0).withMaskRatio(0.0)
+                .withReorderRatio(0.0).withMaskSameTarget(true);
+        for (double lambda : new double[] {0.5, 0.0}) {
+            try (CL4SRec m = new CL4SRec(DATA.numItems(), cl.withLambda(lambda), 7)) {
+                assertShardedEqualsWhole("CL4SRec lambda " + lambda, m, batch(m, 61), shards);
+            }
+        }
+        io.seqcl.model.ContrastVAEConfig vae = io.seqcl.model.ContrastVAEConfig.defaults().withMaxLen(12)
+                .withWidth(16).withDropout(0.0).withVariant(io.seqcl.model.ContrastVAEConfig.Variant.MODEL_AUGMENTATION)
+                .withReparamDropout(0.0).withClWeight(0.5).withAnnealCap(1.0).withAnnealSteps(1);
+        for (boolean overPadding : new boolean[] {true, false}) {
+            io.seqcl.model.ContrastVAEConfig v = vae.withKlOverPadding(overPadding).withClOverPadding(overPadding);
+            try (io.seqcl.model.ContrastVAE m = new io.seqcl.model.ContrastVAE(DATA.numItems(), v, 7)) {
+                assertShardedEqualsWhole("ContrastVAE over padding " + overPadding, m, batch(m, 61), shards);
+            }
+        }
+        Map<String, float[]> with;
+        Map<String, float[]> without;
+        io.seqcl.model.DuoRecConfig duo = io.seqcl.model.DuoRecConfig.defaults().withBackbone(backbone)
+                .withContrast(io.seqcl.model.DuoRecConfig.Contrast.UN).withLambda(0.5);
+        try (io.seqcl.model.DuoRec m = new io.seqcl.model.DuoRec(DATA.numItems(), duo, 7)) {
+            m.prepare(SPLIT);
+            with = assertShardedEqualsWhole("DuoRec UN", m, batch(m, 61), shards);
+        }
+        try (io.seqcl.model.DuoRec m = new io.seqcl.model.DuoRec(DATA.numItems(), duo.withLambda(0.0), 7)) {
+            m.prepare(SPLIT);
+            without = assertShardedEqualsWhole("DuoRec without its contrastive term", m, batch(m, 61), shards);
+        }
+        Map<String, float[]> zero = new LinkedHashMap<>();
+        without.forEach((k, v) -> zero.put(k, new float[v.length]));
+        double norm = distance(without, zero);
+        assertTrue(distance(with, without) > 1e-2 * norm, "the contrastive term moves the gradients: "
+                + distance(with, without) + " against |g| " + norm);
     }
 
     /** With dropout on, a sharded run repeats exactly with the same seed, differs with another, and still learns. */
@@ -117,12 +182,88 @@ class ShardedStepTest {
         }
     }
 
+    /**
+     * A sharded CL4SRec (views drawn per range from its own stream) repeats exactly, learns (beats Pop) and learns
+     * about as much as the unsharded model in the same steps.
+     */
+    @Test
+    void aShardedContrastiveRunRepeatsAndLearns() {
+        CL4SRecConfig c = CL4SRecConfig.defaults().withBackbone(SASRecConfig.defaults().withMaxLen(12).withWidth(16)
+                .withDropout(0.2));
+        TrainConfig tc = TrainConfig.defaults().withEpochs(12).withMaxStepsPerEpoch(6).withBatchSize(64);
+        String[] runs = new String[3];
+        double[] ndcg = new double[3];
+        for (int r = 0; r < 3; r++) {
+            try (CL4SRec m = new CL4SRec(DATA.numItems(), c, 5)) {
+                TrainResult res = new Trainer(r < 2 ? tc.withShards(2) : tc).fit(m, SPLIT, ProgressListener.NONE);
+                runs[r] = res.metrics().print(1000) + res.curve().column("loss").print();
+                ndcg[r] = res.valid().value("NDCG@10");
+            }
+        }
+        assertEquals(runs[0], runs[1], "same seed, same shards: the same run");
+        try (io.seqcl.model.Pop pop = new io.seqcl.model.Pop(DATA.numItems())) {
+            double popNdcg = new Trainer(tc.withEpochs(0)).fit(pop, SPLIT, ProgressListener.NONE).valid()
+                    .value("NDCG@10");
+            assertTrue(ndcg[0] > 1.3 * popNdcg, "sharded CL4SRec learns: " + ndcg[0] + " against Pop " + popNdcg);
+            assertTrue(ndcg[0] > 0.8 * ndcg[2], "sharded " + ndcg[0] + " against unsharded " + ndcg[2]);
+        }
+    }
+
+    /** A range that fails, before or in the joint term, fails the step without leaving the others waiting. */
+    @Test
+    void aFailingRangeFailsTheStepWithoutHanging() {
+        SASRecConfig c = SASRecConfig.defaults().withMaxLen(12).withWidth(16).withDropout(0.0);
+        try (CL4SRec m = new CL4SRec(DATA.numItems(), CL4SRecConfig.defaults().withBackbone(c), 7)) {
+            SplitLoss real = m.splitLoss();
+            Batch b = batch(m, 40);
+            SplitLoss failsInRange = new SplitLoss() {
+                @Override
+                public Part part(Batch range, Batch whole, StepContext ctx) {
+                    if (range.size() < whole.size() && range.users()[0] != whole.users()[0]) {
+                        throw new IllegalArgumentException("range failure");
+                    }
+                    return real.part(range, whole, ctx);
+                }
+
+                @Override
+                public NDArray joint(List<NDArray> reps, Batch whole) {
+                    return real.joint(reps, whole);
+                }
+            };
+            SplitLoss failsInJoint = new SplitLoss() {
+                @Override
+                public Part part(Batch range, Batch whole, StepContext ctx) {
+                    return real.part(range, whole, ctx);
+                }
+
+                @Override
+                public NDArray joint(List<NDArray> reps, Batch whole) {
+                    throw new IllegalArgumentException("joint failure");
+                }
+            };
+            for (SplitLoss l : List.of(failsInRange, failsInJoint)) {
+                for (int shards : new int[] {2, 3}) {
+                    ShardedStep s = new ShardedStep("x", m.params(), l, new OptimConfig(1e-3, 0.9, 0.999, 0, 1e9),
+                            shards);
+                    RuntimeException e = assertThrows(RuntimeException.class,
+                            () -> s.backward(b, new StepContext(1, 1, new SplittableRandom(1))));
+                    assertTrue(String.valueOf(e.getMessage()).contains("failure")
+                                    || java.util.Arrays.stream(e.getSuppressed())
+                                    .anyMatch(x -> String.valueOf(x.getMessage()).contains("failure")),
+                            "the cause is reported: " + e);
+                }
+            }
+            m.params().zeroGradients();
+        }
+    }
+
     @Test
     void aModelWhoseLossCouplesRowsIsRefusedNamingTheSetting() {
-        try (CL4SRec m = new CL4SRec(DATA.numItems(), CL4SRecConfig.defaults().withMaxLen(10).withWidth(16), 1)) {
+        try (io.seqcl.model.MCLRec m = new io.seqcl.model.MCLRec(DATA.numItems(),
+                io.seqcl.model.MCLRecConfig.defaults().withMaxLen(10).withWidth(16), 1)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> Trainer.newStep(m, TrainConfig.defaults().withShards(2)));
-            assertTrue(e.getMessage().contains("train.shards=2") && e.getMessage().contains("CL4SRec"),
+            assertTrue(e.getMessage().contains("train.shards=2") && e.getMessage().contains("MCLRec"),
                     e.getMessage());
         }
         // refused before the model's preparation work (S3-Rec's pre-training)
@@ -149,7 +290,7 @@ class ShardedStepTest {
                 io.seqcl.experiment.ExperimentFile.setsToObject(List.of("shards=2", "epochs=1")),
                 List.of(new io.seqcl.experiment.ExperimentFile.Model("pop", null, null, null),
                         new io.seqcl.experiment.ExperimentFile.Model("sasrec", null, null, null),
-                        new io.seqcl.experiment.ExperimentFile.Model("cl4srec", null, null, null)), null);
+                        new io.seqcl.experiment.ExperimentFile.Model("mclrec", null, null, null)), null);
         int[] epochs = new int[1];
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> io.seqcl.experiment.Experiments.run(mixed, null, false, new ProgressListener() {
@@ -158,7 +299,7 @@ class ShardedStepTest {
                         epochs[0]++;
                     }
                 }));
-        assertTrue(e.getMessage().contains("CL4SRec"), e.getMessage());
+        assertTrue(e.getMessage().contains("MCLRec"), e.getMessage());
         assertEquals(0, epochs[0], "nothing trained before the refusal");
     }
 }
