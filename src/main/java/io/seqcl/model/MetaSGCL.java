@@ -14,11 +14,13 @@ import io.seqcl.nn.VariationalHead;
 import io.seqcl.protocol.Batch;
 import io.seqcl.optim.MetaTwoStageStep;
 import io.seqcl.optim.SingleLossStep;
+import io.seqcl.optim.SplitLoss;
 import io.seqcl.optim.StepContext;
 import io.seqcl.optim.OptimConfig;
 import io.seqcl.optim.TrainStep;
 
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.Predicate;
@@ -178,6 +180,16 @@ public final class MetaSGCL extends AbstractRecommender<MetaSGCLConfig> implemen
      * @return the terms, unrequested ones {@code null}
      */
     public Terms terms(Batch batch, StepContext ctx, Set<Term> which) {
+        Forward f = forward(batch, ctx, which);
+        NDArray cl = which.contains(Term.CL) ? infoNCE.compute(f.pooled1(), f.pooled2()) : null;
+        return new Terms(f.rec1(), f.rec2(), f.kl1(), f.kl2(), cl);
+    }
+
+    /** The per-row terms of a training forward and the pooled latents L_cl reads (null unless CL is requested). */
+    private record Forward(NDArray rec1, NDArray rec2, NDArray kl1, NDArray kl2, NDArray pooled1, NDArray pooled2) {
+    }
+
+    private Forward forward(Batch batch, StepContext ctx, Set<Term> which) {
         NDManager m = params.manager();
         boolean view1 = which.contains(Term.REC1) || which.contains(Term.KL1) || which.contains(Term.CL);
         boolean view2 = which.contains(Term.REC2) || which.contains(Term.KL2) || which.contains(Term.CL);
@@ -216,12 +228,83 @@ public final class MetaSGCL extends AbstractRecommender<MetaSGCLConfig> implemen
                 kl2 = klOf(g2, valid);
             }
         }
-        NDArray cl = null;
-        if (which.contains(Term.CL)) {
-            cl = infoNCE.compute(config.clPooling().pool(p.unpack(z1), batch),
-                    config.clPooling().pool(p.unpack(z2), batch));
+        if (!which.contains(Term.CL)) {
+            return new Forward(rec1, rec2, kl1, kl2, null, null);
         }
-        return new Terms(rec1, rec2, kl1, kl2, cl);
+        return new Forward(rec1, rec2, kl1, kl2, config.clPooling().pool(p.unpack(z1), batch),
+                config.clPooling().pool(p.unpack(z2), batch));
+    }
+
+    /**
+     * A loss over some terms split by rows: each range's reconstructions (its share of the mean over target slots)
+     * and beta-weighted KL terms (its share of the mean over real positions, or over all positions with
+     * {@code klOverPadding}), with noise and dropout drawn from the range's stream; the joint term is
+     * {@code alpha L_cl} on the ranges' pooled latents. {@code split(which).loss(b, ctx)} equals
+     * {@code terms(b, ctx, which).sum(alpha, beta)}.
+     *
+     * @param which the terms, e.g. {@link #mainTerms()} or {@link #metaTerms()}
+     * @return the split loss
+     */
+    public SplitLoss split(Set<Term> which) {
+        return new SplitLoss() {
+            @Override
+            public Part part(Batch range, Batch whole, StepContext ctx) {
+                Forward f = forward(range, ctx, which);
+                double slots = SplitLoss.share(range, whole);
+                double positions = config.klOverPadding() ? range.size() / (double) whole.size()
+                        : SplitLoss.itemShare(range, whole);
+                double beta = config.betaAt(ctx.globalStep());
+                NDArray rows = null;
+                rows = plus(rows, f.rec1(), slots);
+                rows = plus(rows, f.rec2(), slots);
+                rows = plus(rows, f.kl1(), beta * positions);
+                rows = plus(rows, f.kl2(), beta * positions);
+                return new Part(rows, f.pooled1() == null ? List.of() : List.of(f.pooled1(), f.pooled2()));
+            }
+
+            @Override
+            public NDArray joint(List<NDArray> reps, Batch whole) {
+                return reps.isEmpty() ? null
+                        : io.seqcl.nn.Ops.scale(infoNCE.compute(reps.get(0), reps.get(1)), config.alpha());
+            }
+        };
+    }
+
+    private static NDArray plus(NDArray total, NDArray term, double w) {
+        if (term == null) {
+            return total;
+        }
+        NDArray t = w == 1 ? term : io.seqcl.nn.Ops.scale(term, w);
+        return total == null ? t : total.add(t);
+    }
+
+    /**
+     * {@inheritDoc} The main loss L split by rows ({@link #mainTerms()}); the META schedule trains both stages
+     * in row ranges through {@link #newTrainStep(OptimConfig, int)}.
+     *
+     * @return the split main loss
+     */
+    @Override
+    public SplitLoss splitLoss() {
+        return backbone.perSlotLoss() ? split(mainTerms()) : null;
+    }
+
+    /**
+     * {@inheritDoc} With the META schedule both stages run in row ranges (L and L' split by rows,
+     * {@link MetaTwoStageStep#sharded}).
+     */
+    @Override
+    public TrainStep newTrainStep(OptimConfig trainConfig, int shards) {
+        if (shards == 1 || config.schedule() == MetaSGCLConfig.Schedule.JOINT) {
+            return super.newTrainStep(trainConfig, shards);
+        }
+        if (splitLoss() == null) {
+            throw new IllegalArgumentException(name() + " cannot be trained in row ranges with a custom "
+                    + "reconstruction loss");
+        }
+        return MetaTwoStageStep.sharded(name(), params, META_GROUP, split(mainTerms()),
+                metaTerms().isEmpty() ? null : split(metaTerms()), trainConfig, config.metaLearningRate(),
+                config.thirdStep(), shards);
     }
 
     private NDArray klOf(Gaussian g, NDArray valid) {

@@ -99,11 +99,33 @@ public interface SequentialRecommender extends AutoCloseable {
     }
 
     /**
-     * {@link #loss} written as row-range parts and a joint term ({@link io.seqcl.optim.SplitLoss}), when
-     * {@link #newTrainStep} is the default single Adam step on it: then a batch may be cut into row ranges trained at
-     * the same time ({@link io.seqcl.train.TrainConfig#shards()}, {@link io.seqcl.optim.ShardedStep}). Null by
-     * default: models with several optimizers or stages, per-batch state, or losses whose terms mix rows other than
-     * through per-row representations do not split.
+     * Creates the per-batch optimisation procedure with each batch trained in {@code shards} row ranges at once
+     * ({@link io.seqcl.train.TrainConfig#shards()}); the default is {@link #newTrainStep(OptimConfig)} for one
+     * range and a {@link io.seqcl.optim.ShardedStep} on {@link #splitLoss()} for more. A model with its own
+     * procedure and a split loss (Meta-SGCL's two stages) overrides both.
+     *
+     * @param config optimizer settings
+     * @param shards row ranges per batch, at least 1
+     * @return the step
+     * @throws IllegalArgumentException for {@code shards > 1} when {@link #splitLoss()} is null
+     */
+    default TrainStep newTrainStep(OptimConfig config, int shards) {
+        if (shards == 1) {
+            return newTrainStep(config);
+        }
+        io.seqcl.optim.SplitLoss split = splitLoss();
+        if (split == null) {
+            throw new IllegalArgumentException(name() + " cannot be trained in row ranges (splitLoss() is null)");
+        }
+        return new io.seqcl.optim.ShardedStep(name(), params(), split, config, shards);
+    }
+
+    /**
+     * {@link #loss} written as row-range parts and a joint term ({@link io.seqcl.optim.SplitLoss}): then a batch may
+     * be cut into row ranges trained at the same time ({@link io.seqcl.train.TrainConfig#shards()},
+     * {@link #newTrainStep(OptimConfig, int)}). Null by default: models with per-batch state, or losses whose terms mix
+     * rows other than through per-row representations, do not split; a model with several optimizers or stages
+     * returns null unless it also overrides {@link #newTrainStep(OptimConfig, int)}.
      *
      * @return the split loss, or null when sharded training does not apply
      */

@@ -58,6 +58,9 @@ public final class MetaTwoStageStep implements TrainStep {
     private final OptimizerStage metaStage;
     private final boolean thirdStep;
     private final double maxLoss;
+    private final SplitLoss mainSplit;
+    private final SplitLoss metaSplit;
+    private final int shards;
 
     /**
      * Creates the step.
@@ -73,6 +76,41 @@ public final class MetaTwoStageStep implements TrainStep {
      */
     public MetaTwoStageStep(String name, Params params, Predicate<String> metaGroup, StageLoss mainLoss,
                             StageLoss metaLoss, OptimConfig config, double metaLearningRate, boolean thirdStep) {
+        this(name, params, metaGroup, mainLoss, metaLoss, config, metaLearningRate, thirdStep, null, null, 1);
+    }
+
+    /**
+     * Creates the step with each stage's forward and backward passes on {@code shards} row ranges of the batch at
+     * once ({@link ShardedStep#backward(SplitLoss, Batch, StepContext, int)}); with {@code shards = 1} it is the
+     * unsharded step on {@link SplitLoss#loss}.
+     *
+     * @param name model name for error messages
+     * @param params every parameter of the model
+     * @param metaGroup selects the meta parameters Phi; all others are Theta
+     * @param mainLoss the stage-1 (and stage-3) loss L, split by rows
+     * @param metaLoss the stage-2 loss L' split by rows, or {@code null} for no stage 2
+     * @param config learning rate, betas, weight decay and loss limit
+     * @param metaLearningRate Adam_Phi learning rate; 0 = {@code config.learningRate()}
+     * @param thirdStep whether a second Theta step follows stage 2
+     * @param shards row ranges per batch, at least 1
+     * @return the step
+     */
+    public static MetaTwoStageStep sharded(String name, Params params, Predicate<String> metaGroup,
+                                           SplitLoss mainLoss, SplitLoss metaLoss, OptimConfig config,
+                                           double metaLearningRate, boolean thirdStep, int shards) {
+        if (mainLoss == null) {
+            throw new IllegalArgumentException("params, metaGroup, mainLoss and config must be set");
+        }
+        if (shards < 1) {
+            throw new IllegalArgumentException("shards must be >= 1, got " + shards);
+        }
+        return new MetaTwoStageStep(name, params, metaGroup, mainLoss::loss, metaLoss == null ? null : metaLoss::loss,
+                config, metaLearningRate, thirdStep, mainLoss, metaLoss, shards);
+    }
+
+    private MetaTwoStageStep(String name, Params params, Predicate<String> metaGroup, StageLoss mainLoss,
+                             StageLoss metaLoss, OptimConfig config, double metaLearningRate, boolean thirdStep,
+                             SplitLoss mainSplit, SplitLoss metaSplit, int shards) {
         if (params == null || metaGroup == null || mainLoss == null || config == null) {
             throw new IllegalArgumentException("params, metaGroup, mainLoss and config must be set");
         }
@@ -90,6 +128,13 @@ public final class MetaTwoStageStep implements TrainStep {
         this.metaStage = new OptimizerStage(params, metaGroup, metaAdam, OptimizerStage.Direction.DESCEND);
         this.thirdStep = thirdStep;
         this.maxLoss = config.maxLoss();
+        this.mainSplit = mainSplit;
+        this.metaSplit = metaSplit;
+        this.shards = shards;
+        if (shards > 1 && io.seqcl.nn.WideThreads.get() > 0) {
+            throw new IllegalArgumentException("shards > 1 cannot be combined with wide threads (-D"
+                    + io.seqcl.nn.WideThreads.PROPERTY + "), which change libtorch's global thread count");
+        }
     }
 
     @Override
@@ -110,7 +155,7 @@ public final class MetaTwoStageStep implements TrainStep {
      * @return the main loss value
      */
     public double stage1(Batch batch, StepContext ctx) {
-        return run(mainLoss, mainStage, batch, ctx);
+        return shards > 1 ? run(mainSplit, mainStage, batch, ctx) : run(mainLoss, mainStage, batch, ctx);
     }
 
     /**
@@ -124,11 +169,15 @@ public final class MetaTwoStageStep implements TrainStep {
         if (metaLoss == null) {
             return Double.NaN;
         }
-        return run(metaLoss, metaStage, batch, ctx);
+        return shards > 1 ? run(metaSplit, metaStage, batch, ctx) : run(metaLoss, metaStage, batch, ctx);
     }
 
     private double run(StageLoss loss, OptimizerStage stage, Batch batch, StepContext ctx) {
         return stage.run(() -> loss.compute(batch, ctx), v -> SingleLossStep.check(name, v, ctx, maxLoss));
+    }
+
+    private double run(SplitLoss loss, OptimizerStage stage, Batch batch, StepContext ctx) {
+        return stage.run(loss, batch, ctx, shards, v -> SingleLossStep.check(name, v, ctx, maxLoss));
     }
 
     /** @return both optimizer states, keys prefixed with {@link #STAGE1} and {@link #STAGE2} */

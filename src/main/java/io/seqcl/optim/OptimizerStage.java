@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import io.seqcl.nn.Adam;
 import io.seqcl.nn.Params;
+import io.seqcl.protocol.Batch;
 
 import java.util.List;
 import java.util.function.DoubleConsumer;
@@ -151,6 +152,42 @@ public final class OptimizerStage {
                 stepAll();
             }
             StepProfile.add(t1 - t0, t2 - t1, System.nanoTime() - t2);
+            return value;
+        } finally {
+            params.setTrainable(frozen, true);
+        }
+    }
+
+    /**
+     * Runs the stage once with its objective's forward and backward passes on {@code shards} row ranges of the
+     * batch at once ({@link ShardedStep#backward(SplitLoss, Batch, StepContext, int)}); descending stages only.
+     *
+     * @param objective the objective, split by rows
+     * @param batch the batch
+     * @param ctx the step (its stream is advanced by one draw)
+     * @param shards number of row ranges, at least 1
+     * @param check receives the objective's value after the backward pass and before the optimizer steps
+     * @return the objective's value
+     * @throws IllegalStateException for an ascending stage
+     */
+    public double run(SplitLoss objective, Batch batch, StepContext ctx, int shards, DoubleConsumer check) {
+        if (direction != Direction.DESCEND) {
+            throw new IllegalStateException("a stage trained in row ranges must descend");
+        }
+        params.zeroGradients();
+        params.setTrainable(frozen, false);
+        try {
+            long t0 = System.nanoTime();
+            double value = ShardedStep.backward(objective, batch, ctx, shards);
+            long t1 = System.nanoTime();
+            check.accept(value);
+            io.seqcl.nn.Devices.noGradOnThisThread();
+            if (optimizers.size() == 1) {
+                optimizer.step();
+            } else {
+                stepAll();
+            }
+            StepProfile.add(t1 - t0, 0, System.nanoTime() - t1);
             return value;
         } finally {
             params.setTrainable(frozen, true);

@@ -90,16 +90,31 @@ public final class ShardedStep implements TrainStep {
      * @return the batch's loss, {@code sum_i P_i + J}
      */
     double backward(Batch batch, StepContext ctx) {
+        return backward(loss, batch, ctx, shards);
+    }
+
+    /**
+     * Runs the forward and backward passes of a split loss on {@code shards} row ranges of a batch at once,
+     * accumulating the whole batch's gradients into every parameter that requires them, without stepping (also the
+     * backward pass of the stages of {@link MetaTwoStageStep} when it is sharded).
+     *
+     * @param loss the loss
+     * @param batch the batch
+     * @param ctx the step (its stream is advanced by one draw)
+     * @param shards number of ranges (at most the batch's rows), at least 1
+     * @return the batch's loss, {@code sum_i P_i + J}
+     */
+    public static double backward(SplitLoss loss, Batch batch, StepContext ctx, int shards) {
         int k = Math.min(shards, batch.size());
         long seed = ctx.rng().nextLong();
         List<Batch> parts = new ArrayList<>(k);
         for (int i = 0; i < k; i++) {
             parts.add(batch.rows(i * batch.size() / k, (i + 1) * batch.size() / k));
         }
-        Join join = new Join(k, batch);
+        Join join = new Join(loss, k, batch);
         // every range has finished before the step reads or updates anything
         double value = 0;
-        for (double v : io.seqcl.util.Parallel.run(k, i -> pass(parts.get(i), batch, i, seed, ctx, join),
+        for (double v : io.seqcl.util.Parallel.run(k, i -> pass(loss, parts.get(i), batch, i, seed, ctx, join),
                 join::abort)) {
             value += v;
         }
@@ -112,7 +127,8 @@ public final class ShardedStep implements TrainStep {
      * The meeting point of the ranges of one step: collects their representations, computes the joint term once
      * (on the thread that arrives last) and hands each range the gradient of its representations.
      */
-    private final class Join {
+    private static final class Join {
+        private final SplitLoss loss;
         private final int k;
         private final Batch whole;
         private final List<List<NDArray>> reps;
@@ -123,7 +139,8 @@ public final class ShardedStep implements TrainStep {
         private boolean failed;
         private double value;
 
-        Join(int k, Batch whole) {
+        Join(SplitLoss loss, int k, Batch whole) {
+            this.loss = loss;
             this.k = k;
             this.whole = whole;
             this.reps = new ArrayList<>(java.util.Collections.nCopies(k, null));
@@ -234,7 +251,8 @@ public final class ShardedStep implements TrainStep {
     }
 
     /** @return range {@code i}'s part value {@code P_i} after its backward pass */
-    private double pass(Batch part, Batch whole, int i, long seed, StepContext ctx, Join join) {
+    private static double pass(SplitLoss loss, Batch part, Batch whole, int i, long seed, StepContext ctx,
+                               Join join) {
         SplittableRandom masks = new SplittableRandom(mix(seed, 2L * i));
         StepContext own = new StepContext(ctx.epoch(), ctx.step(), new SplittableRandom(mix(seed, 2L * i + 1)),
                 ctx.stepsPerEpoch());
@@ -243,11 +261,13 @@ public final class ShardedStep implements TrainStep {
         try (NDScope scope = new NDScope()) {
             return Ops.withDropout((x, rate) -> javaDropout(x, rate, masks), () -> {
                 SplitLoss.Part p = loss.part(part, whole, own);
-                double v = p.rows().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+                double v = p.rows() == null ? 0
+                        : p.rows().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
                 List<NDArray> g = join.arrive(i, p.reps());
                 NDArray objective = p.rows();
                 for (int j = 0; j < g.size(); j++) {
-                    objective = objective.add(p.reps().get(j).mul(g.get(j)).sum());
+                    NDArray t = p.reps().get(j).mul(g.get(j)).sum();
+                    objective = objective == null ? t : objective.add(t);
                 }
                 JniUtils.backward((PtNDArray) objective, (PtNDArray) objective.onesLike(), false, false);
                 join.leave();

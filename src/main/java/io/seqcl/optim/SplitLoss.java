@@ -31,7 +31,8 @@ public interface SplitLoss {
     /**
      * One row range's share of the loss.
      *
-     * @param rows the range's per-row terms, already scaled by its share of the whole batch's normalisers
+     * @param rows the range's per-row terms, already scaled by its share of the whole batch's normalisers; null
+     *     when the loss has none (a contrastive term alone)
      * @param reps representations read by {@link #joint}, each with the range's rows along axis 0; empty for a
      *     loss without a joint term
      */
@@ -40,12 +41,12 @@ public interface SplitLoss {
         /**
          * Validates the part.
          *
-         * @throws IllegalArgumentException if {@code rows} or {@code reps} is null
+         * @throws IllegalArgumentException if {@code reps} is null, or empty while {@code rows} is null
          */
         public Part {
-            if (rows == null || reps == null) {
-                throw new IllegalArgumentException("a split loss part needs its rows term and a (possibly empty) "
-                        + "list of representations");
+            if (reps == null || rows == null && reps.isEmpty()) {
+                throw new IllegalArgumentException("a split loss part needs per-row terms, representations for "
+                        + "the joint term, or both");
             }
             reps = List.copyOf(reps);
         }
@@ -82,7 +83,7 @@ public interface SplitLoss {
     default NDArray loss(Batch batch, StepContext ctx) {
         Part p = part(batch, batch, ctx);
         NDArray j = joint(p.reps(), batch);
-        return j == null ? p.rows() : p.rows().add(j);
+        return j == null ? p.rows() : p.rows() == null ? j : p.rows().add(j);
     }
 
     /**

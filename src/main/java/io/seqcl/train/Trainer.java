@@ -253,8 +253,8 @@ public final class Trainer {
     }
 
     /**
-     * The training step of a model under a configuration: the model's own, or with {@code shards > 1} a
-     * {@link io.seqcl.optim.ShardedStep} on its loss.
+     * The training step of a model under a configuration: the model's own, or with {@code shards > 1} its step in
+     * row ranges ({@link SequentialRecommender#newTrainStep(io.seqcl.optim.OptimConfig, int)}).
      *
      * @param model the model
      * @param config the settings
@@ -266,8 +266,7 @@ public final class Trainer {
             return model.newTrainStep(config.optim());
         }
         checkShards(model, config);
-        return new io.seqcl.optim.ShardedStep(model.name(), model.params(), model.splitLoss(), config.optim(),
-                config.shards());
+        return model.newTrainStep(config.optim(), config.shards());
     }
 
     /**

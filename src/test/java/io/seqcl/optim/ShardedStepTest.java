@@ -37,9 +37,9 @@ class ShardedStepTest {
     private static final SequenceDataset DATA = TestData.smallSynthetic();
     private static final LeaveOneOutSplit SPLIT = LeaveOneOutSplit.of(DATA);
 
-    private static Map<String, float[]> gradients(Params p) {
+    private static Map<String, float[]> gradients(Params p, java.util.function.Predicate<String> which) {
         Map<String, float[]> g = new LinkedHashMap<>();
-        for (String n : p.names()) {
+        for (String n : p.names(which)) {
             try (NDArray a = p.get(n).getGradient()) {
                 g.put(n, a.toFloatArray());
             }
@@ -56,18 +56,27 @@ class ShardedStepTest {
     /** The whole batch's loss and gradients against the sharded step's; returns the whole batch's gradients. */
     private static Map<String, float[]> assertShardedEqualsWhole(String label, io.seqcl.model.SequentialRecommender m,
                                                                  Batch b, int shards) {
-        m.params().zeroGradients();
+        return assertShardedEqualsWhole(label, m.params(), m::loss, m.splitLoss(), b, shards, n -> true);
+    }
+
+    /**
+     * The loss and the gradients of the parameters in {@code trained} from {@code whole} on the batch against those
+     * of {@code split} on {@code shards} row ranges (relative 1e-5); returns the whole batch's gradients.
+     */
+    private static Map<String, float[]> assertShardedEqualsWhole(String label, Params params,
+                                                                 SingleLossStep.Loss whole, SplitLoss split, Batch b,
+                                                                 int shards,
+                                                                 java.util.function.Predicate<String> trained) {
+        params.zeroGradients();
         // step 2: the second optimizer step, where ContrastVAE's annealed KL weight is no longer 0
-        double whole = SingleLossStep.backward("whole", m::loss, b, new StepContext(1, 2, new SplittableRandom(1)),
+        double value = SingleLossStep.backward("whole", whole, b, new StepContext(1, 2, new SplittableRandom(1)),
                 1e9);
-        Map<String, float[]> g1 = gradients(m.params());
-        m.params().zeroGradients();
-        ShardedStep s = new ShardedStep("sharded", m.params(), m.splitLoss(), new OptimConfig(1e-3, 0.9, 0.999, 0,
-                1e9), shards);
-        double sharded = s.backward(b, new StepContext(1, 2, new SplittableRandom(1)));
-        Map<String, float[]> g2 = gradients(m.params());
-        m.params().zeroGradients();
-        assertEquals(whole, sharded, 1e-5 * Math.abs(whole), label + " loss");
+        Map<String, float[]> g1 = gradients(params, trained);
+        params.zeroGradients();
+        double sharded = ShardedStep.backward(split, b, new StepContext(1, 2, new SplittableRandom(1)), shards);
+        Map<String, float[]> g2 = gradients(params, trained);
+        params.zeroGradients();
+        assertEquals(value, sharded, 1e-5 * Math.abs(value), label + " loss");
         for (String n : g1.keySet()) {
             double diff = 0;
             double norm = 0;
@@ -179,6 +188,80 @@ class ShardedStepTest {
             double popNdcg = new Trainer(tc.withEpochs(0)).fit(pop, SPLIT, ProgressListener.NONE).valid()
                     .value("NDCG@10");
             assertTrue(ndcg[0] > 1.3 * popNdcg, "sharded SASRec learns: " + ndcg[0] + " against Pop " + popNdcg);
+        }
+    }
+
+    /**
+     * Meta-SGCL's two stage losses split by rows: L over every parameter (stage 1) and L' over Phi with Theta frozen
+     * (stage 2), for L' = FULL and L' = L_cl (no per-row term: the contrastive term alone), KL over the padding or the
+     * real positions. The posterior's sigma is made about 1e-9 (log-variance heads: weights 0, bias -40) so that the
+     * noise, drawn per range, does not matter; the rest is exact to 1e-5.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {2, 3})
+    void metaSgclSplitsBothStageLosses(int shards) {
+        Devices.noGradOnThisThread();
+        io.seqcl.model.MetaSGCLConfig base = io.seqcl.model.MetaSGCLConfig.defaults().withMaxLen(12).withWidth(16)
+                .withDropout(0.0).withAlpha(0.5);
+        for (io.seqcl.model.MetaSGCLConfig.MetaLoss meta : io.seqcl.model.MetaSGCLConfig.MetaLoss.values()) {
+            for (boolean overPadding : new boolean[] {false, true}) {
+                io.seqcl.model.MetaSGCLConfig c = base.withMetaLoss(meta).withKlOverPadding(overPadding);
+                try (io.seqcl.model.MetaSGCL m = new io.seqcl.model.MetaSGCL(DATA.numItems(), c, 7)) {
+                    for (String n : m.params().names(x -> x.contains("logvar"))) {
+                        NDArray w = m.params().get(n);
+                        w.subi(w);
+                        if (n.endsWith(".bias")) {
+                            w.addi(-40f);
+                        }
+                    }
+                    Batch b = batch(m, 61);
+                    String label = "Meta-SGCL " + meta + " over padding " + overPadding;
+                    // the logvar weights' gradient depends on the noise through sigma ~ 1e-9: not compared
+                    assertShardedEqualsWhole(label + " stage 1", m.params(), m::loss, m.split(m.mainTerms()), b,
+                            shards, n -> !n.contains("logvar.weight"));
+                    java.util.function.Predicate<String> phi = io.seqcl.model.MetaSGCL.META_GROUP;
+                    m.params().setTrainable(phi.negate(), false);
+                    try {
+                        assertShardedEqualsWhole(label + " stage 2", m.params(), m::metaLoss,
+                                m.split(m.metaTerms()), b, shards, n -> phi.test(n) && !n.contains("logvar.weight"));
+                    } finally {
+                        m.params().setTrainable(phi.negate(), true);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Sharded Meta-SGCL (both stages in row ranges) repeats exactly, its stage 2 moves Phi, and it learns. */
+    @Test
+    void aShardedMetaSgclRunRepeatsMovesPhiAndLearns() {
+        // the learning budget of ModelContractTest's Meta-SGCL entry, shorter and smaller
+        io.seqcl.model.MetaSGCLConfig c = io.seqcl.model.MetaSGCLConfig.defaults().withMaxLen(12).withWidth(16)
+                .withMetaLoss(io.seqcl.model.MetaSGCLConfig.MetaLoss.CL).withBeta(0.05)
+                .withClPooling(io.seqcl.nn.Pooling.MEAN);
+        TrainConfig tc = TrainConfig.defaults().withEpochs(10).withMaxStepsPerEpoch(6).withBatchSize(64)
+                .withLearningRate(3e-3).withShards(2);
+        String[] runs = new String[2];
+        double ndcg = 0;
+        for (int r = 0; r < 2; r++) {
+            try (io.seqcl.model.MetaSGCL m = new io.seqcl.model.MetaSGCL(DATA.numItems(), c, 5)) {
+                float[] phi0 = m.params().get("meta.logvar.weight").toFloatArray();
+                TrainResult res = new Trainer(tc).fit(m, SPLIT, ProgressListener.NONE);
+                runs[r] = res.metrics().print(1000) + res.curve().column("loss").print();
+                ndcg = res.valid().value("NDCG@10");
+                float[] phi1 = m.params().get("meta.logvar.weight").toFloatArray();
+                double moved = 0;
+                for (int i = 0; i < phi0.length; i++) {
+                    moved = Math.max(moved, Math.abs(phi1[i] - phi0[i]));
+                }
+                assertTrue(moved > 1e-4, "stage 2 trains Phi: " + moved);
+            }
+        }
+        assertEquals(runs[0], runs[1], "same seed, same shards: the same run");
+        try (io.seqcl.model.Pop pop = new io.seqcl.model.Pop(DATA.numItems())) {
+            double popNdcg = new Trainer(tc.withEpochs(0)).fit(pop, SPLIT, ProgressListener.NONE).valid()
+                    .value("NDCG@10");
+            assertTrue(ndcg > 1.3 * popNdcg, "sharded Meta-SGCL learns: " + ndcg + " against Pop " + popNdcg);
         }
     }
 
