@@ -78,7 +78,7 @@ public final class CL4SRec extends AbstractRecommender<CL4SRecConfig> {
 
     private final SplitLoss split = new SplitLoss() {
         @Override
-        public Part part(Batch range, Batch whole, StepContext ctx) {
+        public Part part(Batch range, int from, Batch whole, StepContext ctx) {
             if (config.lambda() == 0) {
                 return new Part(encoder.recLoss(encoder.encode(true, range), range, whole), List.of());
             }

@@ -352,7 +352,7 @@ public final class ContrastVAE extends AbstractRecommender<ContrastVAEConfig> im
 
     private final SplitLoss split = new SplitLoss() {
         @Override
-        public Part part(Batch range, Batch whole, StepContext ctx) {
+        public Part part(Batch range, int from, Batch whole, StepContext ctx) {
             Forward f = forward(range, ctx);
             double slots = SplitLoss.share(range, whole);
             double positions = config.klOverPadding() ? range.size() / (double) whole.size()

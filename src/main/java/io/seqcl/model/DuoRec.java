@@ -190,7 +190,7 @@ public final class DuoRec extends AbstractRecommender<DuoRecConfig> {
 
     private final SplitLoss split = new SplitLoss() {
         @Override
-        public Part part(Batch range, Batch whole, StepContext ctx) {
+        public Part part(Batch range, int from, Batch whole, StepContext ctx) {
             DuoRecConfig.Contrast c = config.contrast();
             boolean sup = config.supervised();
             boolean unsup = unsupervised();

@@ -12,6 +12,7 @@ import io.seqcl.nn.Params;
 import io.seqcl.protocol.Batch;
 import io.seqcl.optim.MultiStageStep;
 import io.seqcl.optim.SingleLossStep;
+import io.seqcl.optim.SplitLoss;
 import io.seqcl.optim.StepContext;
 import io.seqcl.optim.OptimConfig;
 import io.seqcl.optim.TrainStep;
@@ -56,6 +57,17 @@ public final class MCLRec extends AbstractRecommender<MCLRecConfig> {
      * @param view2 x~2
      */
     public record Views(Batch view1, Batch view2) {
+
+        /**
+         * The views of consecutive rows of the batch.
+         *
+         * @param from first row
+         * @param to end row (exclusive)
+         * @return those rows of both views
+         */
+        public Views rows(int from, int to) {
+            return new Views(view1.rows(from, to), view2.rows(from, to));
+        }
     }
 
     /**
@@ -186,8 +198,11 @@ public final class MCLRec extends AbstractRecommender<MCLRecConfig> {
         if (!needViews) {
             return new Terms(lRec, null, null, null);
         }
-        NDArray h1 = e.last(o);
-        NDArray h2 = e.last(o + 1);
+        return heads(lRec, e.last(o), e.last(o + 1), cl1, cl2, r);
+    }
+
+    /** The terms that read the views' last states {@code h1, h2} (and the augmenters on them). */
+    private Terms heads(NDArray lRec, NDArray h1, NDArray h2, boolean cl1, boolean cl2, boolean r) {
         NDArray lCl1 = cl1 ? cl1Loss.compute(h1, h2) : null;
         NDArray lCl2 = null;
         NDArray lR = null;
@@ -219,14 +234,20 @@ public final class MCLRec extends AbstractRecommender<MCLRecConfig> {
         boolean cl1 = config.lambda() > 0;
         boolean cl2 = config.beta() > 0;
         boolean r = cl2 && config.rWeight() > 0;
-        Terms t = terms(batch, views, true, cl1, cl2, r);
+        return encoderTotal(terms(batch, views, true, cl1, cl2, r));
+    }
+
+    /** {@code rec + lambda cl1 + beta (cl2 + rWeight R)} over the present terms (null if none). */
+    private NDArray encoderTotal(Terms t) {
         NDArray loss = t.rec();
-        if (cl1) {
-            loss = loss.add(Ops.scale(t.cl1(), config.lambda()));
+        if (t.cl1() != null) {
+            NDArray c = Ops.scale(t.cl1(), config.lambda());
+            loss = loss == null ? c : loss.add(c);
         }
-        if (cl2) {
-            NDArray inner = r ? t.cl2().add(Ops.scale(t.r(), config.rWeight())) : t.cl2();
-            loss = loss.add(Ops.scale(inner, config.beta()));
+        if (t.cl2() != null) {
+            NDArray inner = t.r() != null ? t.cl2().add(Ops.scale(t.r(), config.rWeight())) : t.cl2();
+            NDArray c = Ops.scale(inner, config.beta());
+            loss = loss == null ? c : loss.add(c);
         }
         return loss;
     }
@@ -244,15 +265,80 @@ public final class MCLRec extends AbstractRecommender<MCLRecConfig> {
         double rw = code ? config.rWeight() : config.rWeight() * config.beta();
         boolean cl1 = code && config.lambda() > 0;
         boolean r = rw > 0;
-        Terms t = terms(batch, views, false, cl1, true, r);
+        return augmenterTotal(terms(batch, views, false, cl1, true, r));
+    }
+
+    /** {@code cl2 [+ lambda cl1] [+ w R]} with the stage-2 weight of R. */
+    private NDArray augmenterTotal(Terms t) {
+        boolean code = config.stage2Loss() == MCLRecConfig.Stage2Loss.CODE;
+        double rw = code ? config.rWeight() : config.rWeight() * config.beta();
         NDArray loss = t.cl2();
-        if (cl1) {
+        if (t.cl1() != null) {
             loss = loss.add(Ops.scale(t.cl1(), config.lambda()));
         }
-        if (r) {
+        if (t.r() != null) {
             loss = loss.add(Ops.scale(t.r(), rw));
         }
         return loss;
+    }
+
+    /**
+     * A stage loss split by rows ({@link SplitLoss}): each range encodes its rows of the views (and of the batch
+     * for L_rec, its share of the mean over target slots) and hands in the views' last states {@code h1, h2}; the
+     * joint term computes everything that reads them on the whole batch, the augmenters included (so their
+     * gradients accumulate there, once).
+     *
+     * @param views the batch's views (drawn once per batch and shared by the stages), or null to draw each range's
+     *     views from its own stream (the joint schedule)
+     * @param encoderStage L0 (true) or the augmenter loss L1 (false), the latter for its stage, with the encoder
+     *     frozen (its ranges do not back-propagate)
+     * @return the split loss; with {@code views} given, {@code split(views, true).loss(b, ctx)} equals
+     *     {@code encoderLoss(b, views)} and {@code split(views, false).loss(b, ctx)} equals
+     *     {@code augmenterLoss(b, views)}
+     */
+    public SplitLoss split(Views views, boolean encoderStage) {
+        boolean code = config.stage2Loss() == MCLRecConfig.Stage2Loss.CODE;
+        boolean cl1 = encoderStage ? config.lambda() > 0 : code && config.lambda() > 0;
+        boolean cl2 = !encoderStage || config.beta() > 0;
+        boolean r = encoderStage ? cl2 && config.rWeight() > 0
+                : (code ? config.rWeight() : config.rWeight() * config.beta()) > 0;
+        return new SplitLoss() {
+            @Override
+            public Part part(Batch range, int from, Batch whole, StepContext ctx) {
+                Views v = views == null ? views(range, ctx) : views.rows(from, from + range.size());
+                boolean needViews = cl1 || cl2 || r;
+                if (!needViews) {
+                    return new Part(encoder.recLoss(encoder.encode(true, range), range, whole), List.of());
+                }
+                if (encoderStage) {
+                    ContrastiveEncoder.Encoded e = encoder.encode(true, range, v.view1(), v.view2());
+                    return new Part(encoder.recLoss(e, range, whole), List.of(e.last(1), e.last(2)));
+                }
+                // the encoder is frozen in this stage: only the joint term (the augmenters) trains
+                ContrastiveEncoder.Encoded e = encoder.encode(true, v.view1(), v.view2());
+                return new Part(null, List.of(e.last(0), e.last(1)), false);
+            }
+
+            @Override
+            public NDArray joint(List<NDArray> reps, Batch whole) {
+                if (reps.isEmpty()) {
+                    return null;
+                }
+                Terms t = heads(null, reps.get(0), reps.get(1), cl1, cl2, r);
+                return encoderStage ? encoderTotal(t) : augmenterTotal(t);
+            }
+        };
+    }
+
+    /**
+     * {@inheritDoc} The encoder loss L0 split by rows, each range drawing its own views (the joint schedule
+     * MCLRec-J); the meta schedule trains its stages in row ranges through {@link #newTrainStep(OptimConfig, int)}.
+     *
+     * @return the split encoder loss when the next-item loss is a mean over target slots (the built-in ones)
+     */
+    @Override
+    public SplitLoss splitLoss() {
+        return encoder.sasrec().perSlotLoss() ? split(null, true) : null;
     }
 
     /** {@inheritDoc} The encoder loss L0 on views drawn from {@code ctx.rng()} (what MCLRec-J minimises). */
@@ -293,6 +379,33 @@ public final class MCLRec extends AbstractRecommender<MCLRecConfig> {
                 new MultiStageStep.Group("encoder", AUGMENTER_GROUP.negate(), 0),
                 new MultiStageStep.Group("augmenters", AUGMENTER_GROUP, config.metaLearningRate())),
                 this::views, stages, trainConfig);
+    }
+
+    /**
+     * {@inheritDoc} With the meta schedule every stage runs in row ranges: the batch's views are drawn once and
+     * each range encodes its rows of them ({@link MultiStageStep.Stage#split}).
+     */
+    @Override
+    public TrainStep newTrainStep(OptimConfig trainConfig, int shards) {
+        if (shards == 1 || config.schedule() == MCLRecConfig.Schedule.JOINT) {
+            return super.newTrainStep(trainConfig, shards);
+        }
+        if (splitLoss() == null) {
+            throw new IllegalArgumentException(name() + " cannot be trained in row ranges with a custom next-item "
+                    + "loss");
+        }
+        MultiStageStep.StageLoss<Views> l0 = (b, v, c) -> encoderLoss(b, v);
+        List<MultiStageStep.Stage<Views>> stages = new ArrayList<>();
+        stages.add(new MultiStageStep.Stage<>("encoder", l0).withSplit(v -> split(v, true)));
+        stages.add(new MultiStageStep.Stage<Views>("augmenters", (b, v, c) -> augmenterLoss(b, v))
+                .withSplit(v -> split(v, false)));
+        if (config.thirdStep()) {
+            stages.add(new MultiStageStep.Stage<>("encoder", l0).withSplit(v -> split(v, true)));
+        }
+        return new MultiStageStep<>(name(), params(), List.of(
+                new MultiStageStep.Group("encoder", AUGMENTER_GROUP.negate(), 0),
+                new MultiStageStep.Group("augmenters", AUGMENTER_GROUP, config.metaLearningRate())),
+                this::views, stages, trainConfig, shards);
     }
 
     /**

@@ -248,7 +248,7 @@ public final class MetaSGCL extends AbstractRecommender<MetaSGCLConfig> implemen
     public SplitLoss split(Set<Term> which) {
         return new SplitLoss() {
             @Override
-            public Part part(Batch range, Batch whole, StepContext ctx) {
+            public Part part(Batch range, int from, Batch whole, StepContext ctx) {
                 Forward f = forward(range, ctx, which);
                 double slots = SplitLoss.share(range, whole);
                 double positions = config.klOverPadding() ? range.size() / (double) whole.size()

@@ -86,15 +86,39 @@ public final class MultiStageStep<P> implements TrainStep {
      * @param group the name of the group updated
      * @param loss the loss minimised (or maximised when {@code direction} is ascend)
      * @param direction descend (the default) or ascend
+     * @param split the loss split by rows from the batch's preparation, or null (needed when the step is sharded)
      * @param <P> preparation type
      */
-    public record Stage<P>(String group, StageLoss<P> loss, OptimizerStage.Direction direction) {
+    public record Stage<P>(String group, StageLoss<P> loss, OptimizerStage.Direction direction,
+                           java.util.function.Function<P, SplitLoss> split) {
 
         /** Validates the fields. */
         public Stage {
             if (group == null || loss == null || direction == null) {
                 throw new IllegalArgumentException("a stage needs a group, a loss and a direction");
             }
+        }
+
+        /**
+         * A stage without a split loss.
+         *
+         * @param group the name of the group updated
+         * @param loss the loss minimised (or maximised when {@code direction} is ascend)
+         * @param direction descend or ascend
+         */
+        public Stage(String group, StageLoss<P> loss, OptimizerStage.Direction direction) {
+            this(group, loss, direction, null);
+        }
+
+        /**
+         * The same stage with its loss also split by rows, for a step trained in row ranges.
+         *
+         * @param splitOf the batch's split loss from its preparation; {@code splitOf.apply(p).loss(b, ctx)} must
+         *     equal {@code loss.compute(b, p, ctx)}
+         * @return the stage
+         */
+        public Stage<P> withSplit(java.util.function.Function<P, SplitLoss> splitOf) {
+            return new Stage<>(group, loss, direction, splitOf);
         }
 
         /**
@@ -115,6 +139,7 @@ public final class MultiStageStep<P> implements TrainStep {
     private final Map<String, Adam> optimizers = new LinkedHashMap<>();
     private final List<OptimizerStage> runners = new ArrayList<>();
     private final double maxLoss;
+    private final int shards;
 
     /**
      * Creates the step.
@@ -128,6 +153,41 @@ public final class MultiStageStep<P> implements TrainStep {
      */
     public MultiStageStep(String name, Params params, List<Group> groups, Preparation<P> preparation,
                           List<Stage<P>> stages, OptimConfig config) {
+        this(name, params, groups, preparation, stages, config, 1);
+    }
+
+    /**
+     * Creates the step with every stage's forward and backward passes on {@code shards} row ranges of the batch at
+     * once ({@link ShardedStep#backward(SplitLoss, Batch, StepContext, int)}; the preparation is made once per batch
+     * and shared by the ranges).
+     *
+     * @param name model name for error messages
+     * @param params every parameter of the model
+     * @param groups the parameter groups (disjoint; parameters in no group are never updated)
+     * @param preparation the per-batch preparation
+     * @param stages the stages in order (at least one); each names a group, and with {@code shards > 1} each has a
+     *     split loss and descends
+     * @param config learning rate, betas, weight decay and loss limit
+     * @param shards row ranges per batch, at least 1
+     */
+    public MultiStageStep(String name, Params params, List<Group> groups, Preparation<P> preparation,
+                          List<Stage<P>> stages, OptimConfig config, int shards) {
+        if (shards < 1) {
+            throw new IllegalArgumentException("shards must be >= 1, got " + shards);
+        }
+        if (shards > 1 && io.seqcl.nn.WideThreads.get() > 0) {
+            throw new IllegalArgumentException("shards > 1 cannot be combined with wide threads (-D"
+                    + io.seqcl.nn.WideThreads.PROPERTY + "), which change libtorch's global thread count");
+        }
+        if (shards > 1 && stages != null) {
+            for (Stage<P> s : stages) {
+                if (s.split() == null || s.direction() != OptimizerStage.Direction.DESCEND) {
+                    throw new IllegalArgumentException("stage " + s.group() + " cannot run in row ranges: it needs a "
+                            + "split loss and must descend");
+                }
+            }
+        }
+        this.shards = shards;
         if (params == null || groups == null || preparation == null || stages == null || config == null) {
             throw new IllegalArgumentException("params, groups, preparation, stages and config must be set");
         }
@@ -203,6 +263,10 @@ public final class MultiStageStep<P> implements TrainStep {
      */
     public double runStage(int index, Batch batch, P prepared, StepContext ctx) {
         Stage<P> stage = stages.get(index);
+        if (shards > 1) {
+            return runners.get(index).run(stage.split().apply(prepared), batch, ctx, shards,
+                    v -> SingleLossStep.check(name, v, ctx, maxLoss));
+        }
         return runners.get(index).run(() -> stage.loss().compute(batch, prepared, ctx),
                 v -> SingleLossStep.check(name, v, ctx, maxLoss));
     }

@@ -114,8 +114,8 @@ public final class ShardedStep implements TrainStep {
         Join join = new Join(loss, k, batch);
         // every range has finished before the step reads or updates anything
         double value = 0;
-        for (double v : io.seqcl.util.Parallel.run(k, i -> pass(loss, parts.get(i), batch, i, seed, ctx, join),
-                join::abort)) {
+        for (double v : io.seqcl.util.Parallel.run(k, i -> pass(loss, parts.get(i), i * batch.size() / k, batch, i,
+                seed, ctx, join), join::abort)) {
             value += v;
         }
         synchronized (join.lock) {
@@ -251,8 +251,8 @@ public final class ShardedStep implements TrainStep {
     }
 
     /** @return range {@code i}'s part value {@code P_i} after its backward pass */
-    private static double pass(SplitLoss loss, Batch part, Batch whole, int i, long seed, StepContext ctx,
-                               Join join) {
+    private static double pass(SplitLoss loss, Batch part, int from, Batch whole, int i, long seed,
+                               StepContext ctx, Join join) {
         SplittableRandom masks = new SplittableRandom(mix(seed, 2L * i));
         StepContext own = new StepContext(ctx.epoch(), ctx.step(), new SplittableRandom(mix(seed, 2L * i + 1)),
                 ctx.stepsPerEpoch());
@@ -260,7 +260,7 @@ public final class ShardedStep implements TrainStep {
         JniUtils.setGradMode(true);
         try (NDScope scope = new NDScope()) {
             return Ops.withDropout((x, rate) -> javaDropout(x, rate, masks), () -> {
-                SplitLoss.Part p = loss.part(part, whole, own);
+                SplitLoss.Part p = loss.part(part, from, whole, own);
                 double v = p.rows() == null ? 0
                         : p.rows().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
                 List<NDArray> g = join.arrive(i, p.reps());
@@ -269,7 +269,11 @@ public final class ShardedStep implements TrainStep {
                     NDArray t = p.reps().get(j).mul(g.get(j)).sum();
                     objective = objective == null ? t : objective.add(t);
                 }
-                JniUtils.backward((PtNDArray) objective, (PtNDArray) objective.onesLike(), false, false);
+                // a range whose terms reach no trained parameter (MCLRec's augmenter stage: its encoder is frozen
+                // and the augmenters run in the joint term) has nothing to back-propagate
+                if (p.backward()) {
+                    JniUtils.backward((PtNDArray) objective, (PtNDArray) objective.onesLike(), false, false);
+                }
                 join.leave();
                 return v;
             });

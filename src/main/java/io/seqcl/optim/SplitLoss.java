@@ -15,8 +15,8 @@ import java.util.List;
  * batch into row ranges whose forward and backward passes run at the same time.
  *
  * <p>Contract: for any cut of a batch {@code whole} into consecutive row ranges {@code r_1, ..., r_k},
- * {@code loss(whole) = sum_i part(r_i, whole).rows() + joint(reps, whole)}, where {@code reps.get(j)} is the
- * concatenation along axis 0, in range order, of the ranges' {@code part(r_i, whole).reps().get(j)}, and is
+ * {@code loss(whole) = sum_i part(r_i, from_i, whole).rows() + joint(reps, whole)}, where {@code reps.get(j)} is
+ * the concatenation along axis 0, in range order, of the ranges' {@code part(r_i, from_i, whole).reps().get(j)}, and is
  * exactly what the whole batch's own pass produces for it (e.g. each row's last hidden state of a view). A mean
  * over the whole batch is therefore taken in {@link #part} as the range's sum divided by the whole batch's count
  * ({@link #share}). {@link #joint} draws nothing at random (it may run on any range's thread) and every range
@@ -35,8 +35,10 @@ public interface SplitLoss {
      *     when the loss has none (a contrastive term alone)
      * @param reps representations read by {@link #joint}, each with the range's rows along axis 0; empty for a
      *     loss without a joint term
+     * @param backward whether the range's terms reach a trained parameter, so that the range back-propagates; false
+     *     when only the joint term trains anything (MCLRec's augmenter stage, whose encoder is frozen)
      */
-    record Part(NDArray rows, List<NDArray> reps) {
+    record Part(NDArray rows, List<NDArray> reps, boolean backward) {
 
         /**
          * Validates the part.
@@ -50,17 +52,29 @@ public interface SplitLoss {
             }
             reps = List.copyOf(reps);
         }
+
+        /**
+         * A part that back-propagates.
+         *
+         * @param rows the range's per-row terms, or null
+         * @param reps representations read by the joint term
+         */
+        public Part(NDArray rows, List<NDArray> reps) {
+            this(rows, reps, true);
+        }
     }
 
     /**
      * The terms of a row range.
      *
      * @param range consecutive rows of {@code whole} (the whole batch itself when it is not split)
+     * @param from the index of the range's first row in {@code whole} (for per-batch data such as views drawn once
+     *     per batch)
      * @param whole the whole batch, for normalisers and per-batch keys
      * @param ctx the range's step context (its own random stream when split)
      * @return the part
      */
-    Part part(Batch range, Batch whole, StepContext ctx);
+    Part part(Batch range, int from, Batch whole, StepContext ctx);
 
     /**
      * The joint term, from the whole batch's representations: terms that couple rows, and terms of the parameters
@@ -81,7 +95,7 @@ public interface SplitLoss {
      * @return scalar loss
      */
     default NDArray loss(Batch batch, StepContext ctx) {
-        Part p = part(batch, batch, ctx);
+        Part p = part(batch, 0, batch, ctx);
         NDArray j = joint(p.reps(), batch);
         return j == null ? p.rows() : p.rows() == null ? j : p.rows().add(j);
     }
@@ -142,7 +156,7 @@ public interface SplitLoss {
     static SplitLoss perRow(SingleLossStep.Loss meanOverTargetSlots) {
         return new SplitLoss() {
             @Override
-            public Part part(Batch range, Batch whole, StepContext ctx) {
+            public Part part(Batch range, int from, Batch whole, StepContext ctx) {
                 return new Part(ofSlotMean(meanOverTargetSlots.compute(range, ctx), range, whole), List.of());
             }
 

@@ -38,9 +38,10 @@ import java.util.Arrays;
  *     null: none
  * @param shards how many parts of each batch are trained at once, on as many threads (data parallelism within a
  *     step, {@link io.seqcl.optim.ShardedStep}); 1 (the default) trains the batch as one. With more than one the
- *     model's loss must split into row ranges ({@code SequentialRecommender#splitLoss()}: SASRec, CL4SRec, DuoRec)
- *     and dropout masks are drawn in Java, so the numbers differ from an unsharded run but repeat exactly with the same seed and
- *     shard count. Use with one libtorch thread per shard ({@code -Dai.djl.pytorch.num_threads=1}).
+ *     model's loss must split into row ranges ({@code SequentialRecommender#splitLoss()}: SASRec, CL4SRec, DuoRec,
+ *     ContrastVAE, Meta-SGCL, MCLRec) and dropout masks are drawn in Java, so the numbers differ from an unsharded
+ *     run but repeat exactly with the same seed and shard count. Use with one libtorch thread per shard
+ *     ({@code -Dai.djl.pytorch.num_threads=1}).
  */
 @RecordBuilder
 public record TrainConfig(int epochs, int batchSize, double learningRate, double beta1, double beta2,

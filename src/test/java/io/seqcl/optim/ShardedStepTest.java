@@ -125,8 +125,8 @@ class ShardedStepTest {
      * and its gradient cut at them, so with dropout off and views that draw nothing (CL4SRec: crop keeps all, no
      * mask, no reorder; DuoRec: the unsupervised dropout view; ContrastVAE: model augmentation without its sigma
      * dropout, KL and pooling over the padding or over the real positions) the sharded step equals the whole batch's,
-     * same-target negatives masked over the whole batch included. The contrastive term is alive: without it the gradients
-     * differ by far more than the tolerance.
+     * same-target negatives masked over the whole batch included. The contrastive term is alive: without it the
+     * gradients differ by far more than the tolerance.
      */
     @ParameterizedTest
     @ValueSource(ints = {2, 3})
@@ -232,6 +232,67 @@ class ShardedStepTest {
         }
     }
 
+    /**
+     * MCLRec's stage losses split by rows with the batch's views drawn once: L0 over the encoder and L1 over the
+     * augmenters with the encoder frozen (the augmenters run in the joint term, so a range of stage 2 has nothing to
+     * back-propagate), for the code's and the paper's stage-2 loss.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {2, 3})
+    void mclrecSplitsItsStageLosses(int shards) {
+        Devices.noGradOnThisThread();
+        for (io.seqcl.model.MCLRecConfig.Stage2Loss stage2 : io.seqcl.model.MCLRecConfig.Stage2Loss.values()) {
+            io.seqcl.model.MCLRecConfig c = io.seqcl.model.MCLRecConfig.defaults().withMaxLen(12).withWidth(16)
+                    .withDropout(0.0).withStage2Loss(stage2);
+            try (io.seqcl.model.MCLRec m = new io.seqcl.model.MCLRec(DATA.numItems(), c, 7)) {
+                Batch b = batch(m, 61);
+                io.seqcl.model.MCLRec.Views v = m.views(b, new StepContext(1, 1, new SplittableRandom(4)));
+                java.util.function.Predicate<String> aug = io.seqcl.model.MCLRec.AUGMENTER_GROUP;
+                assertShardedEqualsWhole("MCLRec L0 " + stage2, m.params(), (bb, ctx) -> m.encoderLoss(bb, v),
+                        m.split(v, true), b, shards, n -> true);
+                m.params().setTrainable(aug.negate(), false);
+                try {
+                    assertShardedEqualsWhole("MCLRec L1 " + stage2, m.params(), (bb, ctx) -> m.augmenterLoss(bb, v),
+                            m.split(v, false), b, shards, aug);
+                } finally {
+                    m.params().setTrainable(aug.negate(), true);
+                }
+            }
+        }
+    }
+
+    /** Sharded MCLRec (three stages in row ranges, views shared) repeats exactly, moves its augmenters and learns. */
+    @Test
+    void aShardedMclrecRunRepeatsMovesItsAugmentersAndLearns() {
+        io.seqcl.model.MCLRecConfig c = io.seqcl.model.MCLRecConfig.forSports(io.seqcl.model.MCLRecConfig.defaults()
+                .withMaxLen(12).withWidth(16).withDropout(0.2));
+        TrainConfig tc = TrainConfig.defaults().withEpochs(6).withMaxStepsPerEpoch(6).withBatchSize(64)
+                .withLearningRate(3e-3).withShards(2);
+        String[] runs = new String[2];
+        double ndcg = 0;
+        for (int r = 0; r < 2; r++) {
+            try (io.seqcl.model.MCLRec m = new io.seqcl.model.MCLRec(DATA.numItems(), c, 5)) {
+                String a = m.params().names(io.seqcl.model.MCLRec.AUGMENTER_GROUP).get(0);
+                float[] before = m.params().get(a).toFloatArray();
+                TrainResult res = new Trainer(tc).fit(m, SPLIT, ProgressListener.NONE);
+                runs[r] = res.metrics().print(1000) + res.curve().column("loss").print();
+                ndcg = res.valid().value("NDCG@10");
+                float[] after = m.params().get(a).toFloatArray();
+                double moved = 0;
+                for (int i = 0; i < before.length; i++) {
+                    moved = Math.max(moved, Math.abs(after[i] - before[i]));
+                }
+                assertTrue(moved > 1e-4, "the augmenter stage trains " + a + ": " + moved);
+            }
+        }
+        assertEquals(runs[0], runs[1], "same seed, same shards: the same run");
+        try (io.seqcl.model.Pop pop = new io.seqcl.model.Pop(DATA.numItems())) {
+            double popNdcg = new Trainer(tc.withEpochs(0)).fit(pop, SPLIT, ProgressListener.NONE).valid()
+                    .value("NDCG@10");
+            assertTrue(ndcg > 1.3 * popNdcg, "sharded MCLRec learns: " + ndcg + " against Pop " + popNdcg);
+        }
+    }
+
     /** Sharded Meta-SGCL (both stages in row ranges) repeats exactly, its stage 2 moves Phi, and it learns. */
     @Test
     void aShardedMetaSgclRunRepeatsMovesPhiAndLearns() {
@@ -301,11 +362,11 @@ class ShardedStepTest {
             Batch b = batch(m, 40);
             SplitLoss failsInRange = new SplitLoss() {
                 @Override
-                public Part part(Batch range, Batch whole, StepContext ctx) {
+                public Part part(Batch range, int from, Batch whole, StepContext ctx) {
                     if (range.size() < whole.size() && range.users()[0] != whole.users()[0]) {
                         throw new IllegalArgumentException("range failure");
                     }
-                    return real.part(range, whole, ctx);
+                    return real.part(range, from, whole, ctx);
                 }
 
                 @Override
@@ -315,8 +376,8 @@ class ShardedStepTest {
             };
             SplitLoss failsInJoint = new SplitLoss() {
                 @Override
-                public Part part(Batch range, Batch whole, StepContext ctx) {
-                    return real.part(range, whole, ctx);
+                public Part part(Batch range, int from, Batch whole, StepContext ctx) {
+                    return real.part(range, from, whole, ctx);
                 }
 
                 @Override
@@ -342,11 +403,11 @@ class ShardedStepTest {
 
     @Test
     void aModelWhoseLossCouplesRowsIsRefusedNamingTheSetting() {
-        try (io.seqcl.model.MCLRec m = new io.seqcl.model.MCLRec(DATA.numItems(),
-                io.seqcl.model.MCLRecConfig.defaults().withMaxLen(10).withWidth(16), 1)) {
+        try (io.seqcl.model.BERT4Rec m = new io.seqcl.model.BERT4Rec(DATA.numItems(),
+                io.seqcl.model.BERT4RecConfig.defaults().withMaxLen(10).withWidth(16), 1)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> Trainer.newStep(m, TrainConfig.defaults().withShards(2)));
-            assertTrue(e.getMessage().contains("train.shards=2") && e.getMessage().contains("MCLRec"),
+            assertTrue(e.getMessage().contains("train.shards=2") && e.getMessage().contains("BERT4Rec"),
                     e.getMessage());
         }
         // refused before the model's preparation work (S3-Rec's pre-training)
@@ -373,7 +434,7 @@ class ShardedStepTest {
                 io.seqcl.experiment.ExperimentFile.setsToObject(List.of("shards=2", "epochs=1")),
                 List.of(new io.seqcl.experiment.ExperimentFile.Model("pop", null, null, null),
                         new io.seqcl.experiment.ExperimentFile.Model("sasrec", null, null, null),
-                        new io.seqcl.experiment.ExperimentFile.Model("mclrec", null, null, null)), null);
+                        new io.seqcl.experiment.ExperimentFile.Model("bert4rec", null, null, null)), null);
         int[] epochs = new int[1];
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> io.seqcl.experiment.Experiments.run(mixed, null, false, new ProgressListener() {
@@ -382,7 +443,7 @@ class ShardedStepTest {
                         epochs[0]++;
                     }
                 }));
-        assertTrue(e.getMessage().contains("MCLRec"), e.getMessage());
+        assertTrue(e.getMessage().contains("BERT4Rec"), e.getMessage());
         assertEquals(0, epochs[0], "nothing trained before the refusal");
     }
 }
