@@ -261,6 +261,38 @@ class ShardedStepTest {
         }
     }
 
+    /**
+     * Trains a model twice with the same seed and shards, and asserts the same run, that a watched parameter moves
+     * (the stage that trains it is alive) and that the model beats Pop by 1.3x.
+     */
+    private static void assertShardedRunRepeatsMovesAndLearns(String label,
+                                                               java.util.function.Supplier<
+                                                                       io.seqcl.model.SequentialRecommender> make,
+                                                               String watched, TrainConfig tc) {
+        String[] runs = new String[2];
+        double ndcg = 0;
+        for (int r = 0; r < 2; r++) {
+            try (io.seqcl.model.SequentialRecommender m = make.get()) {
+                float[] before = m.params().get(watched).toFloatArray();
+                TrainResult res = new Trainer(tc).fit(m, SPLIT, ProgressListener.NONE);
+                runs[r] = res.metrics().print(1000) + res.curve().column("loss").print();
+                ndcg = res.valid().value("NDCG@10");
+                float[] after = m.params().get(watched).toFloatArray();
+                double moved = 0;
+                for (int i = 0; i < before.length; i++) {
+                    moved = Math.max(moved, Math.abs(after[i] - before[i]));
+                }
+                assertTrue(moved > 1e-4, label + ": training moves " + watched + " (" + moved + ")");
+            }
+        }
+        assertEquals(runs[0], runs[1], label + ": same seed, same shards, the same run");
+        try (io.seqcl.model.Pop pop = new io.seqcl.model.Pop(DATA.numItems())) {
+            double popNdcg = new Trainer(tc.withEpochs(0)).fit(pop, SPLIT, ProgressListener.NONE).valid()
+                    .value("NDCG@10");
+            assertTrue(ndcg > 1.3 * popNdcg, label + " learns: " + ndcg + " against Pop " + popNdcg);
+        }
+    }
+
     /** Sharded MCLRec (three stages in row ranges, views shared) repeats exactly, moves its augmenters and learns. */
     @Test
     void aShardedMclrecRunRepeatsMovesItsAugmentersAndLearns() {
@@ -268,28 +300,10 @@ class ShardedStepTest {
                 .withMaxLen(12).withWidth(16).withDropout(0.2));
         TrainConfig tc = TrainConfig.defaults().withEpochs(6).withMaxStepsPerEpoch(6).withBatchSize(64)
                 .withLearningRate(3e-3).withShards(2);
-        String[] runs = new String[2];
-        double ndcg = 0;
-        for (int r = 0; r < 2; r++) {
-            try (io.seqcl.model.MCLRec m = new io.seqcl.model.MCLRec(DATA.numItems(), c, 5)) {
-                String a = m.params().names(io.seqcl.model.MCLRec.AUGMENTER_GROUP).get(0);
-                float[] before = m.params().get(a).toFloatArray();
-                TrainResult res = new Trainer(tc).fit(m, SPLIT, ProgressListener.NONE);
-                runs[r] = res.metrics().print(1000) + res.curve().column("loss").print();
-                ndcg = res.valid().value("NDCG@10");
-                float[] after = m.params().get(a).toFloatArray();
-                double moved = 0;
-                for (int i = 0; i < before.length; i++) {
-                    moved = Math.max(moved, Math.abs(after[i] - before[i]));
-                }
-                assertTrue(moved > 1e-4, "the augmenter stage trains " + a + ": " + moved);
-            }
-        }
-        assertEquals(runs[0], runs[1], "same seed, same shards: the same run");
-        try (io.seqcl.model.Pop pop = new io.seqcl.model.Pop(DATA.numItems())) {
-            double popNdcg = new Trainer(tc.withEpochs(0)).fit(pop, SPLIT, ProgressListener.NONE).valid()
-                    .value("NDCG@10");
-            assertTrue(ndcg > 1.3 * popNdcg, "sharded MCLRec learns: " + ndcg + " against Pop " + popNdcg);
+        try (io.seqcl.model.MCLRec probe = new io.seqcl.model.MCLRec(DATA.numItems(), c, 5)) {
+            String augmenter = probe.params().names(io.seqcl.model.MCLRec.AUGMENTER_GROUP).get(0);
+            assertShardedRunRepeatsMovesAndLearns("sharded MCLRec",
+                    () -> new io.seqcl.model.MCLRec(DATA.numItems(), c, 5), augmenter, tc);
         }
     }
 
@@ -302,28 +316,8 @@ class ShardedStepTest {
                 .withClPooling(io.seqcl.nn.Pooling.MEAN);
         TrainConfig tc = TrainConfig.defaults().withEpochs(10).withMaxStepsPerEpoch(6).withBatchSize(64)
                 .withLearningRate(3e-3).withShards(2);
-        String[] runs = new String[2];
-        double ndcg = 0;
-        for (int r = 0; r < 2; r++) {
-            try (io.seqcl.model.MetaSGCL m = new io.seqcl.model.MetaSGCL(DATA.numItems(), c, 5)) {
-                float[] phi0 = m.params().get("meta.logvar.weight").toFloatArray();
-                TrainResult res = new Trainer(tc).fit(m, SPLIT, ProgressListener.NONE);
-                runs[r] = res.metrics().print(1000) + res.curve().column("loss").print();
-                ndcg = res.valid().value("NDCG@10");
-                float[] phi1 = m.params().get("meta.logvar.weight").toFloatArray();
-                double moved = 0;
-                for (int i = 0; i < phi0.length; i++) {
-                    moved = Math.max(moved, Math.abs(phi1[i] - phi0[i]));
-                }
-                assertTrue(moved > 1e-4, "stage 2 trains Phi: " + moved);
-            }
-        }
-        assertEquals(runs[0], runs[1], "same seed, same shards: the same run");
-        try (io.seqcl.model.Pop pop = new io.seqcl.model.Pop(DATA.numItems())) {
-            double popNdcg = new Trainer(tc.withEpochs(0)).fit(pop, SPLIT, ProgressListener.NONE).valid()
-                    .value("NDCG@10");
-            assertTrue(ndcg > 1.3 * popNdcg, "sharded Meta-SGCL learns: " + ndcg + " against Pop " + popNdcg);
-        }
+        assertShardedRunRepeatsMovesAndLearns("sharded Meta-SGCL",
+                () -> new io.seqcl.model.MetaSGCL(DATA.numItems(), c, 5), "meta.logvar.weight", tc);
     }
 
     /**
