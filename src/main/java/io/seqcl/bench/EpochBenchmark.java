@@ -253,8 +253,10 @@ public final class EpochBenchmark {
                 double f = phase[i][0] / 1e9 - layout;
                 double bw = phase[i][1] / 1e9;
                 double o = phase[i][2] / 1e9;
+                // the ranges of a sharded step run forward and backward together: both are counted as forward
                 out.printf(Locale.ROOT, "%-6s step median %.1f ms (min %.1f, max %.1f); epoch %.1f s; time shares: "
-                                + "forward %.0f%%, backward %.0f%%, optimizer %.0f%%, data preparation %.1f%% "
+                                + (shardsOf[i] > 1 ? "forward+backward in ranges" : "forward")
+                                + " %.0f%%, backward %.0f%%, optimizer %.0f%%, data preparation %.1f%% "
                                 + "(batching %.1f%%, layouts and masks %.1f%%), other %.0f%%%n",
                         label[i], median, sorted[0], sorted[sorted.length - 1], epochSecs[i],
                         100 * f / all, 100 * bw / all, 100 * o / all, 100 * (batching + layout) / all,
