@@ -347,6 +347,36 @@ class ShardedStepTest {
         }
     }
 
+    /**
+     * Sharded steps free every intermediate: after the first step (which creates the optimizer state) the model's
+     * manager holds the same arrays after each further step, for a single-stage model with a joint term and a prior
+     * (ContrastVAE's variational variant) and for MCLRec's three stages.
+     */
+    @Test
+    void shardedStepsLeaveNoArraysBehind() {
+        io.seqcl.model.ContrastVAEConfig vae = io.seqcl.model.ContrastVAEConfig.defaults().withMaxLen(12)
+                .withWidth(16).withVariant(io.seqcl.model.ContrastVAEConfig.Variant.VARIATIONAL_AUGMENTATION)
+                .withAlphaPrior(true);
+        io.seqcl.model.MCLRecConfig mcl = io.seqcl.model.MCLRecConfig.defaults().withMaxLen(12).withWidth(16);
+        for (io.seqcl.model.SequentialRecommender m : List.of(
+                new io.seqcl.model.ContrastVAE(DATA.numItems(), vae, 3),
+                new io.seqcl.model.MCLRec(DATA.numItems(), mcl, 3))) {
+            try (m) {
+                TrainStep step = Trainer.newStep(m, TrainConfig.defaults().withShards(2));
+                Batch b = batch(m, 61);
+                ai.djl.ndarray.BaseNDManager manager = (ai.djl.ndarray.BaseNDManager) m.params().manager();
+                int[] counts = new int[4];
+                for (int i = 0; i < counts.length; i++) {
+                    step.step(b, new StepContext(1, i + 1, new SplittableRandom(i), 10));
+                    counts[i] = manager.getManagedArrays().size();
+                }
+                assertEquals(counts[0], counts[3], m.name() + ": arrays after steps 1-4 " + java.util.Arrays.toString(
+                        counts));
+                assertEquals(counts[1], counts[2], m.name());
+            }
+        }
+    }
+
     /** A range that fails, before or in the joint term, fails the step without leaving the others waiting. */
     @Test
     void aFailingRangeFailsTheStepWithoutHanging() {
