@@ -340,8 +340,8 @@ public final class ContrastVAE extends AbstractRecommender<ContrastVAEConfig> im
     /**
      * {@inheritDoc} Each range's reconstructions (its share of the mean over target slots) and KL terms (its share
      * of the mean over real positions, or over all positions with {@code klOverPadding}), with noise, masks and
-     * reorders drawn from the range's stream; the joint term is {@code lambda_cl InfoNCE} on the ranges' pooled
-     * latents plus the prior L_alpha, counted once.
+     * reorders drawn from the range's stream, and the prior L_alpha in the first range only; the joint term is
+     * {@code lambda_cl InfoNCE} on the ranges' pooled latents.
      *
      * @return the split loss when the reconstruction loss is a mean over target slots (the built-in ones)
      */
@@ -362,15 +362,16 @@ public final class ContrastVAE extends AbstractRecommender<ContrastVAEConfig> im
             rows = f.rec2() == null ? rows : rows.add(Ops.scale(f.rec2(), slots));
             rows = rows.add(Ops.scale(f.kl1(), w * positions));
             rows = f.kl2() == null ? rows : rows.add(Ops.scale(f.kl2(), w * positions));
+            // the prior on alpha is counted once, by the first range: alpha then gets one gradient contribution per
+            // range, whose sum does not depend on the order in which the ranges finish
+            NDArray prior = from == 0 ? prior() : null;
+            rows = prior == null ? rows : rows.add(prior);
             return new Part(rows, f.pooled1() == null ? List.of() : List.of(f.pooled1(), f.pooled2()));
         }
 
         @Override
         public NDArray joint(List<NDArray> reps, Batch whole) {
-            NDArray cl = reps.isEmpty() ? null : Ops.scale(infoNCE.compute(reps.get(0), reps.get(1)),
-                    config.clWeight());
-            NDArray prior = prior();
-            return cl == null ? prior : prior == null ? cl : cl.add(prior);
+            return reps.isEmpty() ? null : Ops.scale(infoNCE.compute(reps.get(0), reps.get(1)), config.clWeight());
         }
     };
 

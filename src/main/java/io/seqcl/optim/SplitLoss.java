@@ -77,8 +77,11 @@ public interface SplitLoss {
     Part part(Batch range, int from, Batch whole, StepContext ctx);
 
     /**
-     * The joint term, from the whole batch's representations: terms that couple rows, and terms of the parameters
-     * alone (a prior on a parameter), which must be counted once per batch, not once per range.
+     * The joint term, from the whole batch's representations: the terms that couple rows. It may read parameters
+     * (MCLRec's augmenters on the representations); their gradients accumulate before the ranges back-propagate, so
+     * a parameter that the joint term reads should get no gradient from the ranges, or the float sum of its
+     * contributions would depend on the order in which the ranges finish. A term of the parameters alone (a prior)
+     * belongs to the first range's part ({@code from == 0}), which counts it once.
      *
      * @param reps each representation of the whole batch (ranges concatenated in order); empty if the parts return
      *     none

@@ -377,6 +377,26 @@ class ShardedStepTest {
         }
     }
 
+    /**
+     * ContrastVAE's variational variant, whose learnable alpha gets gradient from every range and from its prior
+     * (counted by the first range), repeats bit for bit with the same seed and shards.
+     */
+    @Test
+    void aShardedVariationalContrastVaeRepeats() {
+        io.seqcl.model.ContrastVAEConfig c = io.seqcl.model.ContrastVAEConfig.defaults().withMaxLen(12).withWidth(16)
+                .withVariant(io.seqcl.model.ContrastVAEConfig.Variant.VARIATIONAL_AUGMENTATION).withAlphaPrior(true);
+        TrainConfig tc = TrainConfig.defaults().withEpochs(2).withMaxStepsPerEpoch(5).withBatchSize(64).withShards(2);
+        String[] runs = new String[2];
+        for (int r = 0; r < 2; r++) {
+            try (io.seqcl.model.ContrastVAE m = new io.seqcl.model.ContrastVAE(DATA.numItems(), c, 5)) {
+                TrainResult res = new Trainer(tc).fit(m, SPLIT, ProgressListener.NONE);
+                runs[r] = res.curve().column("loss").print() + java.util.Arrays.toString(
+                        m.params().get(io.seqcl.model.ContrastVAE.ALPHA_LOGIT).toFloatArray());
+            }
+        }
+        assertEquals(runs[0], runs[1]);
+    }
+
     /** A range that fails, before or in the joint term, fails the step without leaving the others waiting. */
     @Test
     void aFailingRangeFailsTheStepWithoutHanging() {
