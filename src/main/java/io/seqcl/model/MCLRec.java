@@ -203,12 +203,18 @@ public final class MCLRec extends AbstractRecommender<MCLRecConfig> {
 
     /** The terms that read the views' last states {@code h1, h2} (and the augmenters on them). */
     private Terms heads(NDArray lRec, NDArray h1, NDArray h2, boolean cl1, boolean cl2, boolean r) {
+        boolean augmented = cl2 || r;
+        return heads(lRec, h1, h2, augmented ? aug1.forward(h1) : null, augmented ? aug2.forward(h2) : null, cl1, cl2,
+                r);
+    }
+
+    /** The terms from the views' last states and their augmented versions {@code z_k = w_k(h_k)} (null if unused). */
+    private Terms heads(NDArray lRec, NDArray h1, NDArray h2, NDArray z1, NDArray z2, boolean cl1, boolean cl2,
+                        boolean r) {
         NDArray lCl1 = cl1 ? cl1Loss.compute(h1, h2) : null;
         NDArray lCl2 = null;
         NDArray lR = null;
         if (cl2 || r) {
-            NDArray z1 = aug1.forward(h1);
-            NDArray z2 = aug2.forward(h2);
             if (cl2) {
                 lCl2 = cl2Loss.compute(h1, z2).add(cl2Loss.compute(h2, z1)).add(cl2Loss.compute(z1, z2));
             }
@@ -284,14 +290,13 @@ public final class MCLRec extends AbstractRecommender<MCLRecConfig> {
 
     /**
      * A stage loss split by rows ({@link SplitLoss}): each range encodes its rows of the views (and of the batch
-     * for L_rec, its share of the mean over target slots) and hands in the views' last states {@code h1, h2}; the
-     * joint term computes everything that reads them on the whole batch, the augmenters included (so their
-     * gradients accumulate there, once).
+     * for L_rec, its share of the mean over target slots), applies the augmenters to the views' last states (they
+     * work row by row) and hands in {@code h1, h2, z1, z2}; the joint term computes the contrastive losses and the
+     * regulariser on the whole batch.
      *
      * @param views the batch's views (drawn once per batch and shared by the stages), or null to draw each range's
      *     views from its own stream (the joint schedule)
-     * @param encoderStage L0 (true) or the augmenter loss L1 (false), the latter for its stage, with the encoder
-     *     frozen (its ranges do not back-propagate)
+     * @param encoderStage L0 (true) or the augmenter loss L1 (false)
      * @return the split loss; with {@code views} given, {@code split(views, true).loss(b, ctx)} equals
      *     {@code encoderLoss(b, views)} and {@code split(views, false).loss(b, ctx)} equals
      *     {@code augmenterLoss(b, views)}
@@ -310,13 +315,14 @@ public final class MCLRec extends AbstractRecommender<MCLRecConfig> {
                 if (!needViews) {
                     return new Part(encoder.recLoss(encoder.encode(true, range), range, whole), List.of());
                 }
-                if (encoderStage) {
-                    ContrastiveEncoder.Encoded e = encoder.encode(true, range, v.view1(), v.view2());
-                    return new Part(encoder.recLoss(e, range, whole), List.of(e.last(1), e.last(2)));
-                }
-                // the encoder is frozen in this stage: only the joint term (the augmenters) trains
-                ContrastiveEncoder.Encoded e = encoder.encode(true, v.view1(), v.view2());
-                return new Part(null, List.of(e.last(0), e.last(1)), false);
+                ContrastiveEncoder.Encoded e = encoderStage ? encoder.encode(true, range, v.view1(), v.view2())
+                        : encoder.encode(true, v.view1(), v.view2());
+                int o = encoderStage ? 1 : 0;
+                NDArray h1 = e.last(o);
+                NDArray h2 = e.last(o + 1);
+                // the augmenters work row by row: each range applies them to its own states
+                List<NDArray> reps = cl2 || r ? List.of(h1, h2, aug1.forward(h1), aug2.forward(h2)) : List.of(h1, h2);
+                return new Part(encoderStage ? encoder.recLoss(e, range, whole) : null, reps);
             }
 
             @Override
@@ -324,7 +330,9 @@ public final class MCLRec extends AbstractRecommender<MCLRecConfig> {
                 if (reps.isEmpty()) {
                     return null;
                 }
-                Terms t = heads(null, reps.get(0), reps.get(1), cl1, cl2, r);
+                boolean augmented = reps.size() == 4;
+                Terms t = heads(null, reps.get(0), reps.get(1), augmented ? reps.get(2) : null,
+                        augmented ? reps.get(3) : null, cl1, cl2, r);
                 return encoderStage ? encoderTotal(t) : augmenterTotal(t);
             }
         };

@@ -269,11 +269,7 @@ public final class ShardedStep implements TrainStep {
                     NDArray t = p.reps().get(j).mul(g.get(j)).sum();
                     objective = objective == null ? t : objective.add(t);
                 }
-                // a range whose terms reach no trained parameter (MCLRec's augmenter stage: its encoder is frozen
-                // and the augmenters run in the joint term) has nothing to back-propagate
-                if (p.backward()) {
-                    JniUtils.backward((PtNDArray) objective, (PtNDArray) objective.onesLike(), false, false);
-                }
+                JniUtils.backward((PtNDArray) objective, (PtNDArray) objective.onesLike(), false, false);
                 join.leave();
                 return v;
             });

@@ -35,10 +35,8 @@ public interface SplitLoss {
      *     when the loss has none (a contrastive term alone)
      * @param reps representations read by {@link #joint}, each with the range's rows along axis 0; empty for a
      *     loss without a joint term
-     * @param backward whether the range's terms reach a trained parameter, so that the range back-propagates; false
-     *     when only the joint term trains anything (MCLRec's augmenter stage, whose encoder is frozen)
      */
-    record Part(NDArray rows, List<NDArray> reps, boolean backward) {
+    record Part(NDArray rows, List<NDArray> reps) {
 
         /**
          * Validates the part.
@@ -51,16 +49,6 @@ public interface SplitLoss {
                         + "the joint term, or both");
             }
             reps = List.copyOf(reps);
-        }
-
-        /**
-         * A part that back-propagates.
-         *
-         * @param rows the range's per-row terms, or null
-         * @param reps representations read by the joint term
-         */
-        public Part(NDArray rows, List<NDArray> reps) {
-            this(rows, reps, true);
         }
     }
 
@@ -77,9 +65,9 @@ public interface SplitLoss {
     Part part(Batch range, int from, Batch whole, StepContext ctx);
 
     /**
-     * The joint term, from the whole batch's representations: the terms that couple rows. It may read parameters
-     * (MCLRec's augmenters on the representations); their gradients accumulate before the ranges back-propagate, so
-     * a parameter that the joint term reads should get no gradient from the ranges, or the float sum of its
+     * The joint term, from the whole batch's representations: the terms that couple rows. Work that goes row by row
+     * (a projection head) belongs in the parts. If the joint term reads parameters, their gradients accumulate before
+     * the ranges back-propagate, so such a parameter should get no gradient from the ranges, or the float sum of its
      * contributions would depend on the order in which the ranges finish. A term of the parameters alone (a prior)
      * belongs to the first range's part ({@code from == 0}), which counts it once.
      *
