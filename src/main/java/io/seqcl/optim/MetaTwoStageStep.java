@@ -101,9 +101,7 @@ public final class MetaTwoStageStep implements TrainStep {
         if (mainLoss == null) {
             throw new IllegalArgumentException("params, metaGroup, mainLoss and config must be set");
         }
-        if (shards < 1) {
-            throw new IllegalArgumentException("shards must be >= 1, got " + shards);
-        }
+        ShardedStep.checkShards(shards);
         return new MetaTwoStageStep(name, params, metaGroup, mainLoss::loss, metaLoss == null ? null : metaLoss::loss,
                 config, metaLearningRate, thirdStep, mainLoss, metaLoss, shards);
     }
@@ -131,10 +129,6 @@ public final class MetaTwoStageStep implements TrainStep {
         this.mainSplit = mainSplit;
         this.metaSplit = metaSplit;
         this.shards = shards;
-        if (shards > 1 && io.seqcl.nn.WideThreads.get() > 0) {
-            throw new IllegalArgumentException("shards > 1 cannot be combined with wide threads (-D"
-                    + io.seqcl.nn.WideThreads.PROPERTY + "), which change libtorch's global thread count");
-        }
     }
 
     @Override

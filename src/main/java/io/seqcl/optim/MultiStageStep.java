@@ -172,13 +172,7 @@ public final class MultiStageStep<P> implements TrainStep {
      */
     public MultiStageStep(String name, Params params, List<Group> groups, Preparation<P> preparation,
                           List<Stage<P>> stages, OptimConfig config, int shards) {
-        if (shards < 1) {
-            throw new IllegalArgumentException("shards must be >= 1, got " + shards);
-        }
-        if (shards > 1 && io.seqcl.nn.WideThreads.get() > 0) {
-            throw new IllegalArgumentException("shards > 1 cannot be combined with wide threads (-D"
-                    + io.seqcl.nn.WideThreads.PROPERTY + "), which change libtorch's global thread count");
-        }
+        ShardedStep.checkShards(shards);
         if (shards > 1 && stages != null) {
             for (Stage<P> s : stages) {
                 if (s.split() == null || s.direction() != OptimizerStage.Direction.DESCEND) {

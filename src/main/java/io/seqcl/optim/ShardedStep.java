@@ -57,6 +57,22 @@ public final class ShardedStep implements TrainStep {
      * @param shards parts per batch, at least 1
      */
     public ShardedStep(String name, Params params, SplitLoss loss, OptimConfig config, int shards) {
+        checkShards(shards);
+        this.name = name;
+        this.loss = loss;
+        this.adam = config.newAdam(params, params.names());
+        this.maxLoss = config.maxLoss();
+        this.shards = shards;
+    }
+
+    /**
+     * Checks a number of row ranges per batch.
+     *
+     * @param shards the number
+     * @throws IllegalArgumentException if it is below 1, or above 1 while wide threads are on (they change
+     *     libtorch's global thread count under the ranges' threads)
+     */
+    static void checkShards(int shards) {
         if (shards < 1) {
             throw new IllegalArgumentException("shards must be >= 1, got " + shards);
         }
@@ -64,11 +80,6 @@ public final class ShardedStep implements TrainStep {
             throw new IllegalArgumentException("shards > 1 cannot be combined with wide threads (-D"
                     + io.seqcl.nn.WideThreads.PROPERTY + "), which change libtorch's global thread count");
         }
-        this.name = name;
-        this.loss = loss;
-        this.adam = config.newAdam(params, params.names());
-        this.maxLoss = config.maxLoss();
-        this.shards = shards;
     }
 
     @Override
