@@ -355,8 +355,7 @@ public final class ContrastVAE extends AbstractRecommender<ContrastVAEConfig> im
         public Part part(Batch range, int from, Batch whole, StepContext ctx) {
             Forward f = forward(range, ctx);
             double slots = SplitLoss.share(range, whole);
-            double positions = config.klOverPadding() ? range.size() / (double) whole.size()
-                    : SplitLoss.itemShare(range, whole);
+            double positions = SplitLoss.positionShare(range, whole, config.klOverPadding());
             double w = klWeight(ctx);
             NDArray rows = Ops.scale(f.rec1(), slots);
             rows = f.rec2() == null ? rows : rows.add(Ops.scale(f.rec2(), slots));

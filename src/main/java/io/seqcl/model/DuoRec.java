@@ -219,9 +219,8 @@ public final class DuoRec extends AbstractRecommender<DuoRecConfig> {
             DuoRecConfig.Contrast c = config.contrast();
             long[] groups = config.maskSameTarget() ? whole.lastTargets() : null;
             return switch (c) {
-                case US_X -> Ops.scale(infoNCE.compute(reps.get(0), reps.get(1), groups), config.lambdaSem());
+                case US_X, SU -> Ops.scale(infoNCE.compute(reps.get(0), reps.get(1), groups), config.lambdaSem());
                 case UN -> Ops.scale(infoNCE.compute(reps.get(0), reps.get(1), groups), config.lambda());
-                case SU -> Ops.scale(infoNCE.compute(reps.get(0), reps.get(1), groups), config.lambdaSem());
                 case US -> {
                     boolean unsup = unsupervised();
                     NDArray loss = null;

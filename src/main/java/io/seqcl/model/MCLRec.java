@@ -237,10 +237,28 @@ public final class MCLRec extends AbstractRecommender<MCLRecConfig> {
      * @return scalar
      */
     public NDArray encoderLoss(Batch batch, Views views) {
-        boolean cl1 = config.lambda() > 0;
-        boolean cl2 = config.beta() > 0;
-        boolean r = cl2 && config.rWeight() > 0;
-        return encoderTotal(terms(batch, views, true, cl1, cl2, r));
+        StageTerms s = stageTerms(true);
+        return encoderTotal(terms(batch, views, true, s.cl1(), s.cl2(), s.r()));
+    }
+
+    /** Which of L_cl1, L_cl2 and R a stage's loss has (terms with weight 0 are not computed). */
+    private record StageTerms(boolean cl1, boolean cl2, boolean r) {
+    }
+
+    /** @param encoderStage L0 (true) or the augmenter loss L1 (false) */
+    private StageTerms stageTerms(boolean encoderStage) {
+        if (encoderStage) {
+            boolean cl2 = config.beta() > 0;
+            return new StageTerms(config.lambda() > 0, cl2, cl2 && config.rWeight() > 0);
+        }
+        boolean code = config.stage2Loss() == MCLRecConfig.Stage2Loss.CODE;
+        return new StageTerms(code && config.lambda() > 0, true, stage2RWeight() > 0);
+    }
+
+    /** @return the weight of R in L1: CODE {@code rWeight}, PAPER {@code rWeight beta} */
+    private double stage2RWeight() {
+        return config.stage2Loss() == MCLRecConfig.Stage2Loss.CODE ? config.rWeight()
+                : config.rWeight() * config.beta();
     }
 
     /** {@code rec + lambda cl1 + beta (cl2 + rWeight R)} over the present terms (null if none). */
@@ -267,17 +285,13 @@ public final class MCLRec extends AbstractRecommender<MCLRecConfig> {
      * @return scalar
      */
     public NDArray augmenterLoss(Batch batch, Views views) {
-        boolean code = config.stage2Loss() == MCLRecConfig.Stage2Loss.CODE;
-        double rw = code ? config.rWeight() : config.rWeight() * config.beta();
-        boolean cl1 = code && config.lambda() > 0;
-        boolean r = rw > 0;
-        return augmenterTotal(terms(batch, views, false, cl1, true, r));
+        StageTerms s = stageTerms(false);
+        return augmenterTotal(terms(batch, views, false, s.cl1(), s.cl2(), s.r()));
     }
 
     /** {@code cl2 [+ lambda cl1] [+ w R]} with the stage-2 weight of R. */
     private NDArray augmenterTotal(Terms t) {
-        boolean code = config.stage2Loss() == MCLRecConfig.Stage2Loss.CODE;
-        double rw = code ? config.rWeight() : config.rWeight() * config.beta();
+        double rw = stage2RWeight();
         NDArray loss = t.cl2();
         if (t.cl1() != null) {
             loss = loss.add(Ops.scale(t.cl1(), config.lambda()));
@@ -302,11 +316,10 @@ public final class MCLRec extends AbstractRecommender<MCLRecConfig> {
      *     {@code augmenterLoss(b, views)}
      */
     public SplitLoss split(Views views, boolean encoderStage) {
-        boolean code = config.stage2Loss() == MCLRecConfig.Stage2Loss.CODE;
-        boolean cl1 = encoderStage ? config.lambda() > 0 : code && config.lambda() > 0;
-        boolean cl2 = !encoderStage || config.beta() > 0;
-        boolean r = encoderStage ? cl2 && config.rWeight() > 0
-                : (code ? config.rWeight() : config.rWeight() * config.beta()) > 0;
+        StageTerms s = stageTerms(encoderStage);
+        boolean cl1 = s.cl1();
+        boolean cl2 = s.cl2();
+        boolean r = s.r();
         return new SplitLoss() {
             @Override
             public Part part(Batch range, int from, Batch whole, StepContext ctx) {

@@ -101,13 +101,6 @@ public final class MetaSGCL extends AbstractRecommender<MetaSGCLConfig> implemen
             return total;
         }
 
-        private static NDArray plus(NDArray total, NDArray term, double w) {
-            if (term == null) {
-                return total;
-            }
-            NDArray t = w == 1 ? term : io.seqcl.nn.Ops.scale(term, w);
-            return total == null ? t : total.add(t);
-        }
     }
 
     private final MetaSGCLConfig config;
@@ -251,8 +244,7 @@ public final class MetaSGCL extends AbstractRecommender<MetaSGCLConfig> implemen
             public Part part(Batch range, int from, Batch whole, StepContext ctx) {
                 Forward f = forward(range, ctx, which);
                 double slots = SplitLoss.share(range, whole);
-                double positions = config.klOverPadding() ? range.size() / (double) whole.size()
-                        : SplitLoss.itemShare(range, whole);
+                double positions = SplitLoss.positionShare(range, whole, config.klOverPadding());
                 double beta = config.betaAt(ctx.globalStep());
                 NDArray rows = null;
                 rows = plus(rows, f.rec1(), slots);
@@ -270,6 +262,7 @@ public final class MetaSGCL extends AbstractRecommender<MetaSGCLConfig> implemen
         };
     }
 
+    /** @return {@code total + w term} with a null total or term standing for none */
     private static NDArray plus(NDArray total, NDArray term, double w) {
         if (term == null) {
             return total;

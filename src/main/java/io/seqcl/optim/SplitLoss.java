@@ -113,6 +113,19 @@ public interface SplitLoss {
         return range == whole ? 1.0 : nonzeroItems(range) / (double) Math.max(1, nonzeroItems(whole));
     }
 
+    /**
+     * A range's share of a mean over the whole batch's positions.
+     *
+     * @param range the range
+     * @param whole the whole batch
+     * @param allPositions every position of every row, padding included (rows of the same T), or only the real
+     *     items ({@link #itemShare})
+     * @return the share, 1 when they are the same batch
+     */
+    static double positionShare(Batch range, Batch whole, boolean allPositions) {
+        return allPositions ? range.size() / (double) whole.size() : itemShare(range, whole);
+    }
+
     private static long nonzeroItems(Batch b) {
         long n = 0;
         for (int[] row : b.items()) {
