@@ -65,20 +65,20 @@ public final class MetaSGCLExperiments {
                 PaperSettings.train(PaperSettings.Paper.METASGCL, budget, seed));
     }
 
-    /** Fig. 3 row: the meta two-step schedule with seqcl's default stage-2 loss {@code FULL}. */
+    /** Fig. 3 row: the meta two-step schedule with the stage-2 loss {@code FULL} (seqcl's default until 2026-12-02). */
     public static final String META_FULL = "Meta-SGCL (meta, stage 2 on L)";
-    /** Fig. 3 row: the meta two-step schedule with the paper's literal stage-2 loss {@code L' = L_cl}. */
+    /** Fig. 3 row: the meta two-step schedule with the paper's stage-2 loss {@code L' = L_cl} (the default). */
     public static final String META_CL = "Meta-SGCL (meta, stage 2 on L_cl)";
     /** Fig. 3 row: joint learning, one Adam over all parameters on L. */
     public static final String JOINT = "Meta-SGCL (joint)";
 
     /**
      * Fig. 3: Meta-SGCL with the meta-optimised two-step update against joint learning (one Adam over all
-     * parameters on the same loss). The meta schedule runs with both stage-2 losses (issue 12 item 6): seqcl's
-     * default {@code FULL} ({@code Lrs2 + beta KL2 + alpha Lcl}; its gradient for the meta encoder has the same form
-     * as in joint training, so meta and joint differ only by the updated weights and fresh noise) and the paper's
-     * {@code L' = L_cl} ({@link MetaSGCLConfig.MetaLoss#CL}), so that the notebook shows which of the two produces
-     * the paper's gap.
+     * parameters on the same loss). The meta schedule runs with both stage-2 losses (issue 12 item 6): {@code FULL},
+     * seqcl's default until 2026-12-02 ({@code Lrs2 + beta KL2 + alpha Lcl}; its gradient for the meta encoder has
+     * the same form as in joint training, so meta and joint differ only by the updated weights and fresh noise), and
+     * the paper's {@code L' = L_cl} ({@link MetaSGCLConfig.MetaLoss#CL}, now the default), so that the notebook shows
+     * which of the two produces the paper's gap.
      *
      * @param ds the dataset
      * @param budget the budget

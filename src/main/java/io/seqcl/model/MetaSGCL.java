@@ -44,9 +44,9 @@ import java.util.function.Predicate;
  * <p>Deviations from the paper (from the spec): minimised loss with corrected signs and the 1/2 of the Gaussian
  * KL; KL2 uses {@code mu'} (the paper writes {@code mu}); variance heads output log-variances; reconstruction CE
  * at every position of one sample per user; the encoder runs twice (independent dropout) unless
- * {@code sharedEncoderPass}; stage-2 loss defaults to {@code Lrs2 + beta KL2 + alpha Lcl} (paper: {@code Lcl});
- * in stage 2 the CL term is {@code alpha Lcl} in both modes; the decoder has no cross-attention (the paper gives no
- * memory for it). Weights and noise come from Java random streams, so they differ from PyTorch draws.
+ * {@code sharedEncoderPass}; the stage-2 loss is the paper's {@code alpha Lcl} by default, with
+ * {@code Lrs2 + beta KL2 + alpha Lcl} ({@link MetaSGCLConfig.MetaLoss#FULL}, the spec's choice and seqcl's default
+ * until 2026-12-02) selectable; the decoder has no cross-attention (the paper gives no memory for it). Weights and noise come from Java random streams, so they differ from PyTorch draws.
  */
 public final class MetaSGCL extends AbstractRecommender<MetaSGCLConfig> implements LatentModel {
 

@@ -22,8 +22,13 @@ import io.seqcl.protocol.SampleMode;
  *
  * <p>Deviations from the paper (all from the spec): the loss is sign-corrected
  * ({@code L = Lrs1 + Lrs2 + beta (KL1 + KL2) + alpha Lcl}, InfoNCE as a {@code -log}); KL carries the factor
- * 1/2; the sigma-heads output log-variances; the stage-2 loss defaults to {@link MetaLoss#FULL} instead of the
- * paper's {@code L_cl} alone. KL annealing (ContrastVAE's schedule) is off by default ({@code klAnnealSteps}).
+ * 1/2; the sigma-heads output log-variances. The stage-2 loss is the paper's {@code L' = alpha L_cl}
+ * ({@link MetaLoss#CL}) by default since 2026-12-02; until then it was the spec's choice {@link MetaLoss#FULL}
+ * ({@code Lrs2 + beta KL2 + alpha Lcl}), still selectable. Why (issue 12 item 6, notebooks/results/metasgcl/README.md):
+ * on Toys at the full budget, same seed and settings, FULL stopped early with its best validation NDCG@10 at 0.0202
+ * while CL reached 0.0235 and was still rising; and under FULL the meta encoder's gradient has the form it has in
+ * joint training, so Fig. 3's meta-versus-joint comparison tests nothing. KL annealing (ContrastVAE's schedule) is
+ * off by default ({@code klAnnealSteps}).
  *
  * @param encoder the shared encoder settings: T (50 Amazon, 200 ML-1M), blocks, initialisation, padding
  * @param recObjective training samples and reconstruction loss [CHOICE CE_ALL_POS]
@@ -34,7 +39,7 @@ import io.seqcl.protocol.SampleMode;
  * @param clNegatives in-batch negatives [CHOICE BOTH_VIEWS, 2B-2; SAME_VIEW = paper Eq. 26]
  * @param clPooling pooling of z over real positions into z_u [CHOICE SUM]
  * @param schedule META two-stage training or JOINT learning [PAPER Fig. 3]
- * @param metaLoss stage-2 loss [CHOICE FULL; CL = paper-literal]
+ * @param metaLoss stage-2 loss [PAPER CL, the default since 2026-12-02; FULL = the spec's earlier choice]
  * @param metaLearningRate Adam_Phi learning rate; 0 = same as TrainConfig#learningRate [INFERRED from MCLRec]
  * @param thirdStep whether a second Theta step on L follows the Phi step (MCLRec code) [CHOICE false]
  * @param sharedEncoderPass one encoder pass for both views (mu' = mu, literal Eq. 14/25) [CHOICE false]
@@ -58,9 +63,12 @@ public record MetaSGCLConfig(EncoderConfig encoder, RecObjective recObjective, d
 
     /** The loss of stage 2, minimised over the meta encoder Phi only (metasgcl.md §5). */
     public enum MetaLoss {
-        /** {@code L' = Lrs2 + beta KL2 + alpha Lcl}: every term of L that depends on Phi (our default). */
+        /**
+         * {@code L' = Lrs2 + beta KL2 + alpha Lcl}: every term of L that depends on Phi (the spec's choice, seqcl's
+         * default until 2026-12-02); Phi's gradient then has the form it has in joint training.
+         */
         FULL,
-        /** {@code L' = alpha Lcl} (paper-literal "recompute L' by Eq. (26)"; drives sigma' towards 0). */
+        /** {@code L' = alpha Lcl} (paper-literal "recompute L' by Eq. (26)"; the default; drives sigma' towards 0). */
         CL
     }
 
@@ -135,17 +143,17 @@ public record MetaSGCLConfig(EncoderConfig encoder, RecObjective recObjective, d
     }
 
     /**
-     * The spec defaults (Toys): T 50, d 64, 2+2 layers, 2 heads, inner 256, GELU, dropout 0.2, std 0.02, left
-     * padding, CE at all positions, alpha 0.03, beta 0.2, tau 1, dot, 2B-2 negatives, SUM pooling, META schedule,
-     * FULL meta loss, meta lr = training lr, no third step, two encoder passes, independent noise, KL over valid
-     * positions, posterior mean at inference.
+     * The defaults (Toys): T 50, d 64, 2+2 layers, 2 heads, inner 256, GELU, dropout 0.2, std 0.02, left padding,
+     * CE at all positions, alpha 0.03, beta 0.2, tau 1, dot, 2B-2 negatives, SUM pooling, META schedule, the
+     * paper's stage-2 loss L_cl, meta lr = training lr, no third step, two encoder passes, independent noise, KL
+     * over valid positions, posterior mean at inference.
      *
      * @return the defaults
      */
     public static MetaSGCLConfig defaults() {
         return new MetaSGCLConfig(new EncoderConfig(50, new TransformerConfig(64, 2, 2, 256, ActivationFn.GELU, 0.2,
                 0.2, 1e-12), 0.02, Padding.LEFT), RecObjective.CE_ALL_POS, 0.03, 0.2, 1.0, InfoNCE.Similarity.DOT,
-                InfoNCE.Negatives.BOTH_VIEWS, Pooling.SUM, Schedule.META, MetaLoss.FULL, 0.0, false, false, false,
+                InfoNCE.Negatives.BOTH_VIEWS, Pooling.SUM, Schedule.META, MetaLoss.CL, 0.0, false, false, false,
                 false, EvalLatent.MU, 0);
     }
 
@@ -189,7 +197,10 @@ public record MetaSGCLConfig(EncoderConfig encoder, RecObjective recObjective, d
         return klAnnealSteps == 0 ? beta : Math.min(beta, (double) t / klAnnealSteps);
     }
 
-    /** @return ablation "-cl" of Table III: alpha = 0 (the stage-2 loss stays FULL so that Phi still learns) */
+    /**
+     * @return ablation "-cl" of Table III: alpha = 0, with the stage-2 loss FULL (under CL with alpha 0 the meta
+     *     encoder Phi would get no gradient at all)
+     */
     public MetaSGCLConfig withoutContrastive() {
         return withAlpha(0).withMetaLoss(MetaLoss.FULL);
     }

@@ -57,6 +57,9 @@ class RecordedExperimentFilesTest {
         io.seqcl.model.MetaSGCLConfig cl = meta.get(1);
         assertEquals(io.seqcl.model.MetaSGCLConfig.MetaLoss.FULL, full.metaLoss());
         assertEquals(full.withMetaLoss(io.seqcl.model.MetaSGCLConfig.MetaLoss.CL), cl);
+        // the FULL row keeps the name its seed-2020 result was recorded under (FULL was the default then)
+        assertEquals(List.of("Pop", "SASRec", "Meta-SGCL", "Meta-SGCL (stage 2 on L_cl)", "DuoRec", "ContrastVAE"),
+                specs.stream().map(ModelSpec::name).toList());
         assertEquals(0.2, full.beta(), "Toys preset");
         ExperimentFile beta = Experiments.read(RESULTS.resolve("metasgcl/ml1m-beta.yaml"));
         List<ModelSpec> grid = beta.modelSpecs(TestData.smallSynthetic().withKey("ml-1m"));

@@ -149,7 +149,7 @@ class MetaSGCLTest {
 
     @Test
     void lossIsTheWeightedSumOfItsTermsAndZeroWeightsRemoveTerms() {
-        MetaSGCLConfig full = tiny(0.0).withAlpha(0.5).withBeta(0.25);
+        MetaSGCLConfig full = tiny(0.0).withAlpha(0.5).withBeta(0.25).withMetaLoss(MetaSGCLConfig.MetaLoss.FULL);
         try (MetaSGCL m = new MetaSGCL(N, full, 7); MetaSGCL noCl = new MetaSGCL(N, full.withAlpha(0), 7);
              MetaSGCL noKl = new MetaSGCL(N, full.withBeta(0), 7); NDScope s = new NDScope()) {
             Batch b = trainBatch();
@@ -199,7 +199,7 @@ class MetaSGCLTest {
         // Phi, so at the same weights, noise and (here: no) dropout stage 2 on FULL gives Phi the gradient that
         // joint training gives it; the paper's L' = Lcl gives alpha * dLcl/dPhi, a different direction
         String[] phi = {"meta.logvar.weight", "meta.logvar.bias"};
-        try (MetaSGCL m = new MetaSGCL(N, tiny(0.0), 3)) {
+        try (MetaSGCL m = new MetaSGCL(N, tiny(0.0).withMetaLoss(MetaSGCLConfig.MetaLoss.FULL), 3)) {
             Batch b = trainBatch();
             Map<String, float[]> joint = TermGradients.of(m, b, m::loss);
             Map<String, float[]> full = TermGradients.of(m, b, m::metaLoss);
@@ -234,9 +234,10 @@ class MetaSGCLTest {
     @Test
     void stageTwoWithThetaFrozenGivesPhiTheGradientItGetsWithThetaTrainable() {
         // stage 2 freezes Theta, the item table with it: SASRec.recLoss then takes RecLoss.computeFrozenTable, which
-        // skips the table's product; Phi's gradient must be the one it gets when nothing is frozen
+        // skips the table's product; Phi's gradient must be the one it gets when nothing is frozen (under FULL, whose
+        // Lrs2 reads the table; the default L' = alpha Lcl does not)
         String[] phi = {"meta.logvar.weight", "meta.logvar.bias"};
-        try (MetaSGCL m = new MetaSGCL(N, tiny(0.0), 3)) {
+        try (MetaSGCL m = new MetaSGCL(N, tiny(0.0).withMetaLoss(MetaSGCLConfig.MetaLoss.FULL), 3)) {
             Batch b = trainBatch();
             Map<String, float[]> open = TermGradients.of(m, b, m::metaLoss);
             m.params().setTrainable(MetaSGCL.META_GROUP.negate(), false);
@@ -335,7 +336,7 @@ class MetaSGCLTest {
         assertEquals(256, d.transformer().innerSize());
         assertEquals(0.2, d.transformer().hiddenDropout());
         String s = d.toString();
-        for (String field : new String[] {"alpha=0.03", "beta=0.2", "schedule=META", "metaLoss=FULL",
+        for (String field : new String[] {"alpha=0.03", "beta=0.2", "schedule=META", "metaLoss=CL",
                 "clPooling=SUM", "sharedEncoderPass=false", "sharedNoise=false", "klOverPadding=false",
                 "evalLatent=MU", "recObjective=CE_ALL_POS", "thirdStep=false", "metaLearningRate=0.0"}) {
             assertTrue(s.contains(field), field + " missing from " + s);
