@@ -46,7 +46,8 @@ import java.util.function.Predicate;
  * at every position of one sample per user; the encoder runs twice (independent dropout) unless
  * {@code sharedEncoderPass}; the stage-2 loss is the paper's {@code alpha Lcl} by default, with
  * {@code Lrs2 + beta KL2 + alpha Lcl} ({@link MetaSGCLConfig.MetaLoss#FULL}, the spec's choice and seqcl's default
- * until 2026-12-02) selectable; the decoder has no cross-attention (the paper gives no memory for it). Weights and noise come from Java random streams, so they differ from PyTorch draws.
+ * until 2026-12-02) selectable; the decoder has no cross-attention (the paper gives no memory for it). Weights
+ * and noise come from Java random streams, so they differ from PyTorch draws.
  */
 public final class MetaSGCL extends AbstractRecommender<MetaSGCLConfig> implements LatentModel {
 

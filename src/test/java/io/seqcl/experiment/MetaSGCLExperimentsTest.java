@@ -41,7 +41,8 @@ class MetaSGCLExperimentsTest {
         assertEquals(MetaSGCLConfig.MetaLoss.CL, cl.metaLoss());
         assertEquals(MetaSGCLConfig.Schedule.META, cl.schedule());
         assertEquals(full.withMetaLoss(MetaSGCLConfig.MetaLoss.CL), cl, "the two meta rows differ only in L'");
-        assertEquals(PaperSettings.metaSGCL(DATA, Budget.FULL), cl, "the paper's L' = L_cl is the default (issue 12 item 6)");
+        assertEquals(PaperSettings.metaSGCL(DATA, Budget.FULL), cl,
+                "the paper's L' = L_cl is the default (issue 12 item 6)");
         assertEquals(MetaSGCLConfig.Schedule.JOINT, ((MetaSGCLConfig) mj.models().get(2).config()).schedule());
         assertEquals(1000, mj.train().epochs());
         assertEquals(100, mj.train().patience());
