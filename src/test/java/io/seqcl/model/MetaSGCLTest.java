@@ -42,6 +42,11 @@ class MetaSGCLTest {
         return MetaSGCLConfig.defaults().withMaxLen(5).withWidth(8).withDropout(dropout);
     }
 
+    /** {@link #tiny} without dropout and with the stage-2 loss FULL (for the checks of what FULL's L' holds). */
+    private static MetaSGCLConfig tinyFull() {
+        return tiny(0.0).withMetaLoss(MetaSGCLConfig.MetaLoss.FULL);
+    }
+
     /** Left-padded all-positions batch; row 0 is full length so every position embedding is used. */
     private static Batch trainBatch() {
         int[][] items = {{1, 2, 3, 4, 5}, {0, 0, 6, 7, 8}, {0, 0, 0, 2, 9}};
@@ -149,7 +154,7 @@ class MetaSGCLTest {
 
     @Test
     void lossIsTheWeightedSumOfItsTermsAndZeroWeightsRemoveTerms() {
-        MetaSGCLConfig full = tiny(0.0).withAlpha(0.5).withBeta(0.25).withMetaLoss(MetaSGCLConfig.MetaLoss.FULL);
+        MetaSGCLConfig full = tinyFull().withAlpha(0.5).withBeta(0.25);
         try (MetaSGCL m = new MetaSGCL(N, full, 7); MetaSGCL noCl = new MetaSGCL(N, full.withAlpha(0), 7);
              MetaSGCL noKl = new MetaSGCL(N, full.withBeta(0), 7); NDScope s = new NDScope()) {
             Batch b = trainBatch();
@@ -199,7 +204,7 @@ class MetaSGCLTest {
         // Phi, so at the same weights, noise and (here: no) dropout stage 2 on FULL gives Phi the gradient that
         // joint training gives it; the paper's L' = Lcl gives alpha * dLcl/dPhi, a different direction
         String[] phi = {"meta.logvar.weight", "meta.logvar.bias"};
-        try (MetaSGCL m = new MetaSGCL(N, tiny(0.0).withMetaLoss(MetaSGCLConfig.MetaLoss.FULL), 3)) {
+        try (MetaSGCL m = new MetaSGCL(N, tinyFull(), 3)) {
             Batch b = trainBatch();
             Map<String, float[]> joint = TermGradients.of(m, b, m::loss);
             Map<String, float[]> full = TermGradients.of(m, b, m::metaLoss);
@@ -237,7 +242,7 @@ class MetaSGCLTest {
         // skips the table's product; Phi's gradient must be the one it gets when nothing is frozen (under FULL, whose
         // Lrs2 reads the table; the default L' = alpha Lcl does not)
         String[] phi = {"meta.logvar.weight", "meta.logvar.bias"};
-        try (MetaSGCL m = new MetaSGCL(N, tiny(0.0).withMetaLoss(MetaSGCLConfig.MetaLoss.FULL), 3)) {
+        try (MetaSGCL m = new MetaSGCL(N, tinyFull(), 3)) {
             Batch b = trainBatch();
             Map<String, float[]> open = TermGradients.of(m, b, m::metaLoss);
             m.params().setTrainable(MetaSGCL.META_GROUP.negate(), false);
