@@ -261,7 +261,7 @@ public final class CfTrainer {
                     CfEvaluator.Metric.RECALL.at(c.topK()),
                     Double.isNaN(valid) ? Math.max(stopping.bestValue(), 0) : valid,
                     Math.max(stopping.bestValue(), 0), stopping.bestEpoch(), secs, elapsed,
-                    elapsed / (e + 1) * (c.epochs() - e - 1)));
+                    elapsed / (e + 1) * (c.epochs() - e - 1), stopping.stopEpoch(c.evalEvery())));
         }
         CfModel.noGrad();
         if (stopping.bestWeights() != null) {

@@ -106,6 +106,22 @@ public final class EarlyStopping {
         return bad;
     }
 
+    /**
+     * The epoch after which {@link #shouldStop} becomes true if no later validation improves on the best one:
+     * the last observed epoch plus the validations still allowed, times the validation interval, and at least
+     * {@code minEpochs}. Progress lines use it to say when an early-stopped run will end, not only how long the
+     * whole epoch budget would take.
+     *
+     * @param epochsPerValidation epochs between two validations (1 when every epoch is validated)
+     * @return that epoch ({@code minEpochs}, or the patience in epochs, before the first validation)
+     */
+    public int stopEpoch(int epochsPerValidation) {
+        if (epochsPerValidation < 1) {
+            throw new IllegalArgumentException("epochsPerValidation must be >= 1, got " + epochsPerValidation);
+        }
+        return Math.max(minEpochs, lastEpoch + Math.max(0, patience - bad) * epochsPerValidation);
+    }
+
     /** @return the weights of the best validation, or {@code null} before the first */
     public Map<String, float[]> bestWeights() {
         return best;

@@ -231,7 +231,8 @@ public final class Trainer {
             double elapsed = curve.totalSeconds();
             double eta = epochSecs * (config.epochs() - epoch);
             listener.onEpochEnd(new EpochReport(name, epoch, config.epochs(), lossSum / n, config.monitor().toString(),
-                    value, st.stopping.bestValue(), st.stopping.bestEpoch(), epochSecs, elapsed, eta));
+                    value, st.stopping.bestValue(), st.stopping.bestEpoch(), epochSecs, elapsed, eta,
+                    st.stopping.stopEpoch(1)));
             stopped = st.stopping.shouldStop();
             if (checkpoint != null) {
                 save(checkpoint, key, model, step, st, curve);

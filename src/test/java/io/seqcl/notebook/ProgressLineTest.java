@@ -145,4 +145,17 @@ class ProgressLineTest {
         ProgressLine p = (ProgressLine) Display.progress();
         assertEquals(ProgressLine.Mode.LINES, p.mode());
     }
+
+    @Test
+    void anEarlyStoppedRunEstimatesTheTimeToItsStopEpochAndStatesTheWholeBudget() {
+        // epoch 64 of 1000 at 36 s each, best at 20, patience 100: stops after 120 unless NDCG@10 improves
+        EpochReport r = new EpochReport("SASRec", 64, 1000, 6.087, "NDCG@10", 0.0721, 0.0730, 20, 36.0,
+                64 * 36.0, 36.0 * 936, 120);
+        assertEquals(36.0 * 56, r.etaToStopSeconds(), 1e-9);
+        assertEquals("SASRec  epoch 64/1000  loss 6.0870  valid NDCG@10 0.0721 (best 0.0730 @20)  36.0 s/epoch"
+                + "  ~33m 36s left (stops after epoch 120 unless NDCG@10 improves; at most ~9h 21m)", r.line());
+        EpochReport noStop = new EpochReport("SASRec", 2, 3, 6.5, "NDCG@10", 0.02, 0.02, 2, 10.0, 20.0, 10.0);
+        assertEquals(3, noStop.stopEpoch());
+        assertTrue(noStop.line().endsWith("10.0 s/epoch  ~10s left"), noStop.line());
+    }
 }

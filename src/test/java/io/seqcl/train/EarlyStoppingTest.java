@@ -46,4 +46,26 @@ class EarlyStoppingTest {
         assertFalse(s.observe(5, 0.3, 0.6, () -> w(5)));
         assertTrue(s.observe(6, 0.3, 0.61, () -> w(6)));
     }
+
+    @Test
+    void stopEpochIsWhereShouldStopFiresWithoutAnImprovement() {
+        EarlyStopping s = new EarlyStopping(3, 0);
+        assertEquals(3, s.stopEpoch(1), "before any validation: the patience");
+        s.observe(1, 0.1, () -> w(1));
+        s.observe(2, 0.2, () -> w(2));
+        assertEquals(5, s.stopEpoch(1), "best at 2, patience 3");
+        s.observe(3, 0.1, () -> w(3));
+        assertEquals(5, s.stopEpoch(1), "a worse epoch does not move it");
+        s.observe(4, 0.1, () -> w(4));
+        assertFalse(s.shouldStop());
+        s.observe(5, 0.1, () -> w(5));
+        assertTrue(s.shouldStop(), "stops after the predicted epoch");
+        assertEquals(5, s.stopEpoch(1));
+
+        EarlyStopping every5 = new EarlyStopping(2, 40);
+        every5.observe(5, 0.3, () -> w(1));
+        assertEquals(40, every5.stopEpoch(5), "the minimum number of epochs holds it back");
+        every5.observe(40, 0.4, () -> w(2));
+        assertEquals(50, every5.stopEpoch(5), "two more validations, five epochs apart");
+    }
 }
