@@ -44,7 +44,10 @@ import io.seqcl.protocol.SampleMode;
  * @param thirdStep whether a second Theta step on L follows the Phi step (MCLRec code) [CHOICE false]
  * @param sharedEncoderPass one encoder pass for both views (mu' = mu, literal Eq. 14/25) [CHOICE false]
  * @param sharedNoise whether both views use the same eps [CHOICE false: independent, INFERRED]
- * @param klOverPadding whether KL averages over all T positions (ContrastVAE) instead of valid ones [CHOICE false]
+ * @param klOverPadding whether KL averages over all T positions (ContrastVAE) instead of valid ones [CHOICE false];
+ *                      true weights the real positions' KL by their share of the T slots (about 0.13 on Toys) and
+ *                      computes every padding position (no packed step): in a 15-epoch diagnostic on Toys it left
+ *                      Pop's level at epoch 7 instead of about 22 (notebooks/results/metasgcl/README.md)
  * @param evalLatent latent used at inference [CHOICE MU; MU_PLUS_SIGMA = ContrastVAE]
  * @param klAnnealSteps 0 = constant beta [PAPER]; n &gt; 0 = ContrastVAE's annealing, the KL weight after t optimizer
  *     steps is min(beta, t / n) (spec flag klAnneal; ContrastVAE uses n = 10000)
