@@ -171,7 +171,7 @@ public final class ProgressLine implements ProgressListener {
 
     /**
      * Seconds left in the run; negative when unknown. Up to the epoch at which early stopping ends the run unless
-     * validation improves ({@link EpochReport#stopEpoch} of the last epoch), else the whole epoch budget. Uses the
+     * validation improves ({@link EpochReport#endEpoch} of the last epoch), else the whole epoch budget. Uses the
      * last epoch's wall time when there is one, else extrapolates the current epoch.
      */
     double secondsLeft(int step, long now) {
@@ -182,7 +182,7 @@ public final class ProgressLine implements ProgressListener {
         double fraction = Math.min(1.0, step / (double) stepsPerEpoch);
         double perEpoch = last != null ? last.epochSeconds() : sinceEpochStart / fraction;
         double thisEpochLeft = Math.max(0, perEpoch - sinceEpochStart);
-        int end = last != null ? Math.max(epoch, Math.min(maxEpochs, last.stopEpoch())) : maxEpochs;
+        int end = last != null ? Math.max(epoch, last.endEpoch()) : maxEpochs;
         return thisEpochLeft + Math.max(0, end - epoch) * perEpoch;
     }
 

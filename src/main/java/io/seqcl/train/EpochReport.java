@@ -50,10 +50,21 @@ public record EpochReport(String run, int epoch, int maxEpochs, double trainLoss
      * @return those seconds ({@link #etaSeconds} when the run cannot stop early)
      */
     public double etaToStopSeconds() {
-        if (stopEpoch >= maxEpochs || epoch >= maxEpochs) {
-            return etaSeconds;
-        }
-        return etaSeconds * Math.max(0, stopEpoch - epoch) / (double) (maxEpochs - epoch);
+        return stopsEarly() ? etaSeconds * Math.max(0, endEpoch() - epoch) / (double) (maxEpochs - epoch)
+                : etaSeconds;
+    }
+
+    /**
+     * The last epoch of the run unless validation improves: {@link #stopEpoch}, at most {@link #maxEpochs}.
+     *
+     * @return that epoch
+     */
+    public int endEpoch() {
+        return Math.min(stopEpoch, maxEpochs);
+    }
+
+    private boolean stopsEarly() {
+        return endEpoch() < maxEpochs && epoch < maxEpochs;
     }
 
     /**
@@ -68,7 +79,7 @@ public record EpochReport(String run, int epoch, int maxEpochs, double trainLoss
                 "%s  epoch %d/%d  loss %.4f  valid %s %.4f (best %.4f @%d)  %.1f s/epoch  ~%s left",
                 run, epoch, maxEpochs, trainLoss, monitor, validValue, bestValue, bestEpoch, epochSeconds,
                 formatDuration(etaToStopSeconds()));
-        if (stopEpoch >= maxEpochs || epoch >= maxEpochs) {
+        if (!stopsEarly()) {
             return head;
         }
         return head + String.format(java.util.Locale.ROOT, " (stops after epoch %d unless %s improves; at most ~%s)",
