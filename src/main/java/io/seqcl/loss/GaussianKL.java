@@ -15,7 +15,9 @@ import io.seqcl.nn.Gaussian;
  * rescaling found in some other VAE codes). Positions: {@link #compute(Gaussian)} averages over all rows
  * (ContrastVAE: all {@code B*T} positions, padding included — metasgcl.md flag {@code klOverPadding});
  * {@link #compute(Gaussian, NDArray)} averages over the rows where the mask is 1 (Meta-SGCL default: valid,
- * non-padded positions). If the mask selects no row the result is 0.
+ * non-padded positions). If the mask selects no row the result is 0. {@link #compute(Gaussian, NDArray, long)} sums
+ * over the masked rows and divides by a given count (Meta-SGCL flag {@code klOverSlots}: the real positions' KL on
+ * ContrastVAE's scale, divided by all {@code B*T} slots, without computing the padding positions).
  *
  * <p>Deviation from the Meta-SGCL paper: its Eq. 24–25 omit the factor 1/2 (equivalent to doubling beta) and are
  * written with the opposite sign; we use the exact Gaussian KL.
@@ -85,5 +87,27 @@ public record GaussianKL(Latent latent) {
         }
         NDArray w = mask.toType(kl.getDataType(), false);
         return kl.mul(w).sum().div(w.sum().maximum(io.seqcl.nn.Ops.scalar(w, 1)));
+    }
+
+    /**
+     * KL summed over the positions where {@code mask} is nonzero and divided by {@code positions} (e.g. the
+     * {@code B*T} slots of a batch: ContrastVAE's scale for the real positions, the padding left out).
+     *
+     * @param g posterior {@code [..., d]}
+     * @param mask 0/1 weights with the posterior's leading shape {@code [...]} (any numeric type)
+     * @param positions the divisor, at least 1
+     * @return scalar
+     * @throws IllegalArgumentException if {@code positions < 1} or the mask's shape differs
+     */
+    public NDArray compute(Gaussian g, NDArray mask, long positions) {
+        if (positions < 1) {
+            throw new IllegalArgumentException("positions must be >= 1, got " + positions);
+        }
+        NDArray kl = perPosition(g);
+        if (!mask.getShape().equals(kl.getShape())) {
+            throw new IllegalArgumentException("mask " + mask.getShape() + " must have the posterior's leading shape "
+                    + kl.getShape());
+        }
+        return io.seqcl.nn.Ops.scale(kl.mul(mask.toType(kl.getDataType(), false)).sum(), 1.0 / positions);
     }
 }

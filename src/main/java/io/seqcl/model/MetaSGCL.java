@@ -207,7 +207,7 @@ public final class MetaSGCL extends AbstractRecommender<MetaSGCLConfig> implemen
                 rec1 = backbone.recLoss(decoder.forward(z1, p, true), p, 0, batch, backbone.itemEmbedding());
             }
             if (which.contains(Term.KL1)) {
-                kl1 = klOf(g1, valid);
+                kl1 = klOf(g1, valid, batch);
             }
         }
         if (view2) {
@@ -219,7 +219,7 @@ public final class MetaSGCL extends AbstractRecommender<MetaSGCLConfig> implemen
                 rec2 = backbone.recLoss(decoder.forward(z2, p, true), p, 0, batch, backbone.itemEmbedding());
             }
             if (which.contains(Term.KL2)) {
-                kl2 = klOf(g2, valid);
+                kl2 = klOf(g2, valid, batch);
             }
         }
         if (!which.contains(Term.CL)) {
@@ -232,7 +232,7 @@ public final class MetaSGCL extends AbstractRecommender<MetaSGCLConfig> implemen
     /**
      * A loss over some terms split by rows: each range's reconstructions (its share of the mean over target slots)
      * and beta-weighted KL terms (its share of the mean over real positions, or over all positions with
-     * {@code klOverPadding}), with noise and dropout drawn from the range's stream; the joint term is
+     * {@code klOverPadding} or {@code klOverSlots}), with noise and dropout drawn from the range's stream; the joint term is
      * {@code alpha L_cl} on the ranges' pooled latents. {@code split(which).loss(b, ctx)} equals
      * {@code terms(b, ctx, which).sum(alpha, beta)}.
      *
@@ -245,7 +245,8 @@ public final class MetaSGCL extends AbstractRecommender<MetaSGCLConfig> implemen
             public Part part(Batch range, int from, Batch whole, StepContext ctx) {
                 Forward f = forward(range, ctx, which);
                 double slots = SplitLoss.share(range, whole);
-                double positions = SplitLoss.positionShare(range, whole, config.klOverPadding());
+                double positions = SplitLoss.positionShare(range, whole,
+                        config.klOverPadding() || config.klOverSlots());
                 double beta = config.betaAt(ctx.globalStep());
                 NDArray rows = null;
                 rows = plus(rows, f.rec1(), slots);
@@ -301,8 +302,13 @@ public final class MetaSGCL extends AbstractRecommender<MetaSGCLConfig> implemen
                 config.thirdStep(), shards);
     }
 
-    private NDArray klOf(Gaussian g, NDArray valid) {
-        return valid == null ? kl.compute(g) : kl.compute(g, valid);
+    /** The KL over all positions (valid null), the valid ones, or the valid ones summed over the B*T slots. */
+    private NDArray klOf(Gaussian g, NDArray valid, Batch batch) {
+        if (valid == null) {
+            return kl.compute(g);
+        }
+        return config.klOverSlots() ? kl.compute(g, valid, (long) batch.size() * batch.maxLen())
+                : kl.compute(g, valid);
     }
 
     /** {@inheritDoc} The main loss {@code L = Lrs1 + Lrs2 + beta (KL1 + KL2) + alpha Lcl}. */

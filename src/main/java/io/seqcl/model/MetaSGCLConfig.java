@@ -48,12 +48,15 @@ import io.seqcl.protocol.SampleMode;
  *                      true weights the real positions' KL by their share of the T slots (about 0.13 on Toys) and
  *                      computes every padding position (no packed step): in a 15-epoch diagnostic on Toys it left
  *                      Pop's level at epoch 7 instead of about 22 (notebooks/results/metasgcl/README.md)
+ * @param klOverSlots whether the real positions' KL is summed and divided by all B*T slots of the batch [CHOICE
+ *                    false]: the scale {@code klOverPadding} gives the real positions, without computing the padding
+ *                    positions (the step stays packed); the padding positions' own KL terms are left out
  * @param evalLatent latent used at inference [CHOICE MU; MU_PLUS_SIGMA = ContrastVAE]
  * @param klAnnealSteps 0 = constant beta [PAPER]; n &gt; 0 = ContrastVAE's annealing, the KL weight after t optimizer
  *     steps is min(beta, t / n) (spec flag klAnneal; ContrastVAE uses n = 10000)
  */
 @RecordBuilder
-public record MetaSGCLConfig(EncoderConfig encoder, RecObjective recObjective, double alpha, double beta, double temperature, InfoNCE.Similarity similarity, InfoNCE.Negatives clNegatives, Pooling clPooling, Schedule schedule, MetaLoss metaLoss, double metaLearningRate, boolean thirdStep, boolean sharedEncoderPass, boolean sharedNoise, boolean klOverPadding, EvalLatent evalLatent, int klAnnealSteps)
+public record MetaSGCLConfig(EncoderConfig encoder, RecObjective recObjective, double alpha, double beta, double temperature, InfoNCE.Similarity similarity, InfoNCE.Negatives clNegatives, Pooling clPooling, Schedule schedule, MetaLoss metaLoss, double metaLearningRate, boolean thirdStep, boolean sharedEncoderPass, boolean sharedNoise, boolean klOverPadding, boolean klOverSlots, EvalLatent evalLatent, int klAnnealSteps)
         implements TransformerModelConfig<MetaSGCLConfig>, MetaSGCLConfigBuilder.With {
 
     /** How parameters are optimised per batch (metasgcl.md §5, §6). */
@@ -127,6 +130,10 @@ public record MetaSGCLConfig(EncoderConfig encoder, RecObjective recObjective, d
             throw new IllegalArgumentException("metaLearningRate must be >= 0 (0 = the training learning rate), got "
                     + metaLearningRate);
         }
+        if (klOverPadding && klOverSlots) {
+            throw new IllegalArgumentException("klOverSlots cannot be combined with klOverPadding, which already "
+                    + "divides by all B*T slots (and adds the padding positions' KL); set one of them");
+        }
         requireNonNull("evalLatent", evalLatent);
         if (klAnnealSteps < 0) {
             throw new IllegalArgumentException("klAnnealSteps must be >= 0 (0 = constant beta), got " + klAnnealSteps);
@@ -157,7 +164,7 @@ public record MetaSGCLConfig(EncoderConfig encoder, RecObjective recObjective, d
         return new MetaSGCLConfig(new EncoderConfig(50, new TransformerConfig(64, 2, 2, 256, ActivationFn.GELU, 0.2,
                 0.2, 1e-12), 0.02, Padding.LEFT), RecObjective.CE_ALL_POS, 0.03, 0.2, 1.0, InfoNCE.Similarity.DOT,
                 InfoNCE.Negatives.BOTH_VIEWS, Pooling.SUM, Schedule.META, MetaLoss.CL, 0.0, false, false, false,
-                false, EvalLatent.MU, 0);
+                false, false, EvalLatent.MU, 0);
     }
 
     /** @return the contrastive loss these settings describe */

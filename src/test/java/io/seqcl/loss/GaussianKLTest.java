@@ -67,6 +67,11 @@ class GaussianKLTest {
             Gaussian g32 = new Gaussian(g.mean().toType(ai.djl.ndarray.types.DataType.FLOAT32, false),
                     g.logVar().toType(ai.djl.ndarray.types.DataType.FLOAT32, false));
             assertEquals((sum[1] + sum[2] + sum[3]) / 3, new GaussianKL().compute(g32, intMask).getFloat(), 1e-5);
+            // masked rows summed over a given count (klOverSlots: the real positions over all slots)
+            // (the divisor is applied in float precision)
+            assertEquals((sum[1] + sum[2] + sum[3]) / 4, new GaussianKL().compute(g, mask, 4).getDouble(), 1e-7);
+            assertEquals((sum[1] + sum[2] + sum[3]) / 10, new GaussianKL().compute(g, intMask, 10).getDouble(),
+                    1e-7);
         }
     }
 
@@ -85,6 +90,9 @@ class GaussianKLTest {
         try (NDManager m = NDManager.newBaseManager()) {
             Gaussian g = gaussian(m, MU, LV);
             assertThrows(IllegalArgumentException.class, () -> new GaussianKL().compute(g, m.ones(new Shape(2, 3))));
+            assertThrows(IllegalArgumentException.class,
+                    () -> new GaussianKL().compute(g, m.ones(new Shape(2, 3)), 6));
+            assertThrows(IllegalArgumentException.class, () -> new GaussianKL().compute(g, m.ones(new Shape(2, 2)), 0));
             assertThrows(IllegalArgumentException.class, () -> new GaussianKL(null));
         }
     }

@@ -180,6 +180,23 @@ class MetaSGCLTest {
     }
 
     @Test
+    void klOverSlotsIsTheValidMeanScaledByTheRealShareOfTheSlots() {
+        // trainBatch has 5 + 3 + 2 = 10 real positions of 3 x 5 = 15 slots; same weights and noise, no dropout
+        MetaSGCLConfig c = tiny(0.0);
+        try (MetaSGCL valid = new MetaSGCL(N, c, 7); MetaSGCL slots = new MetaSGCL(N, c.withKlOverSlots(true), 7);
+             NDScope s = new NDScope()) {
+            Batch b = trainBatch();
+            Set<MetaSGCL.Term> kl = Set.of(MetaSGCL.Term.KL1, MetaSGCL.Term.KL2);
+            MetaSGCL.Terms tv = valid.terms(b, ctx(5), kl);
+            MetaSGCL.Terms ts = slots.terms(b, ctx(5), kl);
+            assertTrue(value(tv.kl1()) > 0 && value(tv.kl2()) > 0);
+            assertEquals(value(tv.kl1()) * 10 / 15, value(ts.kl1()), 1e-6);
+            assertEquals(value(tv.kl2()) * 10 / 15, value(ts.kl2()), 1e-6);
+        }
+        assertMessage("klOverSlots", () -> c.withKlOverPadding(true).withKlOverSlots(true));
+    }
+
+    @Test
     void metaEncoderGetsGradientOnlyThroughTheSecondView() {
         // with metaLoss CL and alpha 0, Phi receives no gradient: stage 2 is skipped and Phi stays at init
         try (MetaSGCL m = new MetaSGCL(N, tiny(0.0).withAlpha(0).withMetaLoss(MetaSGCLConfig.MetaLoss.CL), 3)) {

@@ -200,13 +200,16 @@ class PackedExactnessTest {
     @ParameterizedTest
     @EnumSource(Padding.class)
     void metaSgclWithKlOverValidAndAllPositions(Padding padding) {
-        for (boolean klOverPadding : new boolean[] {false, true}) {
+        // KL over the valid positions, over all positions (padding computed), and the valid ones over all slots
+        for (int kl = 0; kl < 3; kl++) {
+            boolean overPadding = kl == 1;
+            boolean overSlots = kl == 2;
             compare(p -> {
                 MetaSGCLConfig c = MetaSGCLConfig.defaults().withMaxLen(T).withWidth(8).withDropout(0.0)
-                        .withPadding(padding).withKlOverPadding(klOverPadding);
+                        .withPadding(padding).withKlOverPadding(overPadding).withKlOverSlots(overSlots);
                 return new MetaSGCL(N, c.withTransformer(c.transformer().withPacked(p)), 3);
             }, trainBatch(padding, SampleMode.ALL_POSITIONS, false, 6), padding,
-                    "Meta-SGCL klOverPadding=" + klOverPadding + " " + padding);
+                    "Meta-SGCL klOverPadding=" + overPadding + " klOverSlots=" + overSlots + " " + padding);
         }
     }
 

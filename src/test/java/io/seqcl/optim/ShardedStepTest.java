@@ -193,8 +193,8 @@ class ShardedStepTest {
 
     /**
      * Meta-SGCL's two stage losses split by rows: L over every parameter (stage 1) and L' over Phi with Theta frozen
-     * (stage 2), for L' = FULL and L' = L_cl (no per-row term: the contrastive term alone), KL over the padding or the
-     * real positions. The posterior's sigma is made about 1e-9 (log-variance heads: weights 0, bias -40) so that the
+     * (stage 2), for L' = FULL and L' = L_cl (no per-row term: the contrastive term alone), KL over the padding, the
+     * real positions, or the real positions over all slots. The posterior's sigma is made about 1e-9 (log-variance heads: weights 0, bias -40) so that the
      * noise, drawn per range, does not matter; the rest is exact to 1e-5.
      */
     @ParameterizedTest
@@ -204,8 +204,10 @@ class ShardedStepTest {
         io.seqcl.model.MetaSGCLConfig base = io.seqcl.model.MetaSGCLConfig.defaults().withMaxLen(12).withWidth(16)
                 .withDropout(0.0).withAlpha(0.5);
         for (io.seqcl.model.MetaSGCLConfig.MetaLoss meta : io.seqcl.model.MetaSGCLConfig.MetaLoss.values()) {
-            for (boolean overPadding : new boolean[] {false, true}) {
-                io.seqcl.model.MetaSGCLConfig c = base.withMetaLoss(meta).withKlOverPadding(overPadding);
+            for (int kl = 0; kl < 3; kl++) {
+                boolean overPadding = kl == 1;
+                io.seqcl.model.MetaSGCLConfig c = base.withMetaLoss(meta).withKlOverPadding(overPadding)
+                        .withKlOverSlots(kl == 2);
                 try (io.seqcl.model.MetaSGCL m = new io.seqcl.model.MetaSGCL(DATA.numItems(), c, 7)) {
                     for (String n : m.params().names(x -> x.contains("logvar"))) {
                         NDArray w = m.params().get(n);
@@ -215,7 +217,8 @@ class ShardedStepTest {
                         }
                     }
                     Batch b = batch(m, 61);
-                    String label = "Meta-SGCL " + meta + " over padding " + overPadding;
+                    String label = "Meta-SGCL " + meta + " over padding " + overPadding
+                            + " over slots " + (kl == 2);
                     // the logvar weights' gradient depends on the noise through sigma ~ 1e-9: not compared
                     assertShardedEqualsWhole(label + " stage 1", m.params(), m::loss, m.split(m.mainTerms()), b,
                             shards, n -> !n.contains("logvar.weight"));
