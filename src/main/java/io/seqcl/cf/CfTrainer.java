@@ -221,6 +221,8 @@ public final class CfTrainer {
                 adv = true;
                 for (int a = 0; a < c.advEpochs() && advDone < c.etaEpochs(); a++) {
                     for (CfBatch b : sampler.epoch(c.batchSize(), c.negatives(), c.maxStepsPerEpoch(), advRng)) {
+                        io.seqcl.train.StopRequest.check(run + " (adversarial step)", e + 1, 0, 0,
+                                checkpoint == null ? -1 : st.epochs);
                         adversarialStep(b);
                     }
                     advDone++;
@@ -231,6 +233,7 @@ public final class CfTrainer {
             int k = 0;
             List<CfBatch> batches = sampler.epoch(c.batchSize(), c.negatives(), c.maxStepsPerEpoch(), mainRng);
             for (CfBatch b : batches) {
+                io.seqcl.train.StopRequest.check(run, e + 1, k + 1, batches.size(), checkpoint == null ? -1 : st.epochs);
                 double[] r = mainStep(b);
                 lossSum += r[0];
                 klSum += r[1];

@@ -57,6 +57,7 @@ public final class Main implements Callable<Integer> {
      * @param args command and options
      */
     public static void main(String[] args) {
+        io.seqcl.train.StopRequest.installSignalHandlers();
         System.exit(run(args, System.out, System.err));
     }
 
@@ -66,7 +67,8 @@ public final class Main implements Callable<Integer> {
      * @param args command and options
      * @param out standard output
      * @param err error output
-     * @return exit code: 0 success, 2 bad usage or input (options, configuration, data files), 1 failure
+     * @return exit code: 0 success, 2 bad usage or input (options, configuration, data files), 1 failure, 143 or 130
+     *     training stopped by SIGTERM or SIGINT ({@link io.seqcl.train.StopRequest}; the checkpoints stay resumable)
      */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         CommandLine cl = new CommandLine(new Main());
@@ -74,6 +76,10 @@ public final class Main implements Callable<Integer> {
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(errWriter);
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof io.seqcl.train.RunStoppedException stop) {
+                errWriter.println("seqcl " + cmd.getCommandName() + ": " + e.getMessage());
+                return stop.exitCode();
+            }
             if (e instanceof IllegalArgumentException || e instanceof io.seqcl.data.DataFormatException) {
                 errWriter.println("seqcl " + cmd.getCommandName() + ": " + e.getMessage());
                 return 2;

@@ -215,6 +215,7 @@ public final class Trainer {
                     : samples.epoch(config.batchSize(), rng, spec.needsNegatives()).iterator();
             double lossSum = 0;
             for (int s = 0; s < n; s++) {
+                StopRequest.check(name, epoch, s + 1, n, checkpoint == null ? -1 : st.epoch);
                 StepContext ctx = new StepContext(epoch, s + 1, rng, n);
                 double loss = step.step(batches.next(), ctx);
                 lossSum += loss;

@@ -76,6 +76,35 @@ class CfCheckpointTest {
     }
 
     @Test
+    void aStopRequestEndsTheRunBetweenStepsNamingTheLastCheckpointAndTheRunResumes(@TempDir Path tmp) {
+        CfDataset d = CfTestData.synthetic();
+        CfConfig c = config();
+        Outcome straight = train(d, c, null, ProgressListener.NONE);
+        Path ckpt = tmp.resolve("mf.ckpt");
+        ProgressListener signal = new ProgressListener() {
+            @Override
+            public void onBatch(String run, int epoch, int step, int steps, double loss) {
+                if (epoch == 8 && step == 1) {
+                    io.seqcl.train.StopRequest.request("SIGTERM");
+                }
+            }
+        };
+        io.seqcl.train.RunStoppedException e;
+        try {
+            e = assertThrows(io.seqcl.train.RunStoppedException.class, () -> train(d, c, ckpt, signal));
+        } finally {
+            io.seqcl.train.StopRequest.clear();
+        }
+        // validation (and so a checkpoint) every 3 epochs here: the last one after epoch 6
+        assertTrue(e.getMessage().contains("epoch 8") && e.getMessage().contains("checkpoint after epoch 6"),
+                e.getMessage());
+        AtomicInteger firstEpoch = new AtomicInteger(-1);
+        Outcome resumed = train(d, c, ckpt, firstEpochInto(firstEpoch));
+        assertEquals(7, firstEpoch.get());
+        assertSame(straight, resumed);
+    }
+
+    @Test
     void interruptedThenResumedRunGivesTheSameCurveWeightsAndMetrics(@TempDir Path tmp) throws java.io.IOException {
         CfDataset d = CfTestData.synthetic();
         CfConfig c = config();

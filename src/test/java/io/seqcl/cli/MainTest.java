@@ -123,6 +123,29 @@ class MainTest {
     }
 
     @Test
+    void aRunStoppedBySigtermExitsWith143AndSaysHowToResume(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("a");
+        String[] run = {"run", "--model", "sasrec", "--dataset", "synthetic", "--set", "encoder.maxLen=10",
+                "--set", "encoder.transformer.hiddenSize=16", "--set", "encoder.transformer.innerSize=32",
+                "--set", "train.epochs=1", "--set", "train.maxStepsPerEpoch=3", "--out", out.toString()};
+        io.seqcl.train.StopRequest.request("SIGTERM");
+        Out r;
+        try {
+            r = exec(run);
+        } finally {
+            io.seqcl.train.StopRequest.clear();
+        }
+        assertEquals(143, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("stopped by SIGTERM before step 1 of 3 of epoch 1")
+                && r.err().contains("--resume"), r.err());
+        assertFalse(Files.exists(out.resolve("synthetic").resolve("seed-2020").resolve("metrics.csv")));
+        String[] resume = java.util.Arrays.copyOf(run, run.length + 1);
+        resume[run.length] = "--resume";
+        ok(resume);
+        assertTrue(Files.exists(out.resolve("synthetic").resolve("seed-2020").resolve("metrics.csv")));
+    }
+
+    @Test
     void ownSequenceFilesRunByPathWithOptionalIdRemapping(@TempDir Path tmp) throws Exception {
         StringBuilder b = new StringBuilder();
         for (int u = 0; u < 40; u++) {

@@ -124,6 +124,68 @@ class TrainerTest {
     }
 
     @Test
+    void aStopRequestEndsTheRunBetweenStepsAndTheRunResumesLikeAnUninterruptedOne() throws Exception {
+        Path ck = Files.createTempDirectory("seqcl").resolve("sasrec.ckpt");
+        TrainConfig tc = quick(3).withMaxStepsPerEpoch(5);
+        TrainResult full = fit(SMALL, tc, ProgressListener.NONE);
+        // a signal arriving during step 2 of epoch 2: that step finishes, step 3 does not start
+        int[] steps = {0};
+        ProgressListener signal = new ProgressListener() {
+            @Override
+            public void onBatch(String run, int epoch, int step, int n, double loss) {
+                steps[0]++;
+                if (epoch == 2 && step == 2) {
+                    StopRequest.request("SIGTERM");
+                }
+            }
+        };
+        RunStoppedException e;
+        try (SASRec m = new SASRec(DATA.numItems(), SMALL, 5)) {
+            e = assertThrows(RunStoppedException.class,
+                    () -> new Trainer(tc).withCheckpoint(ck).fit(m, LeaveOneOutSplit.of(DATA), signal));
+        } finally {
+            StopRequest.clear();
+        }
+        assertEquals(7, steps[0]);
+        assertEquals(143, e.exitCode());
+        assertTrue(e.getMessage().contains("stopped by SIGTERM before step 3 of 5 of epoch 2")
+                && e.getMessage().contains("checkpoint after epoch 1 is intact"), e.getMessage());
+        TrainResult resumed;
+        try (SASRec m = new SASRec(DATA.numItems(), SMALL, 12345)) {
+            resumed = new Trainer(tc).withCheckpoint(ck).fit(m, LeaveOneOutSplit.of(DATA), ProgressListener.NONE);
+        }
+        assertEquals(full.metrics().print(1000), resumed.metrics().print(1000));
+        assertEquals(full.curve().column("loss").print(), resumed.curve().column("loss").print());
+        // without a checkpoint the message says the run cannot be resumed
+        StopRequest.request("SIGINT");
+        try {
+            RunStoppedException n = assertThrows(RunStoppedException.class,
+                    () -> fit(SMALL, tc, ProgressListener.NONE));
+            assertEquals(130, n.exitCode());
+            assertTrue(n.getMessage().contains("before step 1 of 5 of epoch 1")
+                    && n.getMessage().contains("writes no checkpoint"), n.getMessage());
+        } finally {
+            StopRequest.clear();
+        }
+    }
+
+    @Test
+    void sigtermWithTheHandlersInstalledBecomesAStopRequest() throws Exception {
+        StopRequest.installSignalHandlers();
+        try {
+            sun.misc.Signal.raise(new sun.misc.Signal("TERM"));
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (StopRequest.requested() == null && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals("SIGTERM", StopRequest.requested());
+        } finally {
+            StopRequest.clear();
+            StopRequest.restoreDefaultHandlers();
+        }
+    }
+
+    @Test
     void aTieBreakRunResumesFromItsCheckpointLikeAnUninterruptedRunAndStoresAllHistoryModes() throws Exception {
         TrainConfig tc = quick(3).withMaxStepsPerEpoch(3).withTieBreak(io.seqcl.eval.MetricKey.parse("HR@10"));
         Path ck = Files.createTempDirectory("seqcl").resolve("sasrec.ckpt");
