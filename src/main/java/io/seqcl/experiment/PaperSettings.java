@@ -402,7 +402,8 @@ public final class PaperSettings {
 
     /**
      * Meta-SGCL at a budget: metasgcl.md defaults with the dataset's preset (beta 0.2 Toys, 0.3 Clothing; the
-     * defaults' 0.2, our choice, elsewhere) and the budget's T.
+     * defaults' 0.2, our choice, elsewhere; on Toys, Clothing and ML-1M the KL on ContrastVAE's scale,
+     * {@code klOverSlots}) and the budget's T.
      *
      * @param ds the dataset
      * @param budget the budget

@@ -125,7 +125,9 @@ public final class ModelRegistry {
         register(new Entry<>("metasgcl",
                 "Meta-SGCL (sequential VAE + meta-optimised sigma' contrastive view), metasgcl.md defaults",
                 MetaSGCLConfig.class, MetaSGCLConfig.defaults(), MetaSGCL::new, c -> "Meta-SGCL",
-                Map.of("clothing", c -> c.withBeta(0.3), "toys", c -> c.withBeta(0.2))));
+                // the paper's beta is on ContrastVAE's KL scale (the real positions' KL over all B*T slots)
+                Map.of("clothing", c -> c.withBeta(0.3).withKlOverSlots(true),
+                        "toys", c -> c.withBeta(0.2).withKlOverSlots(true), "ml-1m", c -> c.withKlOverSlots(true))));
         register(new Entry<>("cl4srec",
                 "CL4SRec (crop/mask/reorder views + NT-Xent), DuoRec-repo code defaults, cl4srec_duorec.md",
                 CL4SRecConfig.class, CL4SRecConfig.defaults(), CL4SRec::new, c -> "CL4SRec", Map.of()));

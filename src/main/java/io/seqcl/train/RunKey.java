@@ -55,6 +55,14 @@ public record RunKey(Map<String, String> fields) {
     static final java.util.Set<String> UNKEYED = java.util.Set.of("train.epochs", "train.evalBatchSize");
 
     /**
+     * Fields added to a configuration after checkpoints were written without them, with the value those runs had:
+     * an absent field in a checkpoint matches that value (so {@code --resume} accepts the older checkpoint) and
+     * nothing else. Meta-SGCL's {@code klOverSlots} came on 2026-12-02; earlier runs averaged over real positions
+     * or, with {@code klOverPadding}, over all positions.
+     */
+    static final Map<String, String> ADDED_LATER = Map.of("model.config.klOverSlots", "false");
+
+    /**
      * Builds the key of a run.
      *
      * @param model the model
@@ -99,13 +107,17 @@ public record RunKey(Map<String, String> fields) {
                 continue;
             }
             String theirs = other.fields.get(e.getKey());
+            if (theirs == null && e.getValue().equals(ADDED_LATER.get(e.getKey()))) {
+                continue;
+            }
             if (!e.getValue().equals(theirs)) {
                 out.add(e.getKey() + ": checkpoint " + (theirs == null ? "(absent)" : excerpt(theirs, e.getValue()))
                         + ", now " + (theirs == null ? shorten(e.getValue()) : excerpt(e.getValue(), theirs)));
             }
         }
         for (String k : other.fields.keySet()) {
-            if (!fields.containsKey(k) && !UNKEYED.contains(k)) {
+            if (!fields.containsKey(k) && !UNKEYED.contains(k)
+                    && !other.fields.get(k).equals(ADDED_LATER.get(k))) {
                 out.add(k + ": checkpoint " + shorten(other.fields.get(k)) + ", now (absent)");
             }
         }

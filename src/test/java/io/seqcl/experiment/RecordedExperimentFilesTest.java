@@ -52,13 +52,18 @@ class RecordedExperimentFilesTest {
         List<io.seqcl.model.MetaSGCLConfig> meta = specs.stream().map(ModelSpec::config)
                 .filter(c -> c instanceof io.seqcl.model.MetaSGCLConfig).map(c -> (io.seqcl.model.MetaSGCLConfig) c)
                 .toList();
-        assertEquals(2, meta.size(), "two Meta-SGCL rows");
+        assertEquals(3, meta.size(), "three Meta-SGCL rows");
         io.seqcl.model.MetaSGCLConfig full = meta.get(0);
         io.seqcl.model.MetaSGCLConfig cl = meta.get(1);
         assertEquals(io.seqcl.model.MetaSGCLConfig.MetaLoss.FULL, full.metaLoss());
         assertEquals(full.withMetaLoss(io.seqcl.model.MetaSGCLConfig.MetaLoss.CL), cl);
+        // the two rows recorded with the KL over real positions keep it; the third is the Toys preset's
+        assertFalse(full.klOverSlots());
+        assertEquals(cl.withKlOverSlots(true), meta.get(2));
+        assertEquals(io.seqcl.model.ModelRegistry.get("metasgcl").presetFor("toys"), meta.get(2));
         // the FULL row keeps the name its seed-2020 result was recorded under (FULL was the default then)
-        assertEquals(List.of("Pop", "SASRec", "Meta-SGCL", "Meta-SGCL (stage 2 on L_cl)", "DuoRec", "ContrastVAE"),
+        assertEquals(List.of("Pop", "SASRec", "Meta-SGCL", "Meta-SGCL (stage 2 on L_cl)",
+                "Meta-SGCL (stage 2 on L_cl, KL over slots)", "DuoRec", "ContrastVAE"),
                 specs.stream().map(ModelSpec::name).toList());
         assertEquals(0.2, full.beta(), "Toys preset");
         ExperimentFile beta = Experiments.read(RESULTS.resolve("metasgcl/ml1m-beta.yaml"));

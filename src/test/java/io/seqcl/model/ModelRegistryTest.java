@@ -75,6 +75,12 @@ class ModelRegistryTest {
         assertEquals(0.4, ((MCLRecConfig) ModelRegistry.get("mclrec").presetFor("sports")).beta());
         assertEquals(MCLRecConfig.defaults(), ModelRegistry.get("mclrec").presetFor("no-such-dataset"));
         assertEquals(0.3, ((MetaSGCLConfig) ModelRegistry.get("metasgcl").presetFor("clothing")).beta());
+        // the paper datasets' KL on ContrastVAE's scale; the defaults (any other dataset) average over real positions
+        for (String key : new String[] {"clothing", "toys", "ml-1m"}) {
+            assertTrue(((MetaSGCLConfig) ModelRegistry.get("metasgcl").presetFor(key)).klOverSlots(), key);
+        }
+        assertFalse(((MetaSGCLConfig) ModelRegistry.get("metasgcl").presetFor("beauty")).klOverSlots());
+        assertFalse(MetaSGCLConfig.defaults().klOverSlots());
         assertEquals("MCLRec-J", ModelRegistry.get("mclrec").nameFor(MCLRecConfig.defaults().joint()));
     }
 

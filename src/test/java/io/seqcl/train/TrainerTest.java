@@ -325,6 +325,22 @@ class TrainerTest {
     }
 
     @Test
+    void aConfigFieldAddedLaterMatchesOlderCheckpointsOnlyAtTheValueTheyHad() {
+        // Meta-SGCL checkpoints written before klOverSlots existed resume when it is false, and only then
+        java.util.Map<String, String> old = java.util.Map.of("model", "Meta-SGCL", "model.config.beta", "0.2");
+        java.util.Map<String, String> off = java.util.Map.of("model", "Meta-SGCL", "model.config.beta", "0.2",
+                "model.config.klOverSlots", "false");
+        java.util.Map<String, String> on = java.util.Map.of("model", "Meta-SGCL", "model.config.beta", "0.2",
+                "model.config.klOverSlots", "true");
+        assertEquals(List.of(), new RunKey(off).differences(new RunKey(old)));
+        assertEquals(List.of(), new RunKey(old).differences(new RunKey(off)));
+        assertEquals(List.of("model.config.klOverSlots: checkpoint (absent), now true"),
+                new RunKey(on).differences(new RunKey(old)));
+        assertEquals(1, new RunKey(old).differences(new RunKey(on)).size());
+        assertEquals(1, new RunKey(off).differences(new RunKey(on)).size());
+    }
+
+    @Test
     void everyEpochRecordsTheBuildThatRanItAndWhenItEndedAcrossResumedSittingsAndOlderCheckpoints()
             throws Exception {
         TrainConfig tc = quick(4).withMaxStepsPerEpoch(2).withPatience(100);
