@@ -233,7 +233,8 @@ public final class CfTrainer {
             int k = 0;
             List<CfBatch> batches = sampler.epoch(c.batchSize(), c.negatives(), c.maxStepsPerEpoch(), mainRng);
             for (CfBatch b : batches) {
-                io.seqcl.train.StopRequest.check(run, e + 1, k + 1, batches.size(), checkpoint == null ? -1 : st.epochs);
+                io.seqcl.train.StopRequest.check(run, e + 1, k + 1, batches.size(),
+                        checkpoint == null ? -1 : st.epochs);
                 double[] r = mainStep(b);
                 lossSum += r[0];
                 klSum += r[1];

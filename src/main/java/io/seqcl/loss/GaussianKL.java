@@ -80,13 +80,18 @@ public record GaussianKL(Latent latent) {
      */
     public NDArray compute(Gaussian g, NDArray mask) {
         NDArray kl = perPosition(g);
+        NDArray w = weights(kl, mask);
+        return kl.mul(w).sum().div(w.sum().maximum(io.seqcl.nn.Ops.scalar(w, 1)));
+    }
+
+    /** The mask in the KL's type, after checking it has the posterior's leading shape. */
+    private static NDArray weights(NDArray kl, NDArray mask) {
         Shape lead = kl.getShape();
         if (!mask.getShape().equals(lead)) {
             throw new IllegalArgumentException("mask " + mask.getShape() + " must have the posterior's leading shape "
                     + lead);
         }
-        NDArray w = mask.toType(kl.getDataType(), false);
-        return kl.mul(w).sum().div(w.sum().maximum(io.seqcl.nn.Ops.scalar(w, 1)));
+        return mask.toType(kl.getDataType(), false);
     }
 
     /**
@@ -104,10 +109,6 @@ public record GaussianKL(Latent latent) {
             throw new IllegalArgumentException("positions must be >= 1, got " + positions);
         }
         NDArray kl = perPosition(g);
-        if (!mask.getShape().equals(kl.getShape())) {
-            throw new IllegalArgumentException("mask " + mask.getShape() + " must have the posterior's leading shape "
-                    + kl.getShape());
-        }
-        return io.seqcl.nn.Ops.scale(kl.mul(mask.toType(kl.getDataType(), false)).sum(), 1.0 / positions);
+        return io.seqcl.nn.Ops.scale(kl.mul(weights(kl, mask)).sum(), 1.0 / positions);
     }
 }

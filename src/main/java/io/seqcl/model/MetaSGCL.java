@@ -232,8 +232,8 @@ public final class MetaSGCL extends AbstractRecommender<MetaSGCLConfig> implemen
     /**
      * A loss over some terms split by rows: each range's reconstructions (its share of the mean over target slots)
      * and beta-weighted KL terms (its share of the mean over real positions, or over all positions with
-     * {@code klOverPadding} or {@code klOverSlots}), with noise and dropout drawn from the range's stream; the joint term is
-     * {@code alpha L_cl} on the ranges' pooled latents. {@code split(which).loss(b, ctx)} equals
+     * {@code klOverPadding} or {@code klOverSlots}), with noise and dropout drawn from the range's stream; the joint
+     * term is {@code alpha L_cl} on the ranges' pooled latents. {@code split(which).loss(b, ctx)} equals
      * {@code terms(b, ctx, which).sum(alpha, beta)}.
      *
      * @param which the terms, e.g. {@link #mainTerms()} or {@link #metaTerms()}
