@@ -580,7 +580,10 @@ public final class Main implements Callable<Integer> {
                 "after a sitting's checkpoints were lost) into the seed directory of the experiment:",
                 "  seqcl merge-seed --into results/beauty/seed-2020 other/beauty/seed-2020",
                 "Refuses runs of another experiment, seed, dataset, budget, protocol or training configuration, and",
-                "models present in both; the separate run's commit, start and machine are kept in the provenance."})
+                "models present in both; the separate run's commit, start and machine are kept in the provenance.",
+                "A run recorded under another row name (a diagnostic whose configuration is a table's row) joins with",
+                "  seqcl merge-seed --into DIR --rename 'Meta-SGCL=Meta-SGCL (stage 2 on L_cl)' --other-experiment FROM",
+                "(both recorded in the provenance: part.<models>.renamed and part.<models>.experiment)."})
     static final class MergeSeed implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -591,9 +594,17 @@ public final class Main implements Callable<Integer> {
         @Parameters(arity = "1", paramLabel = "FROM", description = "seed directory of the separate run")
         java.nio.file.Path from;
 
+        @Option(names = "--rename", paramLabel = "OLD=NEW",
+                description = "merge the source's model OLD as the row NEW (repeatable)")
+        Map<String, String> rename = new java.util.LinkedHashMap<>();
+
+        @Option(names = "--other-experiment",
+                description = "accept a source of another experiment name (all other settings must still be equal)")
+        boolean otherExperiment;
+
         @Override
         public Integer call() {
-            List<String> merged = io.seqcl.experiment.SeedMerge.merge(into, from);
+            List<String> merged = io.seqcl.experiment.SeedMerge.merge(into, from, rename, otherExperiment);
             spec.commandLine().getOut().println("merged " + String.join(", ", merged) + " from " + from + " into "
                     + into);
             return 0;

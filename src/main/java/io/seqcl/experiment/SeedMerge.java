@@ -41,6 +41,11 @@ import java.util.Set;
  *       run-level entries stay those of its own run;</li>
  *   <li>writes every file atomically, the provenance files last.</li>
  * </ul>
+ *
+ * <p>A model may join under another row name ({@code rename}, e.g. a diagnostic run whose configuration is a table's
+ * later row), and a run of another experiment may be accepted ({@code otherExperiment}: dataset, seed, budget,
+ * protocol and training configuration must still be equal). Both are recorded: {@code part.<models>.renamed}
+ * ("old as new") and {@code part.<models>.experiment} (the source's experiment name).
  */
 public final class SeedMerge {
 
@@ -69,22 +74,57 @@ public final class SeedMerge {
      * @throws UncheckedIOException if a file cannot be read or written
      */
     public static List<String> merge(Path into, Path from) {
+        return merge(into, from, Map.of(), false);
+    }
+
+    /**
+     * Merges {@code from} into {@code into}, renaming models of the source and, if asked, accepting a run of another
+     * experiment.
+     *
+     * @param into the seed directory that receives the models
+     * @param from the seed directory of the separate run
+     * @param rename source model name to the row name it takes in {@code into}; every key must be a model of the
+     *     source
+     * @param otherExperiment accept a source whose experiment name differs (recorded as
+     *     {@code part.<models>.experiment})
+     * @return the merged models under their names in {@code into}, in the source's order
+     * @throws IllegalArgumentException if the runs are not of the same experiment (unless allowed), seed and settings,
+     *     share a model after renaming, or a renamed model is not in the source
+     * @throws DataFormatException if a file is malformed (file and line named)
+     * @throws UncheckedIOException if a file cannot be read or written
+     */
+    public static List<String> merge(Path into, Path from, Map<String, String> rename, boolean otherExperiment) {
         try {
             Map<String, String> pa = RecordedResults.readProvenance(into.resolve("provenance.csv"));
             Map<String, String> pb = RecordedResults.readProvenance(from.resolve("provenance.csv"));
             for (String k : SAME) {
+                if (otherExperiment && k.equals("experiment")) {
+                    continue;
+                }
                 if (!String.valueOf(pa.get(k)).equals(String.valueOf(pb.get(k)))) {
                     throw new IllegalArgumentException("cannot merge " + from + " into " + into + ": provenance key '"
-                            + k + "' differs (" + pa.get(k) + " against " + pb.get(k) + ")");
+                            + k + "' differs (" + pa.get(k) + " against " + pb.get(k) + ")"
+                            + (k.equals("experiment") ? "; --other-experiment accepts it" : ""));
                 }
             }
             List<String> ma = rows(into.resolve("metrics.csv"));
             List<String> mb = rows(from.resolve("metrics.csv"));
             Set<String> modelsA = models(ma);
-            Set<String> modelsB = models(mb);
-            if (modelsB.isEmpty()) {
+            Set<String> sourceModels = models(mb);
+            if (sourceModels.isEmpty()) {
                 throw new IllegalArgumentException(from.resolve("metrics.csv") + " holds no model");
             }
+            for (String old : rename.keySet()) {
+                if (!sourceModels.contains(old)) {
+                    throw new IllegalArgumentException("cannot rename " + old + ": " + from.resolve("metrics.csv")
+                            + " holds " + String.join(", ", sourceModels));
+                }
+            }
+            if (!rename.isEmpty()) {
+                mb = renamed(mb, rename);
+                pb = renamedKeys(pb, rename);
+            }
+            Set<String> modelsB = models(mb);
             for (String m : modelsB) {
                 if (modelsA.contains(m)) {
                     throw new IllegalArgumentException("cannot merge " + from + " into " + into + ": both hold model "
@@ -92,7 +132,7 @@ public final class SeedMerge {
                 }
             }
             List<String> ca = rows(into.resolve("curves.csv"));
-            List<String> cb = rows(from.resolve("curves.csv"));
+            List<String> cb = renamed(rows(from.resolve("curves.csv")), rename);
             // curves written before the "ended" column (when each epoch ended) merge with newer ones, left empty
             ca = withEnded(ca, cb);
             cb = withEnded(cb, ca);
@@ -111,6 +151,14 @@ public final class SeedMerge {
                     merged.put("part." + part + "." + k, pb.get(k));
                 }
             }
+            if (!rename.isEmpty()) {
+                List<String> r = new ArrayList<>();
+                rename.forEach((o, n) -> r.add(o + " as " + n));
+                merged.put("part." + part + ".renamed", String.join("; ", r));
+            }
+            if (!String.valueOf(pa.get("experiment")).equals(String.valueOf(pb.get("experiment")))) {
+                merged.put("part." + part + ".experiment", pb.get("experiment"));
+            }
             merged.put("parts", pa.containsKey("parts") ? pa.get("parts") + "; " + part : part);
             merged.put("epoch.seconds", seconds(sum(pa.get("epoch.seconds"), pb.get("epoch.seconds"))));
             merged.put("models.done", modelsDone(pa.get("models.done"), modelsB.size()));
@@ -122,19 +170,27 @@ public final class SeedMerge {
             JsonNode b = json.readTree(Files.readString(jb, StandardCharsets.UTF_8));
             ObjectNode runA = (ObjectNode) a.with("run");
             b.path("run").fields().forEachRemaining(f -> {
-                if (perModel(f.getKey(), modelsB)) {
-                    runA.set(f.getKey(), f.getValue());
+                String key = renamedKey(f.getKey(), rename);
+                if (perModel(key, modelsB)) {
+                    runA.set(key, f.getValue());
                 }
             });
             runA.put("epoch.seconds", merged.get("epoch.seconds"));
             runA.put("models.done", merged.get("models.done"));
             ObjectNode modelsNode = a.with("models");
-            b.path("models").fields().forEachRemaining(f -> modelsNode.set(f.getKey(), f.getValue()));
+            b.path("models").fields().forEachRemaining(
+                    f -> modelsNode.set(rename.getOrDefault(f.getKey(), f.getKey()), f.getValue()));
             ObjectNode parts = a.with("parts");
             ObjectNode p = parts.putObject(part);
             for (String k : PART_KEYS) {
                 if (pb.containsKey(k)) {
                     p.put(k, pb.get(k));
+                }
+            }
+            for (String k : List.of("renamed", "experiment")) {
+                String v = merged.get("part." + part + "." + k);
+                if (v != null) {
+                    p.put(k, v);
                 }
             }
 
@@ -180,9 +236,71 @@ public final class SeedMerge {
     private static Set<String> models(List<String> metricRows) {
         Set<String> out = new LinkedHashSet<>();
         for (String r : metricRows.subList(1, metricRows.size())) {
-            out.add(r.substring(0, r.indexOf(',') < 0 ? r.length() : r.indexOf(',')));
+            out.add(unquote(r.substring(0, firstFieldEnd(r))));
         }
         return out;
+    }
+
+    /** Index of the comma that ends a CSV row's first field (the row's length if none); quoted fields allowed. */
+    static int firstFieldEnd(String row) {
+        if (!row.startsWith("\"")) {
+            int c = row.indexOf(',');
+            return c < 0 ? row.length() : c;
+        }
+        int i = 1;
+        while (i < row.length()) {
+            if (row.charAt(i) == '"') {
+                if (i + 1 < row.length() && row.charAt(i + 1) == '"') {
+                    i += 2;
+                    continue;
+                }
+                return i + 1;
+            }
+            i++;
+        }
+        return row.length();
+    }
+
+    private static String unquote(String field) {
+        return field.length() >= 2 && field.startsWith("\"") && field.endsWith("\"")
+                ? field.substring(1, field.length() - 1).replace("\"\"", "\"") : field;
+    }
+
+    /** A CSV field as Tablesaw writes it: quoted when it holds a comma, a quote or a line break. */
+    static String quote(String field) {
+        return field.contains(",") || field.contains("\"") || field.contains("\n")
+                ? "\"" + field.replace("\"", "\"\"") + "\"" : field;
+    }
+
+    /** Rows with the first field (the model) renamed; the header stays. */
+    private static List<String> renamed(List<String> rows, Map<String, String> rename) {
+        if (rename.isEmpty()) {
+            return rows;
+        }
+        List<String> out = new ArrayList<>(rows.size());
+        out.add(rows.get(0));
+        for (String r : rows.subList(1, rows.size())) {
+            int end = firstFieldEnd(r);
+            String model = unquote(r.substring(0, end));
+            out.add(rename.containsKey(model) ? quote(rename.get(model)) + r.substring(end) : r);
+        }
+        return out;
+    }
+
+    private static Map<String, String> renamedKeys(Map<String, String> provenance, Map<String, String> rename) {
+        Map<String, String> out = new LinkedHashMap<>();
+        provenance.forEach((k, v) -> out.put(renamedKey(k, rename), v));
+        return out;
+    }
+
+    /** {@code model.OLD} (and the other per-model keys) as {@code model.NEW}; other keys unchanged. */
+    private static String renamedKey(String key, Map<String, String> rename) {
+        for (String prefix : PER_MODEL) {
+            if (key.startsWith(prefix) && rename.containsKey(key.substring(prefix.length()))) {
+                return prefix + rename.get(key.substring(prefix.length()));
+            }
+        }
+        return key;
     }
 
     /** @return {@code rows} with an empty trailing "ended" column when {@code other} has it and they do not */

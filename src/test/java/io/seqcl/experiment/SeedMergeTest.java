@@ -162,6 +162,55 @@ class SeedMergeTest {
     }
 
     @Test
+    void aRunOfAnotherExperimentJoinsUnderARowNameWithACommaOnlyWhenAsked() throws IOException {
+        Path into = seed(tmp.resolve("a/seed-2020"), "aaa", "2026-12-01T06:29:22Z", "x", 1, "1 of 3",
+                Map.of("SASRec", 0.08));
+        Path from = seed(tmp.resolve("b/seed-2020"), "bbb", "2026-12-02T19:34:28Z", "y", 7093.3, "1 of 1",
+                Map.of("Meta-SGCL", 0.0593));
+        Files.writeString(from.resolve("provenance.csv"), Files.readString(from.resolve("provenance.csv"))
+                .replace("experiment,mclrec-table3-beauty-full", "experiment,diag-klOverSlots"));
+        String row = "Meta-SGCL (stage 2 on L_cl, KL over slots)";
+
+        IllegalArgumentException exp = assertThrows(IllegalArgumentException.class,
+                () -> SeedMerge.merge(into, from, Map.of("Meta-SGCL", row), false));
+        assertTrue(exp.getMessage().contains("'experiment' differs") && exp.getMessage().contains("--other-experiment"),
+                exp.getMessage());
+        IllegalArgumentException absent = assertThrows(IllegalArgumentException.class,
+                () -> SeedMerge.merge(into, from, Map.of("MCLRec", row), true));
+        assertTrue(absent.getMessage().contains("cannot rename MCLRec") && absent.getMessage().contains("Meta-SGCL"),
+                absent.getMessage());
+        assertEquals(2, Files.readAllLines(into.resolve("metrics.csv")).size(), "refused merges write nothing");
+
+        assertEquals(List.of(row), SeedMerge.merge(into, from, Map.of("Meta-SGCL", row), true));
+        assertEquals(List.of("model,split,metric,k,value", "SASRec,test,HR,10,0.08",
+                "\"" + row + "\",test,HR,10,0.0593"), Files.readAllLines(into.resolve("metrics.csv")));
+        assertEquals("\"" + row + "\",1,9.0,0.01,10.0,bbb", Files.readAllLines(into.resolve("curves.csv")).get(2));
+        Map<String, String> p = RecordedResults.readProvenance(into.resolve("provenance.csv"));
+        assertEquals("Meta-SGCLConfig[a=1, b=2]", p.get("model." + row));
+        assertFalse(p.containsKey("model.Meta-SGCL"));
+        assertEquals("10.0", p.get("epoch.seconds." + row));
+        assertEquals("mclrec-table3-beauty-full", p.get("experiment"), "the target's experiment stays");
+        assertEquals("diag-klOverSlots", p.get("part." + row + ".experiment"));
+        assertEquals("Meta-SGCL as " + row, p.get("part." + row + ".renamed"));
+        assertEquals("bbb", p.get("part." + row + ".git.commit"));
+        JsonNode json = new ObjectMapper().readTree(Files.readString(into.resolve("provenance.json")));
+        assertEquals("Meta-SGCLConfig[a=1, b=2]", json.path("models").path(row).asText());
+        assertEquals("10.0", json.path("run").path("epoch.seconds." + row).asText());
+        assertEquals("diag-klOverSlots", json.path("parts").path(row).path("experiment").asText());
+
+        // the merged row is read back under its new name, and a second merge of it is refused by that name
+        assertEquals(Map.of("SASRec", 0.08, row, 0.0593), Map.of("SASRec",
+                readHr10(into, "SASRec"), row, readHr10(into, row)));
+        IllegalArgumentException twice = assertThrows(IllegalArgumentException.class,
+                () -> SeedMerge.merge(into, from, Map.of("Meta-SGCL", row), true));
+        assertTrue(twice.getMessage().contains("both hold model " + row), twice.getMessage());
+    }
+
+    private static double readHr10(Path seedDir, String model) {
+        return RecordedResults.readMetrics(seedDir.resolve("metrics.csv"), "beauty", 2020).get(model).get("test").get("HR@10");
+    }
+
+    @Test
     void modelsDoneCountsUp() {
         assertEquals("5 of 5", SeedMerge.modelsDone("4 of 5", 1));
         assertEquals("3", SeedMerge.modelsDone("1", 2));
