@@ -234,7 +234,7 @@ public record ExperimentFile(String name, List<String> datasets, PaperSettings.P
             if (m.config() != null) {
                 c = merge(e.configType(), c, m.config(), "models[" + i + "].config");
             }
-            out.add(m.name() == null ? ModelSpec.of(c) : new ModelSpec(m.name(), c));
+            out.add(PaperSettings.atBudget(m.name() == null ? ModelSpec.of(c) : new ModelSpec(m.name(), c), budget));
         }
         return out;
     }

@@ -41,4 +41,14 @@ public record ExperimentSpec(String name, List<ModelSpec> models, TrainConfig tr
     public ExperimentSpec withTrain(TrainConfig t) {
         return new ExperimentSpec(name, models, t);
     }
+
+    /**
+     * The training settings of one model: the experiment's, with its {@link ModelSpec#epochFactor} applied.
+     *
+     * @param m a model of this experiment
+     * @return the settings it trains with
+     */
+    public TrainConfig trainFor(ModelSpec m) {
+        return m.trainFrom(train);
+    }
 }

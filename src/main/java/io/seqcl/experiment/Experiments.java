@@ -74,7 +74,7 @@ public final class Experiments {
                 if (spec.train().shards() > 1) { // every model is checked before the first one trains
                     for (ModelSpec m : spec.models()) {
                         try (io.seqcl.model.SequentialRecommender model = m.create(ds.numItems(), seed)) {
-                            io.seqcl.train.Trainer.checkShards(model, spec.train());
+                            io.seqcl.train.Trainer.checkShards(model, spec.trainFor(m));
                         }
                     }
                 }

@@ -91,7 +91,8 @@ public final class MCLRecExperiments {
      * @return the spec
      */
     public static ModelSpec model(String name, SequenceDataset ds, Budget budget) {
-        return ModelSpec.of(PaperSettings.atBudget(PaperSettings.config(name, ds.key(), maxLen(budget)), budget));
+        return PaperSettings.spec(PaperSettings.atBudget(PaperSettings.config(name, ds.key(), maxLen(budget)), budget),
+                budget);
     }
 
     private static List<ModelSpec> models(SequenceDataset ds, Budget budget, String... names) {

@@ -293,7 +293,7 @@ public final class MetaSGCLExperiments {
             LeaveOneOutSplit clean = LeaveOneOutSplit.of(ds);
             for (ModelSpec m : models) {
                 try (SequentialRecommender model = m.create(ds.numItems(), train.seed())) {
-                    Runner.fit(model, m.name(), clean, train, listener);
+                    Runner.fit(model, m.name(), clean, m.trainFrom(train), listener);
                     for (double r : ratios) {
                         LeaveOneOutSplit noisy = new NoiseInjection(r, mode).split(ds, train.seed());
                         out.add(mode, r, m.name(), train.evaluator().evaluate(model, noisy.test()), train.ks());

@@ -12,20 +12,59 @@ import io.seqcl.model.SASRecConfig;
 import io.seqcl.model.SequentialRecommender;
 
 /**
- * A model to run: a display name and its configuration; the registry ({@link ModelRegistry}) builds the model from
- * the configuration's type, and the configuration is written into the provenance.
+ * A model to run: a display name, its configuration and how many times the experiment's epochs it trains (1 but for
+ * the quick budget's slow starters, {@link PaperSettings#quickEpochFactor}); the registry ({@link ModelRegistry})
+ * builds the model from the configuration's type, and the configuration is written into the provenance.
  *
  * @param name display name used in result tables
  * @param config the configuration
+ * @param epochFactor the model trains this many times the experiment's epochs, with that many times its patience
+ *     (at least 1; {@link #trainFrom})
  */
-public record ModelSpec(String name, ModelConfig config) {
+public record ModelSpec(String name, ModelConfig config, int epochFactor) {
 
     /** Validates the fields and that a registered model takes this configuration. */
     public ModelSpec {
         if (name == null || name.isBlank() || config == null) {
             throw new IllegalArgumentException("a model spec needs a name and a configuration");
         }
+        if (epochFactor < 1) {
+            throw new IllegalArgumentException("model '" + name + "': epochFactor must be at least 1, got "
+                    + epochFactor);
+        }
         ModelRegistry.forConfig(config);
+    }
+
+    /**
+     * A model that trains the experiment's epochs.
+     *
+     * @param name display name used in result tables
+     * @param config the configuration
+     */
+    public ModelSpec(String name, ModelConfig config) {
+        this(name, config, 1);
+    }
+
+    /**
+     * A copy that trains {@code factor} times the experiment's epochs.
+     *
+     * @param factor at least 1
+     * @return the copy
+     */
+    public ModelSpec withEpochFactor(int factor) {
+        return new ModelSpec(name, config, factor);
+    }
+
+    /**
+     * The training settings of this model in an experiment with settings {@code t}: {@code t} itself, or with
+     * {@link #epochFactor} times its epochs and patience (batches per epoch, learning rate and everything else
+     * unchanged).
+     *
+     * @param t the experiment's settings
+     * @return this model's settings
+     */
+    public io.seqcl.train.TrainConfig trainFrom(io.seqcl.train.TrainConfig t) {
+        return epochFactor == 1 ? t : t.withEpochs(t.epochs() * epochFactor).withPatience(t.patience() * epochFactor);
     }
 
     /**
@@ -96,6 +135,6 @@ public record ModelSpec(String name, ModelConfig config) {
      * @return the copy
      */
     public ModelSpec named(String newName) {
-        return new ModelSpec(newName, config);
+        return new ModelSpec(newName, config, epochFactor);
     }
 }

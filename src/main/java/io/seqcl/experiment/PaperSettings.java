@@ -55,6 +55,13 @@ public final class PaperSettings {
     /** S3-Rec's MIP pre-training at the quick budget: at most this many of its batches per epoch. */
     public static final int QUICK_PRETRAIN_MAX_STEPS = 20;
 
+    /**
+     * How many times the quick budget's epochs a slow starter trains: DuoRec with its supervised contrastive term
+     * (us_x, lambdaSem above 0; notebooks/BUDGETS.md, 3 Dec 2026: the term holds it at Pop's level for the quick
+     * budget's 160 steps on Toys and Beauty, and with it off DuoRec gives SASRec's numbers exactly).
+     */
+    public static final int QUICK_SLOW_START_FACTOR = 4;
+
     /** Users sampled by the quick budget for sweeps (many runs per notebook). */
     public static final int QUICK_SWEEP_USERS = 2000;
     /** Epochs of the quick budget for sweeps. */
@@ -468,7 +475,64 @@ public final class PaperSettings {
      * @return the spec
      */
     public static ModelSpec model(String name, SequenceDataset ds, Budget budget) {
-        return ModelSpec.of(config(name, ds, budget));
+        return spec(config(name, ds, budget), budget);
+    }
+
+    /**
+     * A model at a budget, named by the registry: at the quick budget with its {@link #quickEpochFactor}.
+     *
+     * @param config the configuration
+     * @param budget the budget
+     * @return the spec
+     */
+    public static ModelSpec spec(ModelConfig config, Budget budget) {
+        return atBudget(ModelSpec.of(config), budget);
+    }
+
+    /**
+     * A model spec at a budget: at the quick budget with its {@link #quickEpochFactor} (unless it has a factor
+     * already), at the full budget unchanged.
+     *
+     * @param m the spec
+     * @param budget the budget
+     * @return the spec to run
+     */
+    public static ModelSpec atBudget(ModelSpec m, Budget budget) {
+        return budget == Budget.QUICK && m.epochFactor() == 1 ? m.withEpochFactor(quickEpochFactor(m.config())) : m;
+    }
+
+    /**
+     * One line on what a budget trains, for the top of a notebook.
+     *
+     * @param budget the budget
+     * @param sweep whether the notebook trains many models (the quick budget's sweep sample and epochs)
+     * @return e.g. "quick: the 1000 most frequent items, ... 8 epochs of at most 20 batches of 128 ..."
+     */
+    public static String describe(Budget budget, boolean sweep) {
+        if (budget == Budget.FULL) {
+            return "full: the papers' data and settings (PaperSettings), each paper's protocol";
+        }
+        int epochs = sweep ? QUICK_SWEEP_EPOCHS : QUICK_EPOCHS;
+        return "quick: the " + QUICK_ITEMS + " most frequent items, " + (sweep ? QUICK_SWEEP_USERS + " of the" : "up to "
+                + QUICK_USERS) + " users with at least " + QUICK_MIN_LENGTH + " of them, T " + QUICK_MAX_LEN + ", "
+                + epochs + " epochs of at most " + QUICK_MAX_STEPS + " batches of " + QUICK_BATCH + ", learning rate "
+                + QUICK_LEARNING_RATE + "; DuoRec " + epochs * QUICK_SLOW_START_FACTOR + " epochs (its supervised "
+                + "contrastive term holds it at Pop's level for its first few hundred steps); numbers not comparable "
+                + "with the paper's, nor DuoRec's with the other models'";
+    }
+
+    /**
+     * How many times the quick budget's epochs (and patience) a model trains: {@value #QUICK_SLOW_START_FACTOR} for
+     * DuoRec with its supervised contrastive term, whose first few hundred steps stay at Pop's level (its code's
+     * dot-product NT-Xent at temperature 1); 1 for every other model. Quick numbers are not comparable with the
+     * papers', and this makes them not comparable between DuoRec and the other models either: it exists so that
+     * every trained model of a quick notebook has learnt something.
+     *
+     * @param config a model configuration
+     * @return the factor
+     */
+    public static int quickEpochFactor(ModelConfig config) {
+        return config instanceof io.seqcl.model.DuoRecConfig d && d.supervised() ? QUICK_SLOW_START_FACTOR : 1;
     }
 
     private static boolean isMl1m(SequenceDataset ds) {

@@ -4,6 +4,7 @@ import io.seqcl.data.SequenceDataset;
 import io.seqcl.model.SequentialRecommender;
 import io.seqcl.protocol.LeaveOneOutSplit;
 import io.seqcl.train.ProgressListener;
+import io.seqcl.train.TrainConfig;
 import io.seqcl.train.TrainResult;
 import io.seqcl.train.Trainer;
 
@@ -94,11 +95,15 @@ public final class Runner {
         for (int i = 0; i < spec.models().size(); i++) {
             ModelSpec m = spec.models().get(i);
             prov.put("model." + m.name(), String.valueOf(m.config()));
-            Trainer trainer = new Trainer(spec.train()).withBuild(GitInfo.commit());
+            TrainConfig own = spec.trainFor(m);
+            if (!own.equals(spec.train())) {
+                prov.put("train.config." + m.name(), own.toString());
+            }
+            Trainer trainer = new Trainer(own).withBuild(GitInfo.commit());
             if (checkpointDir != null) {
                 trainer = trainer.withCheckpoint(checkpointDir.resolve(checkpointName(i, m)));
             }
-            try (SequentialRecommender model = m.create(dataset.numItems(), spec.train().seed())) {
+            try (SequentialRecommender model = m.create(dataset.numItems(), own.seed())) {
                 // what the model was given, which differs from the protocol line where a model has its own convention
                 prov.put("input." + m.name(), model.inputSpec().describe());
                 results.add(fit(trainer, model, m.name(), split, listener));

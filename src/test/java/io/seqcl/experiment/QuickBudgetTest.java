@@ -1,8 +1,11 @@
 package io.seqcl.experiment;
 
+import io.seqcl.TestData;
 import io.seqcl.data.SequenceDataset;
 import io.seqcl.train.TrainConfig;
 import org.junit.jupiter.api.Test;
+
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -26,6 +29,52 @@ class QuickBudgetTest {
         TrainConfig c = PaperSettings.coserecFamilyTrain(Budget.QUICK, 5);
         assertEquals(PaperSettings.QUICK_MAX_STEPS, c.maxStepsPerEpoch());
         assertEquals(TrainConfig.coserecFamily().monitor(), c.monitor());
+    }
+
+    /** DuoRec with its supervised term trains 4 x the quick epochs (notebooks/BUDGETS.md); nothing else does. */
+    @Test
+    void slowStartersTrainMoreEpochsAtTheQuickBudgetOnly() {
+        io.seqcl.model.DuoRecConfig duo = io.seqcl.model.DuoRecConfig.defaults().withMaxLen(8).withWidth(8);
+        assertEquals(PaperSettings.QUICK_SLOW_START_FACTOR, PaperSettings.quickEpochFactor(duo));
+        assertEquals(1, PaperSettings.quickEpochFactor(duo.withLambdaSem(0)), "no supervised term: no slow start");
+        assertEquals(1, PaperSettings.quickEpochFactor(io.seqcl.model.SASRecConfig.defaults()));
+        assertEquals(1, PaperSettings.spec(duo, Budget.FULL).epochFactor(), "the full budget is the papers'");
+        ModelSpec q = PaperSettings.spec(duo, Budget.QUICK);
+        assertEquals(PaperSettings.QUICK_SLOW_START_FACTOR, q.epochFactor());
+        assertEquals(q, PaperSettings.atBudget(q, Budget.QUICK), "applied once");
+        assertEquals(q.epochFactor(), q.named("DuoRec b").epochFactor(), "a renamed copy keeps it");
+        TrainConfig t = PaperSettings.train(PaperSettings.Paper.METASGCL, Budget.QUICK, 1);
+        TrainConfig own = q.trainFrom(t);
+        assertEquals(4 * t.epochs(), own.epochs());
+        assertEquals(4 * t.patience(), own.patience());
+        assertEquals(t.withEpochs(own.epochs()).withPatience(own.patience()), own, "nothing else changes");
+        assertThrows(IllegalArgumentException.class, () -> q.withEpochFactor(0));
+
+        // the runner trains each model with its own epochs and says so in the provenance
+        SequenceDataset ds = TestData.smallSynthetic();
+        ExperimentSpec spec = new ExperimentSpec("slow", List.of(
+                ModelSpec.sasrec(io.seqcl.model.SASRecConfig.defaults().withMaxLen(8).withWidth(8)),
+                ModelSpec.of(duo).withEpochFactor(3)), t.withEpochs(1).withPatience(1).withMaxStepsPerEpoch(1));
+        RunResult r = Runner.run(ds, spec, io.seqcl.train.ProgressListener.NONE);
+        assertEquals(1, r.result("SASRec").curve().rowCount());
+        assertEquals(3, r.result("DuoRec").curve().rowCount());
+        assertEquals(null, r.provenance().get("train.config.SASRec"));
+        assertTrue(r.provenance().get("train.config.DuoRec").contains("epochs=3,"),
+                r.provenance().get("train.config.DuoRec"));
+    }
+
+    @Test
+    void anExperimentFileAtTheQuickBudgetGivesDuoRecItsLongerRun(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws java.io.IOException {
+        for (Budget b : Budget.values()) {
+            java.nio.file.Path f = tmp.resolve(b + ".yaml");
+            java.nio.file.Files.writeString(f, "name: x\ndatasets: [toys]\nbudget: " + b.name().toLowerCase()
+                    + "\nmodels: [{model: sasrec}, {model: duorec}, {model: duorec, name: plain, config: {lambdaSem: 0}}]\n");
+            List<Integer> factors = Experiments.read(f).modelSpecs(TestData.smallSynthetic().withKey("toys")).stream()
+                    .map(ModelSpec::epochFactor).toList();
+            assertEquals(b == Budget.QUICK ? List.of(1, PaperSettings.QUICK_SLOW_START_FACTOR, 1) : List.of(1, 1, 1),
+                    factors, b.name());
+        }
     }
 
     @Test

@@ -41,6 +41,7 @@ class RecordedExperimentFilesTest {
             for (String name : exp.datasets()) {
                 List<ModelSpec> specs = exp.modelSpecs(data.withKey(name));
                 assertEquals(exp.models().size(), specs.size(), f.toString());
+                specs.forEach(m -> assertEquals(1, m.epochFactor(), f + ": " + m.name() + " trains the file's epochs"));
             }
         }
     }

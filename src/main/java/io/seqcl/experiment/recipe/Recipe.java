@@ -256,7 +256,7 @@ public record Recipe(String notebook, String paper, String item, String claim, L
         String[][] rows = {
             {"reproduces", paper + ", " + item},
             {"claim", claim},
-            {"budget", budget.name().toLowerCase(java.util.Locale.ROOT)},
+            {"budget", io.seqcl.experiment.PaperSettings.describe(budget, sweep)},
             {"datasets (this run)", String.join(", ", datasets(budget))},
             {"datasets (paper)", String.join(", ", datasets)},
             {"varies", grid == null ? "the model" : grid.toString()},

@@ -100,6 +100,13 @@ class RecipesTest {
         assertTrue(values.contains("sports, yelp"));
         assertTrue(values.contains("batch size {64, 128, 256} (quick {64, 256})"), values.toString());
         assertTrue(values.contains(Recipes.MCLREC_FIG4.supports()));
+        assertTrue(values.get(2).startsWith("full: "), values.get(2));
+        String quick = Recipes.MCLREC_FIG4.card(Budget.QUICK).stringColumn("value").get(2);
+        assertTrue(quick.startsWith("quick: the 1000 most frequent items, 2000 of the users") // a sweep notebook
+                && quick.contains("5 epochs of at most 20 batches of 128") && quick.contains("DuoRec 20 epochs"), quick);
+        String table = Recipes.METASGCL_TABLE2.card(Budget.QUICK).stringColumn("value").get(2);
+        assertTrue(table.contains("up to 5000 users") && table.contains(" 8 epochs") && table.contains("DuoRec 32 epochs"),
+                table);
     }
 
     @Test
