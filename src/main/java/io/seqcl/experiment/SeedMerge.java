@@ -109,8 +109,10 @@ public final class SeedMerge {
             }
             List<String> ma = rows(into.resolve("metrics.csv"));
             List<String> mb = rows(from.resolve("metrics.csv"));
-            Set<String> modelsA = models(ma);
-            Set<String> sourceModels = models(mb);
+            Path fa = into.resolve("metrics.csv");
+            Path fb = from.resolve("metrics.csv");
+            Set<String> modelsA = models(fa, ma);
+            Set<String> sourceModels = models(fb, mb);
             if (sourceModels.isEmpty()) {
                 throw new IllegalArgumentException(from.resolve("metrics.csv") + " holds no model");
             }
@@ -121,10 +123,10 @@ public final class SeedMerge {
                 }
             }
             if (!rename.isEmpty()) {
-                mb = renamed(mb, rename);
+                mb = renamed(fb, mb, rename);
                 pb = renamedKeys(pb, rename);
             }
-            Set<String> modelsB = models(mb);
+            Set<String> modelsB = models(fb, mb);
             for (String m : modelsB) {
                 if (modelsA.contains(m)) {
                     throw new IllegalArgumentException("cannot merge " + from + " into " + into + ": both hold model "
@@ -132,7 +134,7 @@ public final class SeedMerge {
                 }
             }
             List<String> ca = rows(into.resolve("curves.csv"));
-            List<String> cb = renamed(rows(from.resolve("curves.csv")), rename);
+            List<String> cb = renamed(from.resolve("curves.csv"), rows(from.resolve("curves.csv")), rename);
             // curves written before the "ended" column (when each epoch ended) merge with newer ones, left empty
             ca = withEnded(ca, cb);
             cb = withEnded(cb, ca);
@@ -233,37 +235,13 @@ public final class SeedMerge {
         return rows;
     }
 
-    private static Set<String> models(List<String> metricRows) {
+    /** The models of a metrics file's rows (the first field, a quoted CSV field where Tablesaw quoted it). */
+    private static Set<String> models(Path file, List<String> metricRows) {
         Set<String> out = new LinkedHashSet<>();
-        for (String r : metricRows.subList(1, metricRows.size())) {
-            out.add(unquote(r.substring(0, firstFieldEnd(r))));
+        for (int i = 1; i < metricRows.size(); i++) {
+            out.add(RecordedResults.fields(file, i + 1, metricRows.get(i)).get(0));
         }
         return out;
-    }
-
-    /** Index of the comma that ends a CSV row's first field (the row's length if none); quoted fields allowed. */
-    static int firstFieldEnd(String row) {
-        if (!row.startsWith("\"")) {
-            int c = row.indexOf(',');
-            return c < 0 ? row.length() : c;
-        }
-        int i = 1;
-        while (i < row.length()) {
-            if (row.charAt(i) == '"') {
-                if (i + 1 < row.length() && row.charAt(i + 1) == '"') {
-                    i += 2;
-                    continue;
-                }
-                return i + 1;
-            }
-            i++;
-        }
-        return row.length();
-    }
-
-    private static String unquote(String field) {
-        return field.length() >= 2 && field.startsWith("\"") && field.endsWith("\"")
-                ? field.substring(1, field.length() - 1).replace("\"\"", "\"") : field;
     }
 
     /** A CSV field as Tablesaw writes it: quoted when it holds a comma, a quote or a line break. */
@@ -272,17 +250,23 @@ public final class SeedMerge {
                 ? "\"" + field.replace("\"", "\"\"") + "\"" : field;
     }
 
-    /** Rows with the first field (the model) renamed; the header stays. */
-    private static List<String> renamed(List<String> rows, Map<String, String> rename) {
+    /** Rows with the first field (the model) renamed, written again as Tablesaw writes a row; the header stays. */
+    private static List<String> renamed(Path file, List<String> rows, Map<String, String> rename) {
         if (rename.isEmpty()) {
             return rows;
         }
         List<String> out = new ArrayList<>(rows.size());
         out.add(rows.get(0));
-        for (String r : rows.subList(1, rows.size())) {
-            int end = firstFieldEnd(r);
-            String model = unquote(r.substring(0, end));
-            out.add(rename.containsKey(model) ? quote(rename.get(model)) + r.substring(end) : r);
+        for (int i = 1; i < rows.size(); i++) {
+            List<String> f = RecordedResults.fields(file, i + 1, rows.get(i));
+            if (!rename.containsKey(f.get(0))) {
+                out.add(rows.get(i));
+                continue;
+            }
+            List<String> q = new ArrayList<>(f.size());
+            q.add(quote(rename.get(f.get(0))));
+            f.subList(1, f.size()).forEach(x -> q.add(quote(x)));
+            out.add(String.join(",", q));
         }
         return out;
     }
