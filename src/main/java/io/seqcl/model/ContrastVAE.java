@@ -316,7 +316,7 @@ public final class ContrastVAE extends AbstractRecommender<ContrastVAEConfig> im
         Gaussian g1 = encode(x0, pe, true);
         NDArray z1 = latent(g1, v.view1(), true, rng, pe);
         NDArray rec1 = decode(z1, pe, pd, batch);
-        NDArray kl1 = klOf(g1, pe);
+        NDArray kl1 = klOf(g1, pe, batch);
         if (!v.twoViews()) {
             return new Forward(rec1, null, kl1, null, null, null);
         }
@@ -324,7 +324,7 @@ public final class ContrastVAE extends AbstractRecommender<ContrastVAEConfig> im
         Gaussian g2 = encode(x2, pe, true);
         NDArray z2 = latent(g2, v.view2(), true, rng, pe);
         NDArray rec2 = decode(z2, pe, pd, batch);
-        NDArray kl2 = klOf(g2, pe);
+        NDArray kl2 = klOf(g2, pe, batch);
         if (config.clWeight() <= 0) {
             return new Forward(rec1, rec2, kl1, kl2, null, null);
         }
@@ -339,8 +339,9 @@ public final class ContrastVAE extends AbstractRecommender<ContrastVAEConfig> im
 
     /**
      * {@inheritDoc} Each range's reconstructions (its share of the mean over target slots) and KL terms (its share
-     * of the mean over real positions, or over all positions with {@code klOverPadding}), with noise, masks and
-     * reorders drawn from the range's stream, and the prior L_alpha in the first range only; the joint term is
+     * of the mean over real positions, or over all positions with {@code klOverPadding} or {@code klOverSlots}),
+     * with noise, masks and reorders drawn from the range's stream, and the prior L_alpha in the first range only;
+     * the joint term is
      * {@code lambda_cl InfoNCE} on the ranges' pooled latents.
      *
      * @return the split loss when the reconstruction loss is a mean over target slots (the built-in ones)
@@ -355,7 +356,8 @@ public final class ContrastVAE extends AbstractRecommender<ContrastVAEConfig> im
         public Part part(Batch range, int from, Batch whole, StepContext ctx) {
             Forward f = forward(range, ctx);
             double slots = SplitLoss.share(range, whole);
-            double positions = SplitLoss.positionShare(range, whole, config.klOverPadding());
+            double positions = SplitLoss.positionShare(range, whole,
+                    config.klOverPadding() || config.klOverSlots());
             double w = klWeight(ctx);
             NDArray rows = Ops.scale(f.rec1(), slots);
             rows = f.rec2() == null ? rows : rows.add(Ops.scale(f.rec2(), slots));
@@ -384,8 +386,13 @@ public final class ContrastVAE extends AbstractRecommender<ContrastVAEConfig> im
         return backbone.recLoss(h, pd, 0, batch, backbone.itemEmbedding());
     }
 
-    private NDArray klOf(Gaussian g, Packing p) {
-        return config.klOverPadding() ? kl.compute(g) : kl.compute(g, p.nonzeroItems());
+    /** The KL over all positions, the real ones, or the real ones summed over the B*T slots ({@code klOverSlots}). */
+    private NDArray klOf(Gaussian g, Packing p, Batch batch) {
+        if (config.klOverPadding()) {
+            return kl.compute(g);
+        }
+        return config.klOverSlots() ? kl.compute(g, p.nonzeroItems(), (long) batch.size() * batch.maxLen())
+                : kl.compute(g, p.nonzeroItems());
     }
 
     private NDArray pool(NDArray z, Batch batch) {

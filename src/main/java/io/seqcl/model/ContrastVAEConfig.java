@@ -35,13 +35,17 @@ import io.seqcl.protocol.Padding;
  * @param clPooling pooling of the latent sequence into one vector per user [CODE SUM]
  * @param clOverPadding whether the pooling covers all T positions, padding included [CODE true], or only the real ones
  * @param klOverPadding whether KL averages over all B*T positions, padding included [CODE true], or only the real ones
+ * @param klOverSlots whether the real positions' KL is summed and divided by all B*T slots of the batch [CHOICE
+ *     false]: the reference's scale (the KL of a padding position, which the reference adds, is left out) without
+ *     computing the padding, so that, with {@code clOverPadding} false too, the step stays packed; cannot be
+ *     combined with {@code klOverPadding}
  * @param evalLatent latent decoded at inference [CODE MU_PLUS_SIGMA: z1 = mu + sigma; MU = posterior mean]
  * @param reorderRate beta of the reorder augmentation used by the data-augmentation variants (0.6, the code's effective value) [CODE §3]
  * @param alphaInit initial value of the learnable scale alpha = sigmoid(a) of the variational-augmentation latent R3 (0.5, i.e. a = 0) [CODE §2]
  * @param alphaPrior whether the variational-augmentation variants add the prior term L_alpha [CODE true]
  */
 @RecordBuilder
-public record ContrastVAEConfig(EncoderConfig encoder, MetaSGCLConfig.RecObjective recObjective, Variant variant, double clWeight, double reparamDropout, double annealCap, long annealSteps, double temperature, InfoNCE.Similarity similarity, InfoNCE.Negatives clNegatives, Pooling clPooling, boolean clOverPadding, boolean klOverPadding, MetaSGCLConfig.EvalLatent evalLatent, double reorderRate, double alphaInit, boolean alphaPrior)
+public record ContrastVAEConfig(EncoderConfig encoder, MetaSGCLConfig.RecObjective recObjective, Variant variant, double clWeight, double reparamDropout, double annealCap, long annealSteps, double temperature, InfoNCE.Similarity similarity, InfoNCE.Negatives clNegatives, Pooling clPooling, boolean clOverPadding, boolean klOverPadding, boolean klOverSlots, MetaSGCLConfig.EvalLatent evalLatent, double reorderRate, double alphaInit, boolean alphaPrior)
         implements TransformerModelConfig<ContrastVAEConfig>, ContrastVAEConfigBuilder.With {
 
     /** How one latent sequence z is built from the posterior {@code N(mu, sigma^2)} (spec §2). */
@@ -132,6 +136,10 @@ public record ContrastVAEConfig(EncoderConfig encoder, MetaSGCLConfig.RecObjecti
         requireNonNull("clNegatives", clNegatives);
         requireNonNull("clPooling", clPooling);
         requireNonNull("evalLatent", evalLatent);
+        if (klOverPadding && klOverSlots) {
+            throw new IllegalArgumentException("klOverSlots cannot be combined with klOverPadding, which already "
+                    + "averages the KL over all B*T slots (padding positions computed); set klOverPadding false");
+        }
         if (!(reorderRate >= 0 && reorderRate <= 1)) {
             throw new IllegalArgumentException("reorderRate must be in [0, 1], got " + reorderRate);
         }
@@ -158,7 +166,7 @@ public record ContrastVAEConfig(EncoderConfig encoder, MetaSGCLConfig.RecObjecti
         return new ContrastVAEConfig(new EncoderConfig(50, new TransformerConfig(128, 1, 4, 512, ActivationFn.GELU,
                 0.3, 0.0, 1e-12), 0.02, Padding.LEFT), MetaSGCLConfig.RecObjective.BCE_ALL_POS, Variant.MODEL_AUGMENTATION, 0.6, 0.1,
                 0.2, 10000, 0.5, InfoNCE.Similarity.COSINE, InfoNCE.Negatives.BOTH_VIEWS, Pooling.SUM, true, true,
-                MetaSGCLConfig.EvalLatent.MU_PLUS_SIGMA, 0.6, 0.5, true);
+                false, MetaSGCLConfig.EvalLatent.MU_PLUS_SIGMA, 0.6, 0.5, true);
     }
 
     /** @return the README's Office command: VD, lambda_cl 0.3, T 100, p_a 0.3, cap 0.2 over 20000 steps */

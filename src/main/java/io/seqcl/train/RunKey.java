@@ -57,8 +57,8 @@ public record RunKey(Map<String, String> fields) {
     /**
      * Fields added to a configuration after checkpoints were written without them, with the value those runs had:
      * an absent field in a checkpoint matches that value (so {@code --resume} accepts the older checkpoint) and
-     * nothing else. Meta-SGCL's {@code klOverSlots} came on 2026-12-02; earlier runs averaged over real positions
-     * or, with {@code klOverPadding}, over all positions.
+     * nothing else. Meta-SGCL's {@code klOverSlots} came on 2026-12-02, ContrastVAE's on 2026-12-03; earlier
+     * runs averaged over real positions or, with {@code klOverPadding}, over all positions.
      */
     static final Map<String, String> ADDED_LATER = Map.of("model.config.klOverSlots", "false");
 

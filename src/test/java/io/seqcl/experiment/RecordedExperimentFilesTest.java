@@ -64,8 +64,14 @@ class RecordedExperimentFilesTest {
         assertEquals(io.seqcl.model.ModelRegistry.get("metasgcl").presetFor("toys"), meta.get(2));
         // the FULL row keeps the name its seed-2020 result was recorded under (FULL was the default then)
         assertEquals(List.of("Pop", "SASRec", "Meta-SGCL", "Meta-SGCL (stage 2 on L_cl)",
-                "Meta-SGCL (stage 2 on L_cl, KL over slots)", "DuoRec", "ContrastVAE"),
-                specs.stream().map(ModelSpec::name).toList());
+                "Meta-SGCL (stage 2 on L_cl, KL over slots)", "DuoRec", "ContrastVAE",
+                "ContrastVAE (real positions, KL over slots)"), specs.stream().map(ModelSpec::name).toList());
+        // ContrastVAE: its code's settings (terms over the padding) and the packed near-equivalent, else equal
+        io.seqcl.model.ContrastVAEConfig code = (io.seqcl.model.ContrastVAEConfig) specs.get(6).config();
+        io.seqcl.model.ContrastVAEConfig packed = (io.seqcl.model.ContrastVAEConfig) specs.get(7).config();
+        assertTrue(code.klOverPadding() && code.clOverPadding() && !code.klOverSlots());
+        assertEquals(code.withKlOverPadding(false).withClOverPadding(false).withKlOverSlots(true), packed);
+        assertEquals(io.seqcl.model.ContrastVAEConfig.Variant.VARIATIONAL_AUGMENTATION, code.variant(), "Toys preset");
         assertEquals(0.2, full.beta(), "Toys preset");
         ExperimentFile beta = Experiments.read(RESULTS.resolve("metasgcl/ml1m-beta.yaml"));
         List<ModelSpec> grid = beta.modelSpecs(TestData.smallSynthetic().withKey("ml-1m"));

@@ -178,6 +178,42 @@ class ContrastVAETest {
     }
 
     @Test
+    void klOverSlotsIsTheRealPositionsMeanScaledByTheirShareOfTheSlots() {
+        // trainBatch has 5 + 3 + 2 = 10 real positions of 3 x 5 = 15 slots; same weights, no dropout; the
+        // reference (klOverPadding) adds the padding positions' KL to the same sum
+        ContrastVAEConfig real = tiny().withReparamDropout(0.0).withKlOverPadding(false).withClOverPadding(false);
+        try (ContrastVAE r = new ContrastVAE(N, real, 3);
+             ContrastVAE s = new ContrastVAE(N, real.withKlOverSlots(true), 3);
+             ContrastVAE all = new ContrastVAE(N, tiny().withReparamDropout(0.0), 3); NDScope scope = new NDScope()) {
+            Batch b = trainBatch();
+            ContrastVAE.Terms tr = r.terms(b, ctx(5));
+            ContrastVAE.Terms ts = s.terms(b, ctx(5));
+            ContrastVAE.Terms ta = all.terms(b, ctx(5));
+            assertTrue(value(tr.kl1()) > 0 && value(tr.kl2()) > 0);
+            assertEquals(value(tr.kl1()) * 10 / 15, value(ts.kl1()), 1e-6);
+            assertEquals(value(tr.kl2()) * 10 / 15, value(ts.kl2()), 1e-6);
+            // the reference's sum over all 15 slots = the real positions' sum + the 5 padding positions' KL
+            Gaussian g = all.posterior(b);
+            float[] mu = floats(g.mean());
+            float[] lv = floats(g.logVar());
+            double padding = 0;
+            int[][] items = b.items();
+            for (int row = 0; row < 3; row++) {
+                for (int t = 0; t < 5; t++) {
+                    int from = (row * 5 + t) * 8;
+                    if (items[row][t] == 0) {
+                        padding += klAllPositions(java.util.Arrays.copyOfRange(mu, from, from + 8),
+                                java.util.Arrays.copyOfRange(lv, from, from + 8), 1);
+                    }
+                }
+            }
+            assertTrue(padding > 0);
+            assertEquals(value(ta.kl1()), value(ts.kl1()) + padding / 15, 1e-5);
+        }
+        assertMessage("klOverSlots", () -> tiny().withKlOverSlots(true));
+    }
+
+    @Test
     void modelAugmentationViewTwoDropsSigmaWithTheMaskFromTheStepStream() {
         ContrastVAEConfig cfg = tiny().withReparamDropout(0.3);
         try (ContrastVAE m = new ContrastVAE(N, cfg, 4); NDScope s = new NDScope()) {
@@ -449,7 +485,7 @@ class ContrastVAETest {
         String s = d.toString();
         for (String field : new String[] {"variant=MODEL_AUGMENTATION", "clWeight=0.6", "reparamDropout=0.1",
                 "annealCap=0.2", "annealSteps=10000", "temperature=0.5", "similarity=COSINE", "clOverPadding=true",
-                "klOverPadding=true", "evalLatent=MU_PLUS_SIGMA", "recObjective=BCE_ALL_POS", "alphaPrior=true"}) {
+                "klOverPadding=true", "klOverSlots=false", "evalLatent=MU_PLUS_SIGMA", "recObjective=BCE_ALL_POS", "alphaPrior=true"}) {
             assertTrue(s.contains(field), field + " missing from " + s);
         }
         assertEquals(d.withClWeight(0.1).withClWeight(0.6), d);

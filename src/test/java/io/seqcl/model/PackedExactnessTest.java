@@ -217,14 +217,17 @@ class PackedExactnessTest {
     @EnumSource(Padding.class)
     void contrastVaeVariantsWithAndWithoutTermsOverPadding(Padding padding) {
         for (ContrastVAEConfig.Variant v : ContrastVAEConfig.Variant.values()) {
-            for (boolean overPadding : new boolean[] {true, false}) {
+            // terms over the padding (the reference), over the real positions, and the real positions' KL over all slots
+            for (int kl = 0; kl < 3; kl++) {
+                boolean overPadding = kl == 0;
+                boolean overSlots = kl == 2;
                 compare(p -> {
                     ContrastVAEConfig c = ContrastVAEConfig.defaults().withMaxLen(T).withWidth(8).withDropout(0.0)
                             .withPadding(padding).withVariant(v).withClOverPadding(overPadding)
-                            .withKlOverPadding(overPadding);
+                            .withKlOverPadding(overPadding).withKlOverSlots(overSlots);
                     return new ContrastVAE(N, c.withTransformer(c.transformer().withPacked(p)), 3);
                 }, trainBatch(padding, SampleMode.ALL_POSITIONS, true, 7), padding,
-                        "ContrastVAE " + v + " overPadding=" + overPadding + " " + padding);
+                        "ContrastVAE " + v + " overPadding=" + overPadding + " overSlots=" + overSlots + " " + padding);
             }
         }
     }

@@ -124,7 +124,7 @@ class ShardedStepTest {
      * Contrastive models with in-batch negatives: the joint term is computed once on the ranges' representations
      * and its gradient cut at them, so with dropout off and views that draw nothing (CL4SRec: crop keeps all, no
      * mask, no reorder; DuoRec: the unsupervised dropout view; ContrastVAE: model augmentation without its sigma
-     * dropout, KL and pooling over the padding or over the real positions) the sharded step equals the whole batch's,
+     * dropout, KL and pooling over the padding or over the real positions, or the KL over all slots) the sharded step equals the whole batch's,
      * same-target negatives masked over the whole batch included. The contrastive term is alive: without it the
      * gradients differ by far more than the tolerance.
      */
@@ -143,10 +143,13 @@ class ShardedStepTest {
         io.seqcl.model.ContrastVAEConfig vae = io.seqcl.model.ContrastVAEConfig.defaults().withMaxLen(12)
                 .withWidth(16).withDropout(0.0).withVariant(io.seqcl.model.ContrastVAEConfig.Variant.MODEL_AUGMENTATION)
                 .withReparamDropout(0.0).withClWeight(0.5).withAnnealCap(1.0).withAnnealSteps(1);
-        for (boolean overPadding : new boolean[] {true, false}) {
-            io.seqcl.model.ContrastVAEConfig v = vae.withKlOverPadding(overPadding).withClOverPadding(overPadding);
+        for (int kl = 0; kl < 3; kl++) {
+            boolean overPadding = kl == 0;
+            io.seqcl.model.ContrastVAEConfig v = vae.withKlOverPadding(overPadding).withClOverPadding(overPadding)
+                    .withKlOverSlots(kl == 2);
             try (io.seqcl.model.ContrastVAE m = new io.seqcl.model.ContrastVAE(DATA.numItems(), v, 7)) {
-                assertShardedEqualsWhole("ContrastVAE over padding " + overPadding, m, batch(m, 61), shards);
+                assertShardedEqualsWhole("ContrastVAE over padding " + overPadding + " over slots " + (kl == 2), m,
+                        batch(m, 61), shards);
             }
         }
         Map<String, float[]> with;
