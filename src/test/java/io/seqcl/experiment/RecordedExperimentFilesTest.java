@@ -53,7 +53,7 @@ class RecordedExperimentFilesTest {
         List<io.seqcl.model.MetaSGCLConfig> meta = specs.stream().map(ModelSpec::config)
                 .filter(c -> c instanceof io.seqcl.model.MetaSGCLConfig).map(c -> (io.seqcl.model.MetaSGCLConfig) c)
                 .toList();
-        assertEquals(3, meta.size(), "three Meta-SGCL rows");
+        assertEquals(4, meta.size(), "four Meta-SGCL rows");
         io.seqcl.model.MetaSGCLConfig full = meta.get(0);
         io.seqcl.model.MetaSGCLConfig cl = meta.get(1);
         assertEquals(io.seqcl.model.MetaSGCLConfig.MetaLoss.FULL, full.metaLoss());
@@ -62,10 +62,13 @@ class RecordedExperimentFilesTest {
         assertFalse(full.klOverSlots());
         assertEquals(cl.withKlOverSlots(true), meta.get(2));
         assertEquals(io.seqcl.model.ModelRegistry.get("metasgcl").presetFor("toys"), meta.get(2));
+        // item 6 at the preset's KL scale: the fourth row differs from the third by the stage-2 loss only
+        assertEquals(meta.get(2).withMetaLoss(io.seqcl.model.MetaSGCLConfig.MetaLoss.FULL), meta.get(3));
         // the FULL row keeps the name its seed-2020 result was recorded under (FULL was the default then)
         assertEquals(List.of("Pop", "SASRec", "Meta-SGCL", "Meta-SGCL (stage 2 on L_cl)",
                 "Meta-SGCL (stage 2 on L_cl, KL over slots)", "DuoRec", "ContrastVAE",
-                "ContrastVAE (real positions, KL over slots)"), specs.stream().map(ModelSpec::name).toList());
+                "ContrastVAE (real positions, KL over slots)", "Meta-SGCL (stage 2 FULL, KL over slots)"),
+                specs.stream().map(ModelSpec::name).toList());
         // ContrastVAE: its code's settings (terms over the padding) and the packed near-equivalent, else equal
         io.seqcl.model.ContrastVAEConfig code = (io.seqcl.model.ContrastVAEConfig) specs.get(6).config();
         io.seqcl.model.ContrastVAEConfig packed = (io.seqcl.model.ContrastVAEConfig) specs.get(7).config();
