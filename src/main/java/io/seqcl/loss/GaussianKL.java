@@ -111,4 +111,22 @@ public record GaussianKL(Latent latent) {
         NDArray kl = perPosition(g);
         return io.seqcl.nn.Ops.scale(kl.mul(weights(kl, mask)).sum(), 1.0 / positions);
     }
+
+    /**
+     * KL over the positions the flags of Meta-SGCL and ContrastVAE choose: every position when {@code valid} is
+     * null ({@code klOverPadding}, {@link #compute(Gaussian)}), the valid positions summed and divided by
+     * {@code slots} when it is positive ({@code klOverSlots}, {@link #compute(Gaussian, NDArray, long)}), else the
+     * valid positions' mean ({@link #compute(Gaussian, NDArray)}).
+     *
+     * @param g posterior {@code [..., d]}
+     * @param valid 0/1 weights of the valid positions, or null for every position
+     * @param slots the divisor of the valid positions' sum (e.g. the batch's {@code B*T}), or 0 for their mean
+     * @return scalar
+     */
+    public NDArray over(Gaussian g, NDArray valid, long slots) {
+        if (valid == null) {
+            return compute(g);
+        }
+        return slots > 0 ? compute(g, valid, slots) : compute(g, valid);
+    }
 }

@@ -312,11 +312,13 @@ public final class ContrastVAE extends AbstractRecommender<ContrastVAEConfig> im
         boolean all = config.klOverPadding() || config.clOverPadding();
         Packing pe = backbone.packing(batch, all);
         Packing pd = all ? backbone.packing(batch) : pe;
+        NDArray valid = config.klOverPadding() ? null : pe.nonzeroItems();
+        long slots = config.klOverSlots() ? (long) batch.size() * batch.maxLen() : 0;
         NDArray x0 = backbone.embed(batch, pe, true);
         Gaussian g1 = encode(x0, pe, true);
         NDArray z1 = latent(g1, v.view1(), true, rng, pe);
         NDArray rec1 = decode(z1, pe, pd, batch);
-        NDArray kl1 = klOf(g1, pe, batch);
+        NDArray kl1 = kl.over(g1, valid, slots);
         if (!v.twoViews()) {
             return new Forward(rec1, null, kl1, null, null, null);
         }
@@ -324,7 +326,7 @@ public final class ContrastVAE extends AbstractRecommender<ContrastVAEConfig> im
         Gaussian g2 = encode(x2, pe, true);
         NDArray z2 = latent(g2, v.view2(), true, rng, pe);
         NDArray rec2 = decode(z2, pe, pd, batch);
-        NDArray kl2 = klOf(g2, pe, batch);
+        NDArray kl2 = kl.over(g2, valid, slots);
         if (config.clWeight() <= 0) {
             return new Forward(rec1, rec2, kl1, kl2, null, null);
         }
@@ -341,8 +343,7 @@ public final class ContrastVAE extends AbstractRecommender<ContrastVAEConfig> im
      * {@inheritDoc} Each range's reconstructions (its share of the mean over target slots) and KL terms (its share
      * of the mean over real positions, or over all positions with {@code klOverPadding} or {@code klOverSlots}),
      * with noise, masks and reorders drawn from the range's stream, and the prior L_alpha in the first range only;
-     * the joint term is
-     * {@code lambda_cl InfoNCE} on the ranges' pooled latents.
+     * the joint term is {@code lambda_cl InfoNCE} on the ranges' pooled latents.
      *
      * @return the split loss when the reconstruction loss is a mean over target slots (the built-in ones)
      */
@@ -384,15 +385,6 @@ public final class ContrastVAE extends AbstractRecommender<ContrastVAEConfig> im
     private NDArray decode(NDArray z, Packing pe, Packing pd, Batch batch) {
         NDArray h = decoder.forward(pd.from(z, pe), pd, true);
         return backbone.recLoss(h, pd, 0, batch, backbone.itemEmbedding());
-    }
-
-    /** The KL over all positions, the real ones, or the real ones summed over the B*T slots ({@code klOverSlots}). */
-    private NDArray klOf(Gaussian g, Packing p, Batch batch) {
-        if (config.klOverPadding()) {
-            return kl.compute(g);
-        }
-        return config.klOverSlots() ? kl.compute(g, p.nonzeroItems(), (long) batch.size() * batch.maxLen())
-                : kl.compute(g, p.nonzeroItems());
     }
 
     private NDArray pool(NDArray z, Batch batch) {

@@ -191,6 +191,7 @@ public final class MetaSGCL extends AbstractRecommender<MetaSGCLConfig> implemen
         NDArray f1 = view1 || (view2 && config.sharedEncoderPass()) ? backbone.encode(batch, p, true) : null;
         NDArray f2 = !view2 ? null : config.sharedEncoderPass() ? f1 : backbone.encode(batch, p, true);
         NDArray valid = config.klOverPadding() ? null : p.nonzeroItems();
+        long slots = config.klOverSlots() ? (long) batch.size() * batch.maxLen() : 0;
         Shape shape = new Shape(batch.size(), batch.maxLen(), config.transformer().hiddenSize());
         NDArray rec1 = null;
         NDArray rec2 = null;
@@ -207,7 +208,7 @@ public final class MetaSGCL extends AbstractRecommender<MetaSGCLConfig> implemen
                 rec1 = backbone.recLoss(decoder.forward(z1, p, true), p, 0, batch, backbone.itemEmbedding());
             }
             if (which.contains(Term.KL1)) {
-                kl1 = klOf(g1, valid, batch);
+                kl1 = kl.over(g1, valid, slots);
             }
         }
         if (view2) {
@@ -219,7 +220,7 @@ public final class MetaSGCL extends AbstractRecommender<MetaSGCLConfig> implemen
                 rec2 = backbone.recLoss(decoder.forward(z2, p, true), p, 0, batch, backbone.itemEmbedding());
             }
             if (which.contains(Term.KL2)) {
-                kl2 = klOf(g2, valid, batch);
+                kl2 = kl.over(g2, valid, slots);
             }
         }
         if (!which.contains(Term.CL)) {
@@ -300,15 +301,6 @@ public final class MetaSGCL extends AbstractRecommender<MetaSGCLConfig> implemen
         return MetaTwoStageStep.sharded(name(), params, META_GROUP, split(mainTerms()),
                 metaTerms().isEmpty() ? null : split(metaTerms()), trainConfig, config.metaLearningRate(),
                 config.thirdStep(), shards);
-    }
-
-    /** The KL over all positions (valid null), the valid ones, or the valid ones summed over the B*T slots. */
-    private NDArray klOf(Gaussian g, NDArray valid, Batch batch) {
-        if (valid == null) {
-            return kl.compute(g);
-        }
-        return config.klOverSlots() ? kl.compute(g, valid, (long) batch.size() * batch.maxLen())
-                : kl.compute(g, valid);
     }
 
     /** {@inheritDoc} The main loss {@code L = Lrs1 + Lrs2 + beta (KL1 + KL2) + alpha Lcl}. */

@@ -70,6 +70,10 @@ class GaussianKLTest {
             // masked rows summed over a given count (klOverSlots: the real positions over all slots)
             // (the divisor is applied in float precision)
             assertEquals((sum[1] + sum[2] + sum[3]) / 4, new GaussianKL().compute(g, mask, 4).getDouble(), 1e-7);
+            // the flags' choice: every position (valid null), the valid ones' mean (slots 0), their sum over slots
+            assertEquals(new GaussianKL().compute(g).getDouble(), new GaussianKL().over(g, null, 4).getDouble(), 0);
+            assertEquals((sum[1] + sum[2] + sum[3]) / 3, new GaussianKL().over(g, mask, 0).getDouble(), 1e-7);
+            assertEquals((sum[1] + sum[2] + sum[3]) / 4, new GaussianKL().over(g, mask, 4).getDouble(), 1e-7);
             assertEquals((sum[1] + sum[2] + sum[3]) / 10, new GaussianKL().compute(g, intMask, 10).getDouble(),
                     1e-7);
         }
