@@ -107,18 +107,18 @@ public final class SeedMerge {
                             + (k.equals("experiment") ? "; --other-experiment accepts it" : ""));
                 }
             }
-            List<String> ma = rows(into.resolve("metrics.csv"));
-            List<String> mb = rows(from.resolve("metrics.csv"));
             Path fa = into.resolve("metrics.csv");
             Path fb = from.resolve("metrics.csv");
+            List<String> ma = rows(fa);
+            List<String> mb = rows(fb);
             Set<String> modelsA = models(fa, ma);
             Set<String> sourceModels = models(fb, mb);
             if (sourceModels.isEmpty()) {
-                throw new IllegalArgumentException(from.resolve("metrics.csv") + " holds no model");
+                throw new IllegalArgumentException(fb + " holds no model");
             }
             for (String old : rename.keySet()) {
                 if (!sourceModels.contains(old)) {
-                    throw new IllegalArgumentException("cannot rename " + old + ": " + from.resolve("metrics.csv")
+                    throw new IllegalArgumentException("cannot rename " + old + ": " + fb
                             + " holds " + String.join(", ", sourceModels));
                 }
             }
@@ -134,12 +134,13 @@ public final class SeedMerge {
                 }
             }
             List<String> ca = rows(into.resolve("curves.csv"));
-            List<String> cb = renamed(from.resolve("curves.csv"), rows(from.resolve("curves.csv")), rename);
+            Path curvesB = from.resolve("curves.csv");
+            List<String> cb = renamed(curvesB, rows(curvesB), rename);
             // curves written before the "ended" column (when each epoch ended) merge with newer ones, left empty
             ca = withEnded(ca, cb);
             cb = withEnded(cb, ca);
             sameHeader(into.resolve("metrics.csv"), ma, from.resolve("metrics.csv"), mb);
-            sameHeader(into.resolve("curves.csv"), ca, from.resolve("curves.csv"), cb);
+            sameHeader(into.resolve("curves.csv"), ca, curvesB, cb);
 
             String part = String.join("+", modelsB);
             Map<String, String> merged = new LinkedHashMap<>(pa);

@@ -485,7 +485,8 @@ class ContrastVAETest {
         String s = d.toString();
         for (String field : new String[] {"variant=MODEL_AUGMENTATION", "clWeight=0.6", "reparamDropout=0.1",
                 "annealCap=0.2", "annealSteps=10000", "temperature=0.5", "similarity=COSINE", "clOverPadding=true",
-                "klOverPadding=true", "klOverSlots=false", "evalLatent=MU_PLUS_SIGMA", "recObjective=BCE_ALL_POS", "alphaPrior=true"}) {
+                "klOverPadding=true", "klOverSlots=false", "evalLatent=MU_PLUS_SIGMA", "recObjective=BCE_ALL_POS",
+                "alphaPrior=true"}) {
             assertTrue(s.contains(field), field + " missing from " + s);
         }
         assertEquals(d.withClWeight(0.1).withClWeight(0.6), d);

@@ -217,7 +217,8 @@ class PackedExactnessTest {
     @EnumSource(Padding.class)
     void contrastVaeVariantsWithAndWithoutTermsOverPadding(Padding padding) {
         for (ContrastVAEConfig.Variant v : ContrastVAEConfig.Variant.values()) {
-            // terms over the padding (the reference), over the real positions, and the real positions' KL over all slots
+            // terms over the padding (the reference), over the real positions, and the real positions' KL over all
+            // slots
             for (int kl = 0; kl < 3; kl++) {
                 boolean overPadding = kl == 0;
                 boolean overSlots = kl == 2;

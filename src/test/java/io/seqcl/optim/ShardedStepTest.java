@@ -124,9 +124,9 @@ class ShardedStepTest {
      * Contrastive models with in-batch negatives: the joint term is computed once on the ranges' representations
      * and its gradient cut at them, so with dropout off and views that draw nothing (CL4SRec: crop keeps all, no
      * mask, no reorder; DuoRec: the unsupervised dropout view; ContrastVAE: model augmentation without its sigma
-     * dropout, KL and pooling over the padding or over the real positions, or the KL over all slots) the sharded step equals the whole batch's,
-     * same-target negatives masked over the whole batch included. The contrastive term is alive: without it the
-     * gradients differ by far more than the tolerance.
+     * dropout, KL and pooling over the padding or over the real positions, or the KL over all slots) the sharded
+     * step equals the whole batch's, same-target negatives masked over the whole batch included. The contrastive
+     * term is alive: without it the gradients differ by far more than the tolerance.
      */
     @ParameterizedTest
     @ValueSource(ints = {2, 3})

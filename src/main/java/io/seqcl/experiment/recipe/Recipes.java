@@ -30,8 +30,8 @@ public final class Recipes {
     /**
      * Rows of the recorded Table II (table2-toys.yaml) compared with a paper row of another name: Meta-SGCL with the
      * paper's stage-2 loss (issue 12 item 6), with the KL over real positions or over all slots, and with stage 2 on
-     * FULL and the KL over all slots, with the paper's Meta-SGCL row, as the first FULL row is; ContrastVAE's packed near-equivalent of its code (the real positions' terms,
-     * KL over all slots) with the paper's ContrastVAE row.
+     * FULL and the KL over all slots, with the paper's Meta-SGCL row, as the first FULL row is; ContrastVAE's packed
+     * near-equivalent of its code (the real positions' terms, KL over all slots) with the paper's ContrastVAE row.
      */
     static final Map<String, String> TABLE2_ROWS = Map.of("Meta-SGCL (stage 2 on L_cl)", "Meta-SGCL",
             "Meta-SGCL (stage 2 on L_cl, KL over slots)", "Meta-SGCL",
