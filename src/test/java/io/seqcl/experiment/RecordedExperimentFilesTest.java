@@ -84,4 +84,35 @@ class RecordedExperimentFilesTest {
                 MetaSGCLExperiments.Param.BETA.values(Budget.FULL), values, "the paper's Fig. 4 grid");
         assertEquals(200, ((io.seqcl.model.MetaSGCLConfig) grid.get(0).config()).maxLen(), "T 200 on ML-1M");
     }
+    @Test
+    void theClothingAndMl1mTablesRunThePaperSettingsOfTheToysTable() {
+        ExperimentFile toys = Experiments.read(RESULTS.resolve("metasgcl/table2-toys.yaml"));
+        for (String[] f : new String[][] {{"metasgcl/table2-clothing.yaml", "clothing"},
+                {"metasgcl/table2-ml1m.yaml", "ml-1m"}}) {
+            ExperimentFile exp = Experiments.read(RESULTS.resolve(f[0]));
+            assertEquals(List.of(f[1]), exp.datasets(), f[0]);
+            assertEquals(3, exp.seeds().size(), f[0] + ": three seeds, as on Toys");
+            SequenceDataset data = TestData.smallSynthetic().withKey(f[1]);
+            List<ModelSpec> specs = exp.modelSpecs(data);
+            assertEquals(List.of("Pop", "Meta-SGCL (stage 2 on L_cl, KL over slots)",
+                    "ContrastVAE (real positions, KL over slots)", "DuoRec", "SASRec"),
+                    specs.stream().map(ModelSpec::name).toList(), f[0]);
+            // Meta-SGCL: the dataset's preset, which is the paper settings (stage 2 on L_cl, KL over slots)
+            io.seqcl.model.MetaSGCLConfig meta = (io.seqcl.model.MetaSGCLConfig) specs.get(1).config();
+            assertEquals(io.seqcl.model.MetaSGCLConfig.MetaLoss.CL, meta.metaLoss(), f[0]);
+            assertTrue(meta.klOverSlots(), f[0]);
+            // ContrastVAE: the same row as on Toys (its code's reductions computed packed), with this dataset's T
+            ModelSpec toysRow = toys.modelSpecs(TestData.smallSynthetic().withKey("toys")).stream()
+                    .filter(m -> m.name().equals(specs.get(2).name())).findFirst().orElseThrow();
+            io.seqcl.model.ContrastVAEConfig cv = (io.seqcl.model.ContrastVAEConfig) specs.get(2).config();
+            io.seqcl.model.ContrastVAEConfig cvToys = (io.seqcl.model.ContrastVAEConfig) toysRow.config();
+            assertTrue(!cv.klOverPadding() && !cv.clOverPadding() && cv.klOverSlots(), f[0]);
+            assertEquals(cvToys.klOverPadding(), cv.klOverPadding());
+            assertEquals(f[1].equals("ml-1m") ? 200 : 50, meta.maxLen(), f[0] + ": T");
+        }
+        ExperimentFile yelp = Experiments.read(RESULTS.resolve("mclrec/table3-yelp.yaml"));
+        ExperimentFile sports = Experiments.read(RESULTS.resolve("mclrec/table3-sports.yaml"));
+        assertEquals(sports.models(), yelp.models(), "Yelp runs the Sports rows");
+        assertEquals(sports.protocol(), yelp.protocol());
+    }
 }
