@@ -149,7 +149,7 @@ public final class OptimizerStage {
             if (optimizers.size() == 1) {
                 optimizer.step();
             } else {
-                stepAll();
+                stepAll(1);
             }
             StepProfile.add(t1 - t0, t2 - t1, System.nanoTime() - t2);
             return value;
@@ -183,9 +183,9 @@ public final class OptimizerStage {
             check.accept(value);
             io.seqcl.nn.Devices.noGradOnThisThread();
             if (optimizers.size() == 1) {
-                optimizer.step();
+                optimizer.step(shards); // on as many threads as the ranges had (bit-identical to one)
             } else {
-                stepAll();
+                stepAll(shards);
             }
             StepProfile.add(t1 - t0, 0, System.nanoTime() - t1);
             return value;
@@ -194,8 +194,11 @@ public final class OptimizerStage {
         }
     }
 
-    /** Steps every optimizer on the same gradients (each {@link Adam#step()} zeroes its own group's). */
-    private void stepAll() {
+    /**
+     * Steps every optimizer on the same gradients (each {@link Adam#step()} zeroes its own group's), each on
+     * {@code threads} threads ({@link Adam#step(int)}).
+     */
+    private void stepAll(int threads) {
         java.util.Map<String, NDArray> saved = new java.util.LinkedHashMap<>();
         try {
             for (int i = 1; i < optimizers.size(); i++) {
@@ -221,7 +224,7 @@ public final class OptimizerStage {
                         }
                     }
                 }
-                optimizers.get(i).step();
+                optimizers.get(i).step(threads);
             }
         } finally {
             saved.values().forEach(NDArray::close);

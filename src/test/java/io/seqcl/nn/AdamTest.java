@@ -239,4 +239,88 @@ class AdamTest {
             assertEquals("optimizer state does not match parameter 'b'", e.getMessage());
         }
     }
+    /** Three parameters whose flat group (200,022 elements) splits into up to three ranges, one spanning all three. */
+    private static Params threeParams(long seed) {
+        Params p = new Params();
+        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+        p.normal("a", 1.0, r, 1000, 150);
+        p.normal("b", 1.0, r, 50_001);
+        p.normal("c", 1.0, r, 7, 3);
+        return p;
+    }
+
+    /** Gradient {@code 2 c w} per parameter with fixed random {@code c}, so every step's gradient differs. */
+    private static void backwardWeighted(Params p, List<String> which) {
+        try (NDScope s = new NDScope(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            NDArray sum = null;
+            for (String n : which) {
+                NDArray w = p.get(n);
+                NDArray c = w.getManager().randomUniform(0.5f, 1.5f, w.getShape());
+                NDArray term = w.square().mul(c).sum();
+                sum = sum == null ? term : sum.add(term);
+            }
+            gc.backward(sum);
+        }
+    }
+
+    @Test
+    void updatingInRangesOnSeveralThreadsIsBitIdenticalToOneThread() {
+        for (OptimizerKind kind : OptimizerKind.values()) {
+            for (double wd : new double[] {0.0, 0.1}) {
+                for (int threads : new int[] {2, 3}) {
+                    try (Params one = threeParams(7); Params many = threeParams(7)) {
+                        List<String> names = one.names();
+                        Adam a = new Adam(kind, one, names, 0.01, 0.9, 0.999, 1e-8, wd);
+                        Adam b = new Adam(kind, many, names, 0.01, 0.9, 0.999, 1e-8, wd);
+                        for (int step = 0; step < 3; step++) {
+                            Engine.getInstance().setRandomSeed(100 + step);
+                            backwardWeighted(one, names);
+                            Engine.getInstance().setRandomSeed(100 + step);
+                            backwardWeighted(many, names);
+                            a.step();
+                            b.step(threads);
+                        }
+                        String what = kind + " wd " + wd + " threads " + threads;
+                        for (String n : names) {
+                            assertArrayEquals(one.get(n).toFloatArray(), many.get(n).toFloatArray(), what + ": " + n);
+                            float[] g = many.get(n).getGradient().toFloatArray();
+                            assertArrayEquals(new float[g.length], g, what + ": " + n + "'s gradient zeroed");
+                        }
+                        Map<String, float[]> sa = a.state();
+                        Map<String, float[]> sb = b.state();
+                        assertEquals(sa.keySet(), sb.keySet());
+                        sa.forEach((k, v) -> assertArrayEquals(v, sb.get(k), what + ": state " + k));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void rangesFallBackToOneThreadWhenAParameterHasNoGradientOrTheGroupIsSmall() {
+        try (Params one = threeParams(3); Params many = threeParams(3)) {
+            List<String> names = one.names();
+            Adam a = Adam.of(one, names, 0.01);
+            Adam b = Adam.of(many, names, 0.01);
+            Engine.getInstance().setRandomSeed(5);
+            backwardWeighted(one, List.of("a", "c"));
+            Engine.getInstance().setRandomSeed(5);
+            backwardWeighted(many, List.of("a", "c"));
+            one.setTrainable("b"::equals, false); // a frozen parameter has no gradient (Meta-SGCL's stage 2)
+            many.setTrainable("b"::equals, false);
+            a.step();
+            b.step(2);
+            for (String n : names) {
+                assertArrayEquals(one.get(n).toFloatArray(), many.get(n).toFloatArray(), n);
+            }
+        }
+        try (Params p = new Params()) {
+            p.add("w", new float[] {1f, -2f}, 2);
+            Adam adam = Adam.of(p, List.of("w"), 0.1);
+            backwardSquare(p);
+            adam.step(4); // two elements: one thread
+            assertArrayEquals(new float[] {0f, 0f}, p.get("w").getGradient().toFloatArray());
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> adam.step(0));
+        }
+    }
 }
