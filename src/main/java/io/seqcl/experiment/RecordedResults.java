@@ -367,6 +367,17 @@ public final class RecordedResults {
                 if (!missing.isEmpty()) {
                     b.append("  missing: ").append(missing).append('\n');
                 }
+                List<String> cut = new ArrayList<>();
+                for (SeedRun r : e.done(ds)) {
+                    List<String> models = cutShort(r);
+                    if (!models.isEmpty()) {
+                        cut.add("seed " + r.seed() + ": " + String.join(", ", models));
+                    }
+                }
+                if (!cut.isEmpty()) {
+                    b.append("  ended before the protocol's stopping rule (numbers of the best epoch so far, not of "
+                            + "a finished run): ").append(String.join("; ", cut)).append('\n');
+                }
             }
         }
         return b.toString().stripTrailing();
@@ -448,6 +459,78 @@ public final class RecordedResults {
         b.append("; budget ").append(grouped(done, r -> r.provenance().getOrDefault("budget", "unknown")));
         b.append("; protocol ").append(grouped(done, RecordedResults::protocol));
         return b.toString();
+    }
+
+    /**
+     * The models of a recorded seed whose training ended before its protocol's stopping rule, read from the seed's
+     * {@code curves.csv} (validation value per epoch) and the protocol in its provenance ({@code protocol.patience},
+     * {@code protocol.maxEpochs}, {@code protocol.evalEvery}): the last epoch is below the maximum and fewer than
+     * {@code patience x evalEvery} epochs came after the best validation epoch (the first epoch with the highest
+     * value; a tie broken by another metric can only move the best epoch later). Such a run was capped (e.g.
+     * {@code --set train.epochs=N}) or stopped and recorded early: its test numbers are those of the best epoch seen
+     * so far. Seeds without a sequential curve (CF runs, Pop) or without those provenance keys give none.
+     *
+     * @param r a recorded seed
+     * @return e.g. "DuoRec (best epoch 102, last 150: 48 epochs without improvement of the rule's 100; at most
+     *     1000)", one entry per model, in curve order
+     * @throws DataFormatException naming the file and line of a malformed curve row
+     */
+    public static List<String> cutShort(SeedRun r) {
+        Path file = r.dir() == null ? null : r.dir().resolve("curves.csv");
+        double patience = number(r.provenance().getOrDefault("protocol.patience", ""));
+        double max = number(r.provenance().getOrDefault("protocol.maxEpochs", ""));
+        double every = number(r.provenance().getOrDefault("protocol.evalEvery", "1"));
+        if (file == null || !Files.isRegularFile(file) || Double.isNaN(patience) || Double.isNaN(max)) {
+            return List.of();
+        }
+        List<String> lines = lines(file);
+        if (lines.isEmpty()) {
+            return List.of();
+        }
+        List<String> header = fields(file, 1, lines.get(0));
+        int model = header.indexOf("model");
+        int epoch = header.indexOf("epoch");
+        int valid = header.indexOf("valid");
+        if (model < 0 || epoch < 0 || valid < 0) {
+            return List.of(); // not a sequential run's curve (a CF curve has valid_recall every few epochs)
+        }
+        Map<String, int[]> bestAndLast = new LinkedHashMap<>();
+        Map<String, Double> bestValue = new LinkedHashMap<>();
+        for (int i = 1; i < lines.size(); i++) {
+            if (lines.get(i).isBlank()) {
+                continue;
+            }
+            List<String> f = fields(file, i + 1, lines.get(i));
+            if (f.size() != header.size()) {
+                throw new DataFormatException(file, i + 1, "expected " + header.size() + " fields, got " + f.size());
+            }
+            String m = f.get(model);
+            int ep;
+            double v;
+            try {
+                ep = Integer.parseInt(f.get(epoch).trim());
+                v = f.get(valid).isBlank() ? Double.NaN : Double.parseDouble(f.get(valid).trim());
+            } catch (NumberFormatException ex) {
+                throw new DataFormatException(file, i + 1, "epoch '" + f.get(epoch) + "' or valid '" + f.get(valid)
+                        + "' is not a number");
+            }
+            int[] bl = bestAndLast.computeIfAbsent(m, k -> new int[] {0, 0});
+            bl[1] = Math.max(bl[1], ep);
+            if (!Double.isNaN(v) && (!bestValue.containsKey(m) || v > bestValue.get(m))) {
+                bestValue.put(m, v);
+                bl[0] = ep;
+            }
+        }
+        List<String> out = new ArrayList<>();
+        long window = Math.round(patience * every);
+        bestAndLast.forEach((m, bl) -> {
+            int without = bl[1] - bl[0];
+            if (bl[1] < max && without < window) {
+                out.add(String.format(Locale.ROOT, "%s (best epoch %d, last %d: %d epochs without improvement of "
+                        + "the rule's %d; at most %.0f)", m, bl[0], bl[1], without, window, max));
+            }
+        });
+        return out;
     }
 
     /** The merged parts of a seed ({@link SeedMerge}): "MCLRec (commit e067cc1, started 2026-12-01 13:52)". */

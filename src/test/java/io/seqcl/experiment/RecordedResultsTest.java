@@ -102,6 +102,80 @@ class RecordedResultsTest {
     }
 
     @Test
+    void aModelWhoseTrainingEndedBeforeTheStoppingRuleIsNamed() throws Exception {
+        Path copy = tmp.resolve("cut");
+        try (var files = Files.walk(FIXTURES.resolve("seq"))) {
+            for (Path f : files.toList()) {
+                Path to = copy.resolve(FIXTURES.resolve("seq").relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(f, to);
+                }
+            }
+        }
+        Path seed = copy.resolve("mclrec/table3-beauty/beauty/seed-2020");
+        Path prov = seed.resolve("provenance.csv");
+        Files.writeString(prov, Files.readString(prov) + "protocol.patience,11\nprotocol.maxEpochs,100\n"
+                + "protocol.evalEvery,1\n");
+        StringBuilder curve = new StringBuilder("model,epoch,loss,valid,seconds,build,ended\n");
+        // SASRec: best at 5, then 11 epochs without improvement (the rule stopped it); DuoRec: best at 8 of 9
+        for (int ep = 1; ep <= 16; ep++) {
+            curve.append("SASRec,").append(ep).append(",1.0,").append(ep <= 5 ? 0.01 * ep : 0.04).append(",1.0,,\n");
+        }
+        for (int ep = 1; ep <= 9; ep++) {
+            curve.append("DuoRec,").append(ep).append(",1.0,").append(ep == 8 ? 0.09 : 0.01 * ep).append(",1.0,,\n");
+        }
+        Files.writeString(seed.resolve("curves.csv"), curve.toString());
+        RecordedResults r = RecordedResults.of(TABLE3, copy);
+        RecordedResults.SeedRun run = r.experiments().get(0).done("beauty").stream().filter(x -> x.seed() == 2020)
+                .findFirst().orElseThrow();
+        assertEquals(List.of("DuoRec (best epoch 8, last 9: 1 epochs without improvement of the rule's 11; at most "
+                + "100)"), RecordedResults.cutShort(run));
+        String msg = r.message();
+        assertTrue(msg.contains("ended before the protocol's stopping rule (numbers of the best epoch so far, not of a "
+                + "finished run): seed 2020: DuoRec (best epoch 8"), msg);
+        // one more epoch without improvement each, up to the rule: DuoRec still short, then neither
+        Files.writeString(prov, Files.readString(prov).replace("protocol.patience,11", "protocol.patience,1"));
+        assertEquals(List.of(), RecordedResults.cutShort(RecordedResults.of(TABLE3, copy).experiments().get(0)
+                .done("beauty").stream().filter(x -> x.seed() == 2020).findFirst().orElseThrow()));
+        // a malformed row names the file and line
+        Files.writeString(seed.resolve("curves.csv"), curve + "DuoRec,ten,1.0,0.1,1.0,,\n");
+        RecordedResults broken = RecordedResults.of(TABLE3, copy);
+        io.seqcl.data.DataFormatException ex = org.junit.jupiter.api.Assertions.assertThrows(
+                io.seqcl.data.DataFormatException.class, broken::message);
+        assertTrue(ex.getMessage().contains("curves.csv") && ex.getMessage().contains("27"), ex.getMessage());
+    }
+
+    @Test
+    void everyRecordedTableRunEndedByItsStoppingRuleAndTheCappedDiagnosticsAreNamed() throws IOException {
+        // the recorded full-budget tables are finished runs: none was capped or recorded before its rule stopped it;
+        // the Meta-SGCL diagnostics of 15 and 30 epochs (--set train.epochs=N, metasgcl/README.md) were capped
+        List<String> tables = new java.util.ArrayList<>();
+        java.util.Set<String> diagnostics = new java.util.TreeSet<>();
+        Path results = Path.of("notebooks", "results");
+        try (var files = Files.walk(results)) {
+            for (Path p : files.filter(f -> f.getFileName().toString().equals("provenance.csv")).toList()) {
+                Path dir = p.getParent();
+                var run = new RecordedResults.SeedRun(dir.getParent().getFileName().toString(), 0, dir, Map.of(),
+                        RecordedResults.readProvenance(p));
+                List<String> cut = RecordedResults.cutShort(run);
+                if (dir.toString().contains("diagnostics")) {
+                    if (!cut.isEmpty()) {
+                        diagnostics.add(dir.getParent().getParent().getFileName().toString());
+                    }
+                } else {
+                    cut.forEach(m -> tables.add(dir + ": " + m));
+                }
+            }
+        }
+        assertEquals(List.of(), tables);
+        assertEquals(java.util.Set.of("alpha-0", "anneal-mean", "clPooling-MEAN", "klAnnealSteps-10000",
+                "klOverPadding-true", "klOverPadding-true-30", "metaLoss-CL"), diagnostics,
+                "every capped diagnostic, and not klOverSlots-true (two full runs)");
+    }
+
+    @Test
     void comparisonHasTheClosedFormMeansIntervalsAndRelativeDifferences() {
         Table c = RecordedResults.of(TABLE3, FIXTURES.resolve("seq")).comparison();
         // SASRec HR@10: seeds 0.060, 0.070 -> mean 0.065, sd 0.1/sqrt(200), half-width t_1 * sd / sqrt(2) = t_1 * 0.005
