@@ -95,11 +95,13 @@ public final class MultiHeadAttention {
         for (Packing.Group g : groups) {
             long bg = g.rows().length;
             long tg = g.len();
-            NDArray grid = Ops.rows(withZero, g.gather()).reshape(new Shape(bg, tg, 3, heads, headSize))
-                    .transpose(2, 0, 3, 1, 4);
-            NDArray qh = grid.get(0);
-            NDArray kh = grid.get(1);
-            NDArray vh = grid.get(2);
+            // split, not three index reads: the backward of a split is one concatenation, where each read's
+            // backward fills a zero tensor of the whole grid and the three are then added
+            ai.djl.ndarray.NDList qkvh = Ops.rows(withZero, g.gather()).reshape(new Shape(bg, tg, 3, heads, headSize))
+                    .transpose(2, 0, 3, 1, 4).split(3, 0);
+            NDArray qh = qkvh.get(0).squeeze(0);
+            NDArray kh = qkvh.get(1).squeeze(0);
+            NDArray vh = qkvh.get(2).squeeze(0);
             NDArray scores = qh.matMul(kh.transpose(0, 1, 3, 2));
             scores = Ops.scale(scores, 1.0 / Math.sqrt(headSize)).add(g.mask());
             NDArray probs = Ops.dropout(scores.softmax(-1), attnDropout, training);
