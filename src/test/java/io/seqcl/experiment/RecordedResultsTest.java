@@ -44,6 +44,22 @@ class RecordedResultsTest {
     @TempDir
     Path tmp;
 
+    /** A writable copy of the sequential fixture tree under {@code tmp/name}. */
+    private Path copyOfSequentialFixture(String name) throws IOException {
+        Path copy = tmp.resolve(name);
+        try (var files = Files.walk(FIXTURES.resolve("seq"))) {
+            for (Path f : files.toList()) {
+                Path to = copy.resolve(FIXTURES.resolve("seq").relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(f, to);
+                }
+            }
+        }
+        return copy;
+    }
+
     @Test
     void readsASequentialRunWithPartialResultsAndSaysWhatIsMissing() {
         RecordedResults r = RecordedResults.of(TABLE3, FIXTURES.resolve("seq"));
@@ -76,17 +92,7 @@ class RecordedResultsTest {
 
     @Test
     void aResumedRunShowsItsEpochTimeAcrossSittingsBesideTheLastSittingsWallTime() throws Exception {
-        Path copy = tmp.resolve("seq");
-        try (var files = Files.walk(FIXTURES.resolve("seq"))) {
-            for (Path f : files.toList()) {
-                Path to = copy.resolve(FIXTURES.resolve("seq").relativize(f).toString());
-                if (Files.isDirectory(f)) {
-                    Files.createDirectories(to);
-                } else {
-                    Files.copy(f, to);
-                }
-            }
-        }
+        Path copy = copyOfSequentialFixture("seq");
         Path prov = copy.resolve("mclrec/table3-beauty/beauty/seed-2020/provenance.csv");
         Files.writeString(prov, Files.readString(prov) + "epoch.seconds,36000.0\n");
         String msg = RecordedResults.of(TABLE3, copy).message();
@@ -103,17 +109,7 @@ class RecordedResultsTest {
 
     @Test
     void aModelWhoseTrainingEndedBeforeTheStoppingRuleIsNamed() throws Exception {
-        Path copy = tmp.resolve("cut");
-        try (var files = Files.walk(FIXTURES.resolve("seq"))) {
-            for (Path f : files.toList()) {
-                Path to = copy.resolve(FIXTURES.resolve("seq").relativize(f).toString());
-                if (Files.isDirectory(f)) {
-                    Files.createDirectories(to);
-                } else {
-                    Files.copy(f, to);
-                }
-            }
-        }
+        Path copy = copyOfSequentialFixture("cut");
         Path seed = copy.resolve("mclrec/table3-beauty/beauty/seed-2020");
         Path prov = seed.resolve("provenance.csv");
         Files.writeString(prov, Files.readString(prov) + "protocol.patience,11\nprotocol.maxEpochs,100\n"
