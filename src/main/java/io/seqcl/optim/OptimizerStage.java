@@ -149,7 +149,7 @@ public final class OptimizerStage {
             if (optimizers.size() == 1) {
                 optimizer.step();
             } else {
-                stepAll(1);
+                stepAll();
             }
             StepProfile.add(t1 - t0, t2 - t1, System.nanoTime() - t2);
             return value;
@@ -183,9 +183,9 @@ public final class OptimizerStage {
             check.accept(value);
             io.seqcl.nn.Devices.noGradOnThisThread();
             if (optimizers.size() == 1) {
-                optimizer.step(shards); // on as many threads as the ranges had (bit-identical to one)
+                optimizer.step();
             } else {
-                stepAll(shards);
+                stepAll();
             }
             StepProfile.add(t1 - t0, 0, System.nanoTime() - t1);
             return value;
@@ -194,11 +194,8 @@ public final class OptimizerStage {
         }
     }
 
-    /**
-     * Steps every optimizer on the same gradients (each {@link Adam#step()} zeroes its own group's), each on
-     * {@code threads} threads ({@link Adam#step(int)}).
-     */
-    private void stepAll(int threads) {
+    /** Steps every optimizer on the same gradients (each {@link Adam#step()} zeroes its own group's). */
+    private void stepAll() {
         java.util.Map<String, NDArray> saved = new java.util.LinkedHashMap<>();
         try {
             for (int i = 1; i < optimizers.size(); i++) {
@@ -224,7 +221,7 @@ public final class OptimizerStage {
                         }
                     }
                 }
-                optimizers.get(i).step(threads);
+                optimizers.get(i).step();
             }
         } finally {
             saved.values().forEach(NDArray::close);

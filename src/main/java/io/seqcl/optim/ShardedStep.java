@@ -88,7 +88,7 @@ public final class ShardedStep implements TrainStep {
         double value = backward(batch, ctx);
         long t1 = System.nanoTime();
         SingleLossStep.check(name, value, ctx, maxLoss);
-        adam.step(shards); // the update on as many threads as the ranges had (bit-identical to one)
+        adam.step();
         StepProfile.add(t1 - t0, 0, System.nanoTime() - t1);
         return value;
     }
