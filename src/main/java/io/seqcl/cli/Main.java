@@ -145,7 +145,9 @@ public final class Main implements Callable<Integer> {
             description = {"Run an experiment file (YAML/JSON), re-run a provenance.json, or train models ad hoc:",
                     "  seqcl run experiments/table3.yaml --out results/",
                     "  seqcl run results/beauty/seed-2020/provenance.json",
-                    "  seqcl run --model sasrec --dataset beauty --set encoder.maxLen=50 --set train.epochs=5"})
+                    "  seqcl run --model sasrec --dataset beauty --set encoder.maxLen=50 --set train.epochs=5",
+                    "One row of a file at one seed, e.g. to merge it into a recorded table (seqcl merge-seed):",
+                    "  seqcl run table2-toys.yaml --row DuoRec --seed 2021 --seeds 1 --out runs/duorec --resume"})
     static final class Run implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -168,8 +170,14 @@ public final class Main implements Callable<Integer> {
 
         @Option(names = "--set", paramLabel = "KEY=VALUE",
                 description = "change a model setting (e.g. encoder.maxLen=200, lambda=0.1) or, with the prefix train., "
-                        + "a training setting (train.epochs=5); repeatable")
+                        + "a training setting (train.epochs=5); repeatable. With an experiment FILE only training "
+                        + "settings (train.shards=2), for every row")
         List<String> sets = new ArrayList<>();
+
+        @Option(names = "--row", paramLabel = "NAME",
+                description = "with an experiment FILE: run only the row of this name (repeatable), e.g. DuoRec or "
+                        + "'Meta-SGCL (stage 2 FULL, KL over slots)'")
+        List<String> rows = new ArrayList<>();
 
         @Option(names = "--protocol", paramLabel = "P", description = "paper protocol: metasgcl, mclrec, contrastvae or coserec (ad hoc runs; default: the models' paper, "
                 + "mclrec for mclrec/duorec/cl4srec, else metasgcl)")
@@ -178,7 +186,8 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--budget", paramLabel = "B", description = "quick or full (ad hoc default: $SEQCL_BUDGET or quick)")
         String budget;
 
-        @Option(names = "--seed", paramLabel = "S", description = "first seed (default ${DEFAULT-VALUE})", defaultValue = "2020")
+        @Option(names = "--seed", paramLabel = "S", description = "first seed (default ${DEFAULT-VALUE}); with an experiment "
+                + "FILE and no --seeds, the one seed run instead of the file's", defaultValue = "2020")
         long seed;
 
         @Option(names = "--seeds", paramLabel = "N", description = "number of seeds: S, S+1, ... (default: the file's seeds, else 1)")
@@ -207,16 +216,36 @@ public final class Main implements Callable<Integer> {
             }
             ExperimentFile exp;
             if (file != null) {
-                if (!models.isEmpty() || !datasets.isEmpty() || !files.isEmpty() || !sets.isEmpty() || protocol != null
+                if (!models.isEmpty() || !datasets.isEmpty() || !files.isEmpty() || protocol != null
                         || budget != null) {
                     throw new IllegalArgumentException("give either an experiment FILE or --model/--dataset/--data/"
-                            + "--set/--protocol/--budget, not both");
+                            + "--protocol/--budget, not both");
+                }
+                for (String s : sets) {
+                    if (!s.startsWith("train.")) {
+                        throw new IllegalArgumentException("--set " + s + ": with an experiment FILE, --set changes "
+                                + "training settings only (train.KEY=VALUE, for every row); change a model's settings "
+                                + "in the file (its row's config)");
+                    }
                 }
                 exp = Experiments.read(file);
+                if (!rows.isEmpty()) {
+                    exp = exp.withRows(rows);
+                }
+                if (!sets.isEmpty()) {
+                    exp = exp.withTrainChanges((com.fasterxml.jackson.databind.node.ObjectNode)
+                            ExperimentFile.setsToObject(sets).get("train"));
+                }
                 if (seeds != null) {
                     exp = exp.withSeeds(seedList(seed, seeds));
+                } else if (spec.commandLine().getParseResult().hasMatchedOption("--seed")) {
+                    exp = exp.withSeeds(List.of(seed));
                 }
             } else {
+                if (!rows.isEmpty()) {
+                    throw new IllegalArgumentException("--row selects rows of an experiment FILE; an ad hoc run "
+                            + "names its models with --model");
+                }
                 exp = adHoc();
             }
             out.check();
@@ -267,13 +296,15 @@ public final class Main implements Callable<Integer> {
 
         private int runCf(PrintStream ps) {
             if (!models.isEmpty() || !datasets.isEmpty() || !files.isEmpty() || !sets.isEmpty() || protocol != null
-                    || budget != null) {
-                throw new IllegalArgumentException("give either an experiment FILE or --model/--dataset/--data/"
-                        + "--set/--protocol/--budget, not both");
+                    || budget != null || !rows.isEmpty()) {
+                throw new IllegalArgumentException("a CF experiment FILE runs as written: --model/--dataset/--data/"
+                        + "--set/--row/--protocol/--budget do not apply to it");
             }
             io.seqcl.cf.CfExperimentFile exp = io.seqcl.cf.CfExperimentFile.read(file);
             if (seeds != null) {
                 exp = exp.withSeeds(seedList(seed, seeds));
+            } else if (spec.commandLine().getParseResult().hasMatchedOption("--seed")) {
+                exp = exp.withSeeds(List.of(seed));
             }
             out.check();
             ps.println("CF experiment " + exp.heading() + ": " + exp.datasets() + " x " + exp.models()

@@ -198,6 +198,68 @@ public record ExperimentFile(String name, List<String> datasets, PaperSettings.P
     }
 
     /**
+     * The row names of the models, in file order: a row's {@code name}, else the registry's name for its
+     * configuration (the row's {@code config} changes applied to the registry's defaults), e.g. "DuoRec".
+     *
+     * @return the names
+     */
+    public List<String> rowNames() {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < models.size(); i++) {
+            Model m = models.get(i);
+            if (m.name() != null) {
+                names.add(m.name());
+            } else {
+                ModelRegistry.Entry<?> e = ModelRegistry.get(m.model());
+                ModelConfig c = m.config() == null ? e.defaults()
+                        : merge(e.configType(), e.defaults(), m.config(), "models[" + i + "].config");
+                names.add(e.nameFor(c));
+            }
+        }
+        return names;
+    }
+
+    /**
+     * A copy with some of the rows only, in file order, e.g. to run a table's missing model on its own and merge
+     * its seed into the recorded table ({@link SeedMerge}): the name, datasets, protocol, budget and training
+     * settings stay the file's.
+     *
+     * @param names row names ({@link #rowNames()})
+     * @return the copy
+     * @throws IllegalArgumentException if a name is not a row of the file (the rows are listed)
+     */
+    public ExperimentFile withRows(List<String> names) {
+        List<String> rows = rowNames();
+        for (String n : names) {
+            if (!rows.contains(n)) {
+                throw new IllegalArgumentException("experiment '" + name + "' has no row '" + n + "'; its rows: "
+                        + String.join(", ", rows.stream().map(r -> "'" + r + "'").toList()));
+            }
+        }
+        List<Model> kept = new ArrayList<>();
+        for (int i = 0; i < models.size(); i++) {
+            if (names.contains(rows.get(i))) {
+                kept.add(models.get(i));
+            }
+        }
+        return new ExperimentFile(name, datasets, protocol, budget, seeds, train, kept, remapIds, protocolSettings);
+    }
+
+    /**
+     * A copy with more changes of the training settings, merged key by key into the file's {@code train} (as
+     * {@code seqcl run FILE --set train.shards=2} does).
+     *
+     * @param changes the changes, e.g. {@code {shards: 2}}
+     * @return the copy, validated
+     * @throws ConfigException if a key or value is not a valid training setting
+     */
+    public ExperimentFile withTrainChanges(ObjectNode changes) {
+        ObjectNode merged = train == null ? JsonNodeFactory.instance.objectNode() : ((ObjectNode) train).deepCopy();
+        mergeInto(merged, changes);
+        return new ExperimentFile(name, datasets, protocol, budget, seeds, merged, models, remapIds, protocolSettings);
+    }
+
+    /**
      * The training settings for a dataset and seed: the protocol's at the budget, then the {@code train} changes.
      *
      * @param seed the seed

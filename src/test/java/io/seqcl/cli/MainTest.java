@@ -203,6 +203,51 @@ class MainTest {
     }
 
     @Test
+    void oneRowOfAFileRunsAloneAtOneSeedAndMergesIntoTheRecordedSeed(@TempDir Path tmp) throws Exception {
+        Path f = Files.writeString(tmp.resolve("table.yaml"), String.join("\n",
+                "name: table",
+                "datasets: [synthetic]",
+                "protocol: mclrec",
+                "budget: quick",
+                "seeds: [1, 2]",
+                "train: {epochs: 1, maxStepsPerEpoch: 2}",
+                "models:",
+                "  - model: pop",
+                "  - model: sasrec",
+                "    name: SASRec small",
+                "    config: {encoder: {maxLen: 8, transformer: {hiddenSize: 8, innerSize: 16}}}",
+                ""));
+        // the whole file at seed 1 only (--seed without --seeds replaces the file's seeds)
+        ok("run", f.toString(), "--seed", "1", "--out", tmp.resolve("all").toString());
+        assertFalse(Files.exists(tmp.resolve("all/synthetic/seed-2")));
+        String all = Files.readString(tmp.resolve("all/synthetic/seed-1/metrics.csv"));
+        // the rows one at a time, then merged: the same rows as the whole file
+        String popOut = ok("run", f.toString(), "--row", "Pop", "--seed", "1", "--out", tmp.resolve("a").toString());
+        assertTrue(popOut.contains("x 1 model(s)") && !popOut.contains("SASRec small"), popOut);
+        ok("run", f.toString(), "--row", "SASRec small", "--seed", "1", "--out", tmp.resolve("b").toString());
+        Path into = tmp.resolve("a/synthetic/seed-1");
+        ok("merge-seed", "--into", into.toString(), tmp.resolve("b/synthetic/seed-1").toString());
+        assertEquals(all.lines().sorted().toList(), Files.readString(into.resolve("metrics.csv")).lines().sorted().toList());
+        // training changes from the command line apply to every row and are part of the run's settings
+        ok("run", f.toString(), "--row", "SASRec small", "--seed", "1", "--set", "train.shards=2",
+                "--out", tmp.resolve("c").toString());
+        Path sharded = tmp.resolve("c/synthetic/seed-1");
+        assertTrue(Files.readString(sharded.resolve("provenance.csv")).contains("shards=2"));
+        Out r = exec("merge-seed", "--into", tmp.resolve("all/synthetic/seed-1").toString(), sharded.toString());
+        assertTrue(r.code() != 0 && r.err().contains("train.config"), r.err());
+        // clear errors
+        r = exec("run", f.toString(), "--row", "DuoRec");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("no row 'DuoRec'") && r.err().contains("'Pop', 'SASRec small'"), r.err());
+        r = exec("run", f.toString(), "--set", "encoder.maxLen=4");
+        assertTrue(r.code() != 0 && r.err().contains("training settings only"), r.err());
+        r = exec("run", f.toString(), "--set", "train.shardz=2");
+        assertTrue(r.code() != 0 && r.err().contains("shardz"), r.err());
+        r = exec("run", "--model", "pop", "--dataset", "synthetic", "--row", "Pop");
+        assertTrue(r.code() != 0 && r.err().contains("--row selects rows"), r.err());
+    }
+
+    @Test
     void cfExperimentFilesRunPerSeedWithConfidenceIntervalsAndResume(@TempDir Path tmp) throws Exception {
         Path f = Files.writeString(tmp.resolve("cf.yaml"), String.join("\n", "kind: cf", "name: tiny-cf",
                 "datasets: [synthetic]", "budget: quick", "withoutTrainingItemsInTests: true", "models: [Pop]", ""));
