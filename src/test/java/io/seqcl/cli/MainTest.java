@@ -167,10 +167,10 @@ class MainTest {
         assertTrue(r.code() == 2 && r.err().contains("no such file"), r.err());
     }
 
-    @Test
-    void experimentFilesRunAndNameTheLineOfABadKey(@TempDir Path tmp) throws Exception {
-        Path f = Files.writeString(tmp.resolve("exp.yaml"), String.join("\n",
-                "name: tiny",
+    /** Writes an experiment file with Pop and a small SASRec on the synthetic data, seeds 1 and 2, 2 steps. */
+    private static Path tinyExperiment(Path file, String name) throws java.io.IOException {
+        return Files.writeString(file, String.join("\n",
+                "name: " + name,
                 "datasets: [synthetic]",
                 "protocol: mclrec",
                 "budget: quick",
@@ -182,6 +182,11 @@ class MainTest {
                 "    name: SASRec small",
                 "    config: {encoder: {maxLen: 8, transformer: {hiddenSize: 8, innerSize: 16}}}",
                 ""));
+    }
+
+    @Test
+    void experimentFilesRunAndNameTheLineOfABadKey(@TempDir Path tmp) throws Exception {
+        Path f = tinyExperiment(tmp.resolve("exp.yaml"), "tiny");
         String out = ok("run", f.toString(), "--out", tmp.resolve("o").toString());
         assertTrue(out.contains("SASRec small") && out.contains("Pop"), out);
         assertTrue(Files.exists(tmp.resolve("o/synthetic/seed-2/metrics.csv")));
@@ -204,19 +209,7 @@ class MainTest {
 
     @Test
     void oneRowOfAFileRunsAloneAtOneSeedAndMergesIntoTheRecordedSeed(@TempDir Path tmp) throws Exception {
-        Path f = Files.writeString(tmp.resolve("table.yaml"), String.join("\n",
-                "name: table",
-                "datasets: [synthetic]",
-                "protocol: mclrec",
-                "budget: quick",
-                "seeds: [1, 2]",
-                "train: {epochs: 1, maxStepsPerEpoch: 2}",
-                "models:",
-                "  - model: pop",
-                "  - model: sasrec",
-                "    name: SASRec small",
-                "    config: {encoder: {maxLen: 8, transformer: {hiddenSize: 8, innerSize: 16}}}",
-                ""));
+        Path f = tinyExperiment(tmp.resolve("table.yaml"), "table");
         // the whole file at seed 1 only (--seed without --seeds replaces the file's seeds)
         ok("run", f.toString(), "--seed", "1", "--out", tmp.resolve("all").toString());
         assertFalse(Files.exists(tmp.resolve("all/synthetic/seed-2")));
