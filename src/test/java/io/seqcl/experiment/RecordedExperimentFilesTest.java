@@ -42,6 +42,13 @@ class RecordedExperimentFilesTest {
                 List<ModelSpec> specs = exp.modelSpecs(data.withKey(name));
                 assertEquals(exp.models().size(), specs.size(), f.toString());
                 specs.forEach(m -> assertEquals(1, m.epochFactor(), f + ": " + m.name() + " trains the file's epochs"));
+                // seqcl run FILE --row NAME: the row names are the names the results are recorded under, and one
+                // row alone resolves to that row's configuration
+                List<String> names = specs.stream().map(ModelSpec::name).toList();
+                assertEquals(names, exp.rowNames(), f.toString());
+                ModelSpec last = specs.get(specs.size() - 1);
+                assertEquals(List.of(last), exp.withRows(List.of(last.name())).modelSpecs(data.withKey(name)),
+                        f.toString());
             }
         }
     }
