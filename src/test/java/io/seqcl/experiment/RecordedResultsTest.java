@@ -146,7 +146,8 @@ class RecordedResultsTest {
     @Test
     void everyRecordedTableRunEndedByItsStoppingRuleAndTheCappedDiagnosticsAreNamed() throws IOException {
         // the recorded full-budget tables are finished runs: none was capped or recorded before its rule stopped it;
-        // the Meta-SGCL diagnostics of 15 and 30 epochs (--set train.epochs=N, metasgcl/README.md) were capped
+        // the Meta-SGCL diagnostics of 15 and 30 epochs (--set train.epochs=N, metasgcl/README.md) were capped, and
+        // so was the DuoRec run on Toys recorded after 114 epochs when the sitting ended (duorec-capped-114)
         List<String> tables = new java.util.ArrayList<>();
         java.util.Set<String> diagnostics = new java.util.TreeSet<>();
         Path results = Path.of("notebooks", "results");
@@ -167,7 +168,7 @@ class RecordedResultsTest {
         }
         assertEquals(List.of(), tables);
         assertEquals(java.util.Set.of("alpha-0", "anneal-mean", "clPooling-MEAN", "klAnnealSteps-10000",
-                "klOverPadding-true", "klOverPadding-true-30", "metaLoss-CL"), diagnostics,
+                "klOverPadding-true", "klOverPadding-true-30", "metaLoss-CL", "duorec-capped-114"), diagnostics,
                 "every capped diagnostic, and not klOverSlots-true (two full runs)");
     }
 
