@@ -236,10 +236,9 @@ public final class Main implements Callable<Integer> {
                     exp = exp.withTrainChanges((com.fasterxml.jackson.databind.node.ObjectNode)
                             ExperimentFile.setsToObject(sets).get("train"));
                 }
-                if (seeds != null) {
-                    exp = exp.withSeeds(seedList(seed, seeds));
-                } else if (spec.commandLine().getParseResult().hasMatchedOption("--seed")) {
-                    exp = exp.withSeeds(List.of(seed));
+                List<Long> chosen = fileSeeds();
+                if (chosen != null) {
+                    exp = exp.withSeeds(chosen);
                 }
             } else {
                 if (!rows.isEmpty()) {
@@ -294,6 +293,14 @@ public final class Main implements Callable<Integer> {
             }
         }
 
+        /** The seeds that replace an experiment FILE's: --seed S --seeds N, or --seed S alone; null to keep them. */
+        private List<Long> fileSeeds() {
+            if (seeds != null) {
+                return seedList(seed, seeds);
+            }
+            return spec.commandLine().getParseResult().hasMatchedOption("--seed") ? List.of(seed) : null;
+        }
+
         private int runCf(PrintStream ps) {
             if (!models.isEmpty() || !datasets.isEmpty() || !files.isEmpty() || !sets.isEmpty() || protocol != null
                     || budget != null || !rows.isEmpty()) {
@@ -301,10 +308,9 @@ public final class Main implements Callable<Integer> {
                         + "--set/--row/--protocol/--budget do not apply to it");
             }
             io.seqcl.cf.CfExperimentFile exp = io.seqcl.cf.CfExperimentFile.read(file);
-            if (seeds != null) {
-                exp = exp.withSeeds(seedList(seed, seeds));
-            } else if (spec.commandLine().getParseResult().hasMatchedOption("--seed")) {
-                exp = exp.withSeeds(List.of(seed));
+            List<Long> chosen = fileSeeds();
+            if (chosen != null) {
+                exp = exp.withSeeds(chosen);
             }
             out.check();
             ps.println("CF experiment " + exp.heading() + ": " + exp.datasets() + " x " + exp.models()
